@@ -1,0 +1,86 @@
+//! A big horizontal activation bar with a draggable target line: readable from across a gym.
+
+use egui::{
+    Align2, Color32, FontId, Pos2, Rect, Response, Sense, Stroke, Ui, Vec2, Widget, WidgetInfo,
+};
+
+/// Fill when the muscle is at or above its target.
+pub const ON_TARGET: Color32 = Color32::from_rgb(46, 204, 113);
+/// Fill below the target.
+pub const BELOW_TARGET: Color32 = Color32::from_rgb(52, 152, 219);
+/// The target line.
+pub const TARGET_LINE: Color32 = Color32::from_rgb(241, 196, 15);
+
+/// The bar: `value` against `full_scale`, with a target the user drags (or clicks) to set.
+pub struct ActivationBar<'a> {
+    value: f32,
+    full_scale: f32,
+    target: &'a mut f32,
+    label: &'a str,
+    unit: &'a str,
+}
+
+impl<'a> ActivationBar<'a> {
+    /// A bar for `label` showing `value` on a scale 0..`full_scale`, editing `target`.
+    pub fn new(
+        label: &'a str,
+        value: f32,
+        full_scale: f32,
+        target: &'a mut f32,
+        unit: &'a str,
+    ) -> Self {
+        Self {
+            value,
+            full_scale: full_scale.max(f32::EPSILON),
+            target,
+            label,
+            unit,
+        }
+    }
+}
+
+impl Widget for ActivationBar<'_> {
+    fn ui(self, ui: &mut Ui) -> Response {
+        let size = Vec2::new(ui.available_width().clamp(120.0, 360.0), 44.0);
+        let (rect, mut response) = ui.allocate_exact_size(size, Sense::click_and_drag());
+        if (response.dragged() || response.clicked())
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            let fraction = ((pos.x - rect.left()) / rect.width()).clamp(0.0, 1.0);
+            *self.target = fraction * self.full_scale;
+            response.mark_changed();
+        }
+        let value = self.value;
+        let label = self.label.to_string();
+        response
+            .widget_info(|| WidgetInfo::slider(true, value as f64, format!("{label} activation")));
+
+        if ui.is_rect_visible(rect) {
+            let painter = ui.painter_at(rect);
+            let visuals = ui.visuals();
+            painter.rect_filled(rect, 6.0, visuals.extreme_bg_color);
+            let fraction = (self.value / self.full_scale).clamp(0.0, 1.0);
+            let fill =
+                Rect::from_min_size(rect.min, Vec2::new(rect.width() * fraction, rect.height()));
+            let colour = if self.value >= *self.target {
+                ON_TARGET
+            } else {
+                BELOW_TARGET
+            };
+            painter.rect_filled(fill, 6.0, colour);
+            let tx = rect.left() + rect.width() * (*self.target / self.full_scale).clamp(0.0, 1.0);
+            painter.line_segment(
+                [Pos2::new(tx, rect.top()), Pos2::new(tx, rect.bottom())],
+                Stroke::new(4.0, TARGET_LINE),
+            );
+            painter.text(
+                rect.left_center() + Vec2::new(10.0, 0.0),
+                Align2::LEFT_CENTER,
+                format!("{:.0} {}", self.value, self.unit),
+                FontId::proportional(26.0),
+                visuals.strong_text_color(),
+            );
+        }
+        response
+    }
+}

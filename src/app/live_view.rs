@@ -1,0 +1,284 @@
+//! Drawing the live view. Nothing here processes signal: it reads the history and the settings.
+
+use super::activation_bar::{ActivationBar, TARGET_LINE};
+use super::{InnervateApp, RecordingStatus};
+use crate::stats::{LinkState, LinkStats};
+use egui::{Color32, RichText, Ui};
+use egui_plot::{HLine, Line, Plot, PlotPoints};
+
+/// Warning colour of a co-contraction readout.
+pub const WARNING: Color32 = Color32::from_rgb(231, 76, 60);
+/// Calm colour of a co-contraction readout.
+pub const CALM: Color32 = Color32::from_rgb(46, 204, 113);
+const ENVELOPE: Color32 = Color32::from_rgb(52, 152, 219);
+const ROW_PLOT_HEIGHT: f32 = 90.0;
+
+impl InnervateApp {
+    /// Draws the whole window.
+    pub fn show(&mut self, ui: &mut Ui) {
+        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_line(ui));
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    if !self.pairs.is_empty() {
+                        self.pair_readouts(ui);
+                        ui.separator();
+                    }
+                    for c in 0..self.muscles.len() {
+                        self.muscle_row(ui, c);
+                        ui.separator();
+                    }
+                });
+        });
+    }
+
+    fn toolbar(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.heading("Innervate");
+            ui.separator();
+            let record_label = if self.is_recording() {
+                "Stop"
+            } else {
+                "Record"
+            };
+            let button = egui::Button::new(RichText::new(record_label).size(18.0));
+            if ui
+                .add(button)
+                .on_hover_text("Record every channel to a WAV file with a JSON sidecar")
+                .clicked()
+            {
+                self.toggle_recording();
+            }
+            ui.separator();
+            ui.checkbox(&mut self.show_raw, "Raw EMG")
+                .on_hover_text("Show the filtered, unrectified signal instead of the RMS envelope");
+            let mut notch = self.notch_enabled;
+            if ui
+                .checkbox(&mut notch, "Mains notch")
+                .on_hover_text("Remove mains hum (it also removes a little real EMG power)")
+                .changed()
+            {
+                let mut cfg = self.engine.dsp_config().notch.clone();
+                cfg.enabled = notch;
+                if self.engine.set_notch(cfg).is_ok() {
+                    self.notch_enabled = notch;
+                }
+            }
+            let mains = self.engine.dsp_config().notch.mains_hz;
+            for hz in [50.0, 60.0] {
+                if ui
+                    .selectable_label(mains == hz, format!("{hz:.0} Hz"))
+                    .clicked()
+                    && mains != hz
+                {
+                    let mut cfg = self.engine.dsp_config().notch.clone();
+                    cfg.mains_hz = hz;
+                    let _ = self.engine.set_notch(cfg);
+                }
+            }
+        });
+    }
+
+    fn status_line(&self, ui: &mut Ui) {
+        let info = self.engine.info();
+        let stats = self.engine.stats();
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("Source: {}", info.description));
+            ui.separator();
+            ui.label(format!("{:.0} Hz", info.sample_rate));
+            ui.separator();
+            ui.label(format!("Received {:.0} samples/s", self.received_rate()));
+            ui.separator();
+            let dropped = LinkStats::get(&stats.ring_overflows);
+            let text = format!("Dropped blocks: {dropped}");
+            ui.label(if dropped > 0 {
+                RichText::new(text).color(WARNING)
+            } else {
+                RichText::new(text)
+            });
+            let missing = LinkStats::get(&stats.frames_missing);
+            if missing > 0 {
+                ui.separator();
+                ui.label(RichText::new(format!("Missing samples: {missing}")).color(WARNING));
+            }
+            if info.sample_rate < 1000.0 {
+                ui.separator();
+                ui.label(
+                    RichText::new("Below 1 kHz: envelopes only, no full sEMG bandwidth")
+                        .color(WARNING),
+                );
+            }
+            match stats.state() {
+                LinkState::Ended => {
+                    ui.separator();
+                    ui.label("Source ended");
+                }
+                LinkState::Failed => {
+                    ui.separator();
+                    let msg = stats.error().unwrap_or_else(|| "source failed".into());
+                    ui.label(RichText::new(msg).color(WARNING));
+                }
+                _ => {}
+            }
+            ui.separator();
+            match &self.recording {
+                RecordingStatus::Idle => {}
+                RecordingStatus::Recording { path, start_frame } => {
+                    let frames =
+                        LinkStats::get(&stats.frames_processed).saturating_sub(*start_frame);
+                    ui.label(
+                        RichText::new(format!(
+                            "REC {:.1} s  {}",
+                            frames as f64 / info.sample_rate,
+                            path.file_name()
+                                .map(|f| f.to_string_lossy())
+                                .unwrap_or_default()
+                        ))
+                        .color(WARNING)
+                        .strong(),
+                    );
+                    let lost = LinkStats::get(&stats.recorder_dropped);
+                    if lost > 0 {
+                        ui.label(
+                            RichText::new(format!(
+                                "Recorder fell behind: {lost} blocks marked as gaps"
+                            ))
+                            .color(WARNING),
+                        );
+                    }
+                }
+                RecordingStatus::Saved(msg) => {
+                    ui.label(msg);
+                }
+                RecordingStatus::Failed(msg) => {
+                    ui.label(RichText::new(msg).color(WARNING));
+                }
+            }
+        });
+    }
+
+    fn pair_readouts(&mut self, ui: &mut Ui) {
+        ui.label(RichText::new("Co-contraction (antagonist / agonist)").strong());
+        for k in 0..self.pairs.len() {
+            let warn = self.pair_warning(k);
+            let p = &self.pairs[k];
+            let h = &self.history.pairs[k];
+            let ag = &self.muscles[p.agonist].name;
+            let ant = &self.muscles[p.antagonist].name;
+            let active = self.history.channels[p.agonist].latest
+                >= super::ACTIVE_FRACTION * self.muscles[p.agonist].target_uv;
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(format!("{ant} vs {ag}")).size(16.0));
+                let (text, colour) = if active {
+                    (
+                        format!("ratio {:.2}   CCI {:.0} %", h.latest.ratio, h.latest.cci),
+                        if warn { WARNING } else { CALM },
+                    )
+                } else {
+                    (
+                        "agonist at rest".to_string(),
+                        ui.visuals().weak_text_color(),
+                    )
+                };
+                ui.label(RichText::new(text).size(20.0).color(colour).strong());
+                let limit_label = ui.label(format!("Limit for {ant}"));
+                let p = &mut self.pairs[k];
+                ui.add(
+                    egui::DragValue::new(&mut p.ratio_limit)
+                        .range(0.0..=5.0)
+                        .speed(0.01)
+                        .fixed_decimals(2),
+                )
+                .labelled_by(limit_label.id)
+                .on_hover_text(
+                    "Warn when antagonist / agonist passes this while the agonist works",
+                );
+            });
+        }
+    }
+
+    fn muscle_row(&mut self, ui: &mut Ui, c: usize) {
+        let h = &self.history.channels[c];
+        let latest = h.latest;
+        let target = self.muscles[c].target_uv;
+        let full_scale = (target * 1.6).max(h.peak * 1.1).max(20.0);
+        let name = self.muscles[c].name.clone();
+        ui.horizontal(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(380.0);
+                ui.label(RichText::new(&name).size(18.0).strong());
+                let mut t = self.muscles[c].target_uv;
+                ui.add(ActivationBar::new(&name, latest, full_scale, &mut t, "uV"))
+                    .on_hover_text("Drag or click to move the target line");
+                ui.horizontal(|ui| {
+                    let label = ui.label(format!("Target for {name} (uV)"));
+                    ui.add(
+                        egui::DragValue::new(&mut t)
+                            .range(0.0..=100_000.0)
+                            .speed(1.0),
+                    )
+                    .labelled_by(label.id);
+                });
+                self.set_target(c, t);
+            });
+            self.row_plot(ui, c, full_scale);
+        });
+    }
+
+    fn row_plot(&self, ui: &mut Ui, c: usize, full_scale: f32) {
+        let h = &self.history.channels[c];
+        let step = self.history.step_s();
+        let n = h.envelope.len();
+        let x = |i: usize| -((n - 1 - i) as f64) * step;
+        let target = self.muscles[c].target_uv as f64;
+        let plot = Plot::new(("live", c))
+            .height(ROW_PLOT_HEIGHT)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
+            .allow_double_click_reset(false)
+            .show_x(false)
+            .default_x_bounds(-super::history::HISTORY_SECONDS, 0.0)
+            .x_axis_formatter(|m, _| format!("{:.0} s", m.value));
+        let show_raw = self.show_raw;
+        let raw_scale = (h.signal_peak as f64).max(20.0);
+        plot.show(ui, |p| {
+            if show_raw {
+                p.set_plot_bounds_y(-raw_scale..=raw_scale);
+                let lo: PlotPoints = h
+                    .signal_min
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| [x(i), *v as f64])
+                    .collect();
+                let hi: PlotPoints = h
+                    .signal_max
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| [x(i), *v as f64])
+                    .collect();
+                p.line(Line::new("min", lo).color(ENVELOPE).width(1.0));
+                p.line(Line::new("max", hi).color(ENVELOPE).width(1.0));
+            } else {
+                p.set_plot_bounds_y(0.0..=full_scale as f64);
+                let env: PlotPoints = h
+                    .envelope
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| [x(i), *v as f64])
+                    .collect();
+                p.line(
+                    Line::new("envelope", env)
+                        .color(ENVELOPE)
+                        .width(2.0)
+                        .fill(0.0),
+                );
+                p.hline(HLine::new("target", target).color(TARGET_LINE).width(2.0));
+            }
+            p.set_plot_bounds_x(-super::history::HISTORY_SECONDS..=0.0);
+        });
+    }
+}

@@ -1,0 +1,304 @@
+//! The egui application: state and actions here, drawing in [`live_view`].
+//!
+//! `ingest` (run from `App::logic`) moves the DSP thread's display chunks into fixed-size history and polls
+//! the engine; `show` only draws. Tests drive both through egui_kittest with no display.
+
+pub mod activation_bar;
+pub mod history;
+pub mod live_view;
+
+use crate::engine::Engine;
+use crate::session::Recorder;
+use crate::stats::LinkStats;
+use history::LiveHistory;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Most display chunks taken per frame, so a backlog cannot stall one frame.
+const MAX_CHUNKS_PER_FRAME: usize = 2048;
+/// Default target line for a muscle before calibration, uV.
+pub const DEFAULT_TARGET_UV: f32 = 150.0;
+/// Default antagonist/agonist ratio above which the pair readout warns.
+pub const DEFAULT_RATIO_LIMIT: f32 = 0.3;
+/// The agonist counts as working once its envelope reaches this fraction of its target.
+pub const ACTIVE_FRACTION: f32 = 0.25;
+
+/// Per-muscle settings the user makes in the live view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MuscleSettings {
+    /// Display name.
+    pub name: String,
+    /// Target line, uV.
+    pub target_uv: f32,
+}
+
+/// Per-pair settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PairSettings {
+    /// Agonist channel.
+    pub agonist: usize,
+    /// Antagonist channel.
+    pub antagonist: usize,
+    /// Ratio above which the readout turns to the warning colour.
+    pub ratio_limit: f32,
+}
+
+/// What the status line says about recording.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RecordingStatus {
+    /// Not recording.
+    Idle,
+    /// Writing to a file since the given stream frame.
+    Recording {
+        /// The WAV.
+        path: PathBuf,
+        /// Frames processed when recording began.
+        start_frame: u64,
+    },
+    /// The last recording was saved.
+    Saved(String),
+    /// Something went wrong.
+    Failed(String),
+}
+
+/// Measures samples per second actually arriving.
+#[derive(Debug)]
+struct RateMeter {
+    last_frames: u64,
+    last_at: Instant,
+    rate: f64,
+}
+
+/// The Innervate window.
+pub struct InnervateApp {
+    engine: Engine,
+    history: LiveHistory,
+    muscles: Vec<MuscleSettings>,
+    pairs: Vec<PairSettings>,
+    show_raw: bool,
+    notch_enabled: bool,
+    sessions_dir: PathBuf,
+    recording: RecordingStatus,
+    finishing: Option<Recorder>,
+    rate: RateMeter,
+}
+
+impl InnervateApp {
+    /// A window over a running engine; recordings go into `sessions_dir`.
+    pub fn new(engine: Engine, sessions_dir: PathBuf) -> Self {
+        let info = engine.info().clone();
+        let muscles = info
+            .channel_names
+            .iter()
+            .map(|name| MuscleSettings {
+                name: name.clone(),
+                target_uv: DEFAULT_TARGET_UV,
+            })
+            .collect();
+        let pairs = info
+            .pairs
+            .iter()
+            .map(|p| PairSettings {
+                agonist: p.agonist,
+                antagonist: p.antagonist,
+                ratio_limit: DEFAULT_RATIO_LIMIT,
+            })
+            .collect();
+        Self {
+            history: LiveHistory::new(info.channels(), info.pairs.len()),
+            notch_enabled: engine.dsp_config().notch.enabled,
+            engine,
+            muscles,
+            pairs,
+            show_raw: false,
+            sessions_dir,
+            recording: RecordingStatus::Idle,
+            finishing: None,
+            rate: RateMeter {
+                last_frames: 0,
+                last_at: Instant::now(),
+                rate: 0.0,
+            },
+        }
+    }
+
+    /// Moves new data from the engine into the history and polls the recorder. Cheap; call every frame.
+    pub fn ingest(&mut self) {
+        let mut taken = 0;
+        while taken < MAX_CHUNKS_PER_FRAME {
+            let Ok(chunk) = self.engine.display().try_recv() else {
+                break;
+            };
+            self.history.push_chunk(&chunk);
+            taken += 1;
+        }
+        if taken > 0 {
+            self.history.update_peaks();
+        }
+        self.update_rate();
+        self.poll_recording();
+    }
+
+    fn update_rate(&mut self) {
+        let elapsed = self.rate.last_at.elapsed();
+        if elapsed >= Duration::from_millis(500) {
+            let frames = LinkStats::get(&self.engine.stats().frames_received);
+            self.rate.rate = (frames - self.rate.last_frames) as f64 / elapsed.as_secs_f64();
+            self.rate.last_frames = frames;
+            self.rate.last_at = Instant::now();
+        }
+    }
+
+    fn poll_recording(&mut self) {
+        if let Some(done) = self.engine.take_finished_recording() {
+            self.finishing = Some(done);
+        }
+        if self.finishing.as_ref().is_some_and(|r| r.is_finished())
+            && let Some(r) = self.finishing.take()
+        {
+            self.recording = match r.wait() {
+                Ok(s) => RecordingStatus::Saved(format!(
+                    "Saved {:.1} s to {}{}",
+                    s.seconds,
+                    s.wav_path.display(),
+                    if s.gaps > 0 {
+                        format!(" ({} gaps marked)", s.gaps)
+                    } else {
+                        String::new()
+                    }
+                )),
+                Err(e) => RecordingStatus::Failed(format!("Recording failed: {e}")),
+            };
+        }
+    }
+
+    /// Starts a recording (into the sessions folder) or stops the running one.
+    pub fn toggle_recording(&mut self) {
+        if self.is_recording() {
+            self.finishing = self.engine.stop_recording();
+            if let RecordingStatus::Recording { path, .. } = &self.recording {
+                self.recording = RecordingStatus::Saved(format!("Saving {}...", path.display()));
+            }
+            return;
+        }
+        let path = self
+            .sessions_dir
+            .join(session_file_name(std::time::SystemTime::now()));
+        self.start_recording_to(&path);
+    }
+
+    /// Starts recording into `path`.
+    pub fn start_recording_to(&mut self, path: &Path) {
+        match self.engine.start_recording(path, None) {
+            Ok(()) => {
+                self.recording = RecordingStatus::Recording {
+                    path: path.to_path_buf(),
+                    start_frame: LinkStats::get(&self.engine.stats().frames_processed),
+                }
+            }
+            Err(e) => self.recording = RecordingStatus::Failed(format!("Cannot record: {e}")),
+        }
+    }
+
+    /// True while recording.
+    pub fn is_recording(&self) -> bool {
+        matches!(self.recording, RecordingStatus::Recording { .. })
+    }
+
+    /// The recording status line.
+    pub fn recording_status(&self) -> &RecordingStatus {
+        &self.recording
+    }
+
+    /// Waits (up to `timeout`) for a stopped recording to be written, then reports it.
+    pub fn wait_for_saved(&mut self, timeout: Duration) -> &RecordingStatus {
+        let until = Instant::now() + timeout;
+        while self.finishing.is_some() && Instant::now() < until {
+            self.poll_recording();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        &self.recording
+    }
+
+    /// Per-muscle settings.
+    pub fn muscles(&self) -> &[MuscleSettings] {
+        &self.muscles
+    }
+
+    /// Sets a muscle's target line (uV; negative values become 0).
+    pub fn set_target(&mut self, channel: usize, target_uv: f32) {
+        if let Some(m) = self.muscles.get_mut(channel) {
+            m.target_uv = target_uv.max(0.0);
+        }
+    }
+
+    /// Per-pair settings.
+    pub fn pairs(&self) -> &[PairSettings] {
+        &self.pairs
+    }
+
+    /// The live history.
+    pub fn history(&self) -> &LiveHistory {
+        &self.history
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Samples per second actually received (per channel).
+    pub fn received_rate(&self) -> f64 {
+        self.rate.rate
+    }
+
+    /// Whether a pair's readout is in the warning state: the agonist works and the antagonist ratio is above
+    /// the limit.
+    pub fn pair_warning(&self, pair: usize) -> bool {
+        let (Some(p), Some(h)) = (self.pairs.get(pair), self.history.pairs.get(pair)) else {
+            return false;
+        };
+        let agonist_active = self.history.channels[p.agonist].latest
+            >= ACTIVE_FRACTION * self.muscles[p.agonist].target_uv;
+        agonist_active && h.latest.ratio > p.ratio_limit
+    }
+
+    /// Closes the engine; a running recording is finished and saved first.
+    pub fn shutdown(self) {
+        if let Some(r) = self.engine.shutdown() {
+            let _ = r.wait();
+        }
+        if let Some(r) = self.finishing {
+            let _ = r.wait();
+        }
+    }
+}
+
+/// `session-YYYYMMDD-HHMMSS.wav` in UTC.
+pub fn session_file_name(at: std::time::SystemTime) -> String {
+    let stamp = humantime::format_rfc3339_seconds(at).to_string();
+    let compact: String = stamp
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == 'T')
+        .collect();
+    format!("session-{}.wav", compact.replace('T', "-"))
+}
+
+impl eframe::App for InnervateApp {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.ingest();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let Some(r) = self.engine.stop_recording() {
+            let _ = r.wait();
+        }
+        if let Some(r) = self.finishing.take() {
+            let _ = r.wait();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Agonist/antagonist co-contraction on envelopes: the live ratio and the Falconer & Winter index.
+
+use super::moving_sum::MovingSum;
+
+/// Below this agonist envelope (in the envelope's unit) the ratio is reported as 0 rather than blowing up.
+const RATIO_FLOOR: f64 = 1e-6;
+
+/// Co-contraction values for one pair at one sample.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CoContraction {
+    /// Antagonist envelope / agonist envelope (0 when the agonist is silent).
+    pub ratio: f32,
+    /// Falconer & Winter 1985 with fixed roles over the trailing window: `200 * I_ant / (I_ag + I_ant)` in %.
+    pub cci: f32,
+}
+
+/// Tracks one agonist/antagonist pair over a trailing window.
+#[derive(Clone, Debug)]
+pub struct PairTracker {
+    agonist: MovingSum,
+    antagonist: MovingSum,
+}
+
+impl PairTracker {
+    /// A tracker whose Falconer & Winter window is `len` samples.
+    pub fn new(len: usize) -> Self {
+        Self {
+            agonist: MovingSum::new(len),
+            antagonist: MovingSum::new(len),
+        }
+    }
+
+    /// Adds one pair of envelope samples.
+    #[inline]
+    pub fn push(&mut self, agonist: f64, antagonist: f64) -> CoContraction {
+        let i_ag = self.agonist.push(agonist).max(0.0);
+        let i_ant = self.antagonist.push(antagonist).max(0.0);
+        let total = i_ag + i_ant;
+        CoContraction {
+            ratio: if agonist > RATIO_FLOOR {
+                (antagonist / agonist) as f32
+            } else {
+                0.0
+            },
+            cci: if total > 0.0 {
+                (200.0 * i_ant / total) as f32
+            } else {
+                0.0
+            },
+        }
+    }
+
+    /// Forgets the past.
+    pub fn reset(&mut self) {
+        self.agonist.reset();
+        self.antagonist.reset();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_activity_gives_100_percent_and_silence_gives_zero() {
+        let mut t = PairTracker::new(10);
+        let mut last = CoContraction::default();
+        for _ in 0..20 {
+            last = t.push(5.0, 5.0);
+        }
+        assert!((last.cci - 100.0).abs() < 1e-4);
+        assert!((last.ratio - 1.0).abs() < 1e-6);
+        for _ in 0..20 {
+            last = t.push(8.0, 2.0);
+        }
+        // 200 * 2 / (8 + 2) = 40 %
+        assert!((last.cci - 40.0).abs() < 1e-4);
+        let silent = PairTracker::new(4).push(0.0, 0.0);
+        assert_eq!(silent, CoContraction::default());
+    }
+}

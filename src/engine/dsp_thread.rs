@@ -1,0 +1,216 @@
+//! The DSP thread: pops blocks from the ring, runs the chain, feeds the UI and the recorder.
+//!
+//! It holds no lock and allocates nothing per block; it waits for data by parking (the reader unparks it).
+
+use super::display::{DisplayChunk, DisplayDecimator};
+use crate::block::{BlockCoalescer, SampleBlock};
+use crate::dsp::{NotchConfig, Processor};
+use crate::session::recorder::RecorderMsg;
+use crate::stats::{LinkState, LinkStats};
+use crossbeam_channel::{Receiver, Sender, TrySendError};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+/// Called (at most every [`REPAINT_INTERVAL`]) when there is something new to draw.
+pub type Notifier = Arc<dyn Fn() + Send + Sync>;
+
+/// Fastest the DSP thread asks the UI to repaint: about 60 frames per second.
+pub const REPAINT_INTERVAL: Duration = Duration::from_millis(16);
+/// Blocks processed between looks at the command queue.
+const BLOCKS_PER_TURN: usize = 32;
+
+/// Requests to the DSP thread.
+pub enum DspCommand {
+    /// Change the mains notch.
+    SetNotch(NotchConfig),
+    /// Start sending blocks to a recorder (from the next block on).
+    AttachRecorder(Sender<RecorderMsg>),
+    /// Send what is pending, then `Finish`, and forget the recorder.
+    DetachRecorder,
+    /// Finish any recording and end the thread.
+    Stop,
+}
+
+struct RecorderLink {
+    tx: Sender<RecorderMsg>,
+    coalescer: BlockCoalescer,
+    open: bool,
+}
+
+/// The DSP thread's state.
+pub struct DspWorker {
+    /// The ring from the reader.
+    pub ring: rtrb::Consumer<SampleBlock>,
+    /// Commands from the engine.
+    pub commands: Receiver<DspCommand>,
+    /// The chain.
+    pub processor: Processor,
+    /// Decimated output for the UI.
+    pub display: Sender<DisplayChunk>,
+    /// Shared counters.
+    pub stats: Arc<LinkStats>,
+    /// Repaint request.
+    pub notify: Option<Notifier>,
+    /// Wait on a full recorder queue instead of dropping (only for sources that can wait).
+    pub lossless_recording: bool,
+    /// Wait on a full display queue instead of dropping (only when someone always drains it).
+    pub lossless_display: bool,
+}
+
+impl DspWorker {
+    /// Runs until told to stop.
+    pub fn run(mut self) {
+        let channels = self.processor.channels();
+        let mut decimator = DisplayDecimator::new(
+            channels,
+            self.processor.pairs().len(),
+            self.processor.effective().sample_rate_hz,
+        );
+        let mut recorder: Option<RecorderLink> = None;
+        let mut expected: Option<u64> = None;
+        let mut last_repaint = Instant::now() - REPAINT_INTERVAL;
+        let mut dirty = false;
+        let mut ended = false;
+        loop {
+            while let Ok(cmd) = self.commands.try_recv() {
+                match cmd {
+                    DspCommand::SetNotch(n) => {
+                        let _ = self.processor.set_notch(n);
+                    }
+                    DspCommand::AttachRecorder(tx) => {
+                        if let Some(old) = recorder.take() {
+                            self.close_recorder(old);
+                        }
+                        recorder = Some(RecorderLink {
+                            tx,
+                            coalescer: BlockCoalescer::new(channels),
+                            open: true,
+                        });
+                    }
+                    DspCommand::DetachRecorder => {
+                        if let Some(link) = recorder.take() {
+                            self.close_recorder(link);
+                        }
+                    }
+                    DspCommand::Stop => {
+                        if let Some(link) = recorder.take() {
+                            self.close_recorder(link);
+                        }
+                        return;
+                    }
+                }
+            }
+
+            let mut processed = 0;
+            while processed < BLOCKS_PER_TURN {
+                let Ok(block) = self.ring.pop() else { break };
+                processed += 1;
+                if let Some(e) = expected
+                    && block.first_sample > e
+                {
+                    self.stats
+                        .frames_missing
+                        .fetch_add(block.first_sample - e, Ordering::Relaxed);
+                }
+                expected = Some(block.end_sample());
+                let display = &self.display;
+                let stats = &self.stats;
+                let lossless_display = self.lossless_display;
+                let mut emit =
+                    |chunk: &DisplayChunk| send_display(display, stats, lossless_display, chunk);
+                self.processor
+                    .process_block(&block, |i, out| decimator.push(i, out, &mut emit));
+                decimator.flush(&mut emit);
+                self.stats
+                    .frames_processed
+                    .fetch_add(block.len() as u64, Ordering::Relaxed);
+                if let Some(link) = recorder.as_mut() {
+                    let (tx, open) = (&link.tx, &mut link.open);
+                    let wait = self.lossless_recording;
+                    link.coalescer
+                        .push(&block, |full| send_recorder(tx, open, stats, wait, full));
+                }
+                dirty = true;
+            }
+
+            if dirty && last_repaint.elapsed() >= REPAINT_INTERVAL {
+                if let Some(n) = &self.notify {
+                    n();
+                }
+                last_repaint = Instant::now();
+                dirty = false;
+            }
+
+            if processed == 0 {
+                let source_done =
+                    matches!(self.stats.state(), LinkState::Ended | LinkState::Failed);
+                if source_done && self.ring.is_abandoned() && self.ring.is_empty() && !ended {
+                    // End of stream: everything received is processed; close the recording so it is complete.
+                    ended = true;
+                    if let Some(link) = recorder.take() {
+                        self.close_recorder(link);
+                    }
+                    if let Some(n) = &self.notify {
+                        n();
+                    }
+                }
+                let wait = if dirty {
+                    REPAINT_INTERVAL
+                } else {
+                    Duration::from_millis(50)
+                };
+                std::thread::park_timeout(wait);
+            }
+        }
+    }
+
+    fn close_recorder(&self, mut link: RecorderLink) {
+        let (tx, open) = (&link.tx, &mut link.open);
+        link.coalescer
+            .flush(|b| send_recorder(tx, open, &self.stats, true, b));
+        let _ = link.tx.send(RecorderMsg::Finish);
+    }
+}
+
+fn send_display(
+    tx: &Sender<DisplayChunk>,
+    stats: &LinkStats,
+    lossless: bool,
+    chunk: &DisplayChunk,
+) {
+    if lossless {
+        let _ = tx.send(*chunk);
+    } else if let Err(TrySendError::Full(_)) = tx.try_send(*chunk) {
+        stats.display_dropped.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn send_recorder(
+    tx: &Sender<RecorderMsg>,
+    open: &mut bool,
+    stats: &LinkStats,
+    wait: bool,
+    block: &SampleBlock,
+) {
+    if !*open {
+        return;
+    }
+    let result = if wait {
+        tx.send(RecorderMsg::Block(*block)).map_err(|_| ())
+    } else {
+        match tx.try_send(RecorderMsg::Block(*block)) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(_)) => {
+                // The recorder marks the jump in sample index as a gap; the UI shows the counter.
+                stats.recorder_dropped.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }
+            Err(TrySendError::Disconnected(_)) => Err(()),
+        }
+    };
+    if result.is_err() {
+        // The recorder closed (frame limit reached, or it failed): stop feeding it.
+        *open = false;
+    }
+}

@@ -1,0 +1,274 @@
+//! Wires the threads together: source -> reader thread -> lock-free ring -> DSP thread -> UI and recorder.
+//!
+//! The engine owns the threads and the queues; the UI talks to it through this small API and never touches
+//! a thread, a ring or a port.
+
+pub mod display;
+pub mod dsp_thread;
+
+pub use display::{CHUNK_POINTS, DISPLAY_RATE_HZ, DisplayChunk};
+pub use dsp_thread::Notifier;
+
+use crate::block::{BLOCK_FRAMES, SampleBlock};
+use crate::dsp::{DspConfig, DspError, EffectiveDsp, NotchConfig, Processor};
+use crate::session::{Recorder, RecorderSetup, SessionError};
+use crate::source::reader::{Pace, ReaderHandle, spawn_generator_reader};
+use crate::source::{FrameGenerator, StreamInfo};
+use crate::stats::LinkStats;
+use crossbeam_channel::{Receiver, Sender};
+use dsp_thread::{DspCommand, DspWorker};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+/// Seconds of signal the reader->DSP ring holds.
+pub const RING_SECONDS: f64 = 4.0;
+/// Display chunks the UI queue holds (a few seconds of updates).
+const DISPLAY_QUEUE: usize = 1024;
+
+/// Why the engine could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// Bad processing settings.
+    #[error(transparent)]
+    Dsp(#[from] DspError),
+    /// A recording could not be started.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// A recording is already running.
+    #[error("a recording is already running")]
+    AlreadyRecording,
+}
+
+/// How to run a stream.
+#[derive(Clone, Debug)]
+pub struct EngineOptions {
+    /// Processing parameters.
+    pub dsp: DspConfig,
+    /// How fast generator sources play.
+    pub pace: Pace,
+    /// Wait for the display queue instead of dropping updates. Only for a consumer that drains it all the
+    /// time (tests, offline tools); a live UI must not be able to hold up acquisition.
+    pub lossless_display: bool,
+    /// Record from the very first sample (headless recording).
+    pub record_from_start: Option<RecordRequest>,
+}
+
+/// Where and how much to record.
+#[derive(Clone, Debug)]
+pub struct RecordRequest {
+    /// The WAV to write (the sidecar goes next to it).
+    pub wav_path: PathBuf,
+    /// Stop by itself after this many frames.
+    pub max_frames: Option<u64>,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self {
+            dsp: DspConfig::default(),
+            pace: Pace::RealTime { speed: 1.0 },
+            lossless_display: false,
+            record_from_start: None,
+        }
+    }
+}
+
+/// A running acquisition: reader and DSP threads plus an optional recording.
+pub struct Engine {
+    info: StreamInfo,
+    config: DspConfig,
+    effective: EffectiveDsp,
+    stats: Arc<LinkStats>,
+    display: Receiver<DisplayChunk>,
+    commands: Sender<DspCommand>,
+    reader: Option<ReaderHandle>,
+    dsp: Option<JoinHandle<()>>,
+    recording: Option<Recorder>,
+}
+
+impl Engine {
+    /// Starts acquisition from `source`. `notify` is called (throttled) when new data is ready to draw.
+    pub fn start(
+        source: Box<dyn FrameGenerator>,
+        options: EngineOptions,
+        notify: Option<Notifier>,
+    ) -> Result<Self, EngineError> {
+        let info = source.info().clone();
+        let processor =
+            Processor::new(info.channels(), info.sample_rate, &options.dsp, &info.pairs)?;
+        let effective = processor.effective().clone();
+        let ring_blocks = ((RING_SECONDS * info.sample_rate) / BLOCK_FRAMES as f64).ceil() as usize;
+        let (producer, consumer) = rtrb::RingBuffer::<SampleBlock>::new(ring_blocks.max(64));
+        let (display_tx, display_rx) = crossbeam_channel::bounded(DISPLAY_QUEUE);
+        let (cmd_tx, cmd_rx) = crossbeam_channel::unbounded();
+        let stats = Arc::new(LinkStats::default());
+        // Attach before the DSP thread exists, so its very first block is recorded.
+        let recording = match &options.record_from_start {
+            Some(req) => {
+                let r = make_recorder(
+                    &info,
+                    &options.dsp,
+                    &effective,
+                    &req.wav_path,
+                    req.max_frames,
+                )?;
+                let _ = cmd_tx.send(DspCommand::AttachRecorder(r.sender()));
+                Some(r)
+            }
+            None => None,
+        };
+        let worker = DspWorker {
+            ring: consumer,
+            commands: cmd_rx,
+            processor,
+            display: display_tx,
+            stats: stats.clone(),
+            notify,
+            lossless_recording: options.pace == Pace::Unthrottled,
+            lossless_display: options.lossless_display,
+        };
+        let dsp = std::thread::Builder::new()
+            .name("innervate-dsp".into())
+            .spawn(move || worker.run())
+            .expect("spawning the DSP thread");
+        let reader = spawn_generator_reader(
+            source,
+            producer,
+            options.pace,
+            stats.clone(),
+            dsp.thread().clone(),
+        );
+        Ok(Self {
+            info,
+            config: options.dsp,
+            effective,
+            stats,
+            display: display_rx,
+            commands: cmd_tx,
+            reader: Some(reader),
+            dsp: Some(dsp),
+            recording,
+        })
+    }
+
+    /// What the stream carries.
+    pub fn info(&self) -> &StreamInfo {
+        &self.info
+    }
+
+    /// Processing parameters as set.
+    pub fn dsp_config(&self) -> &DspConfig {
+        &self.config
+    }
+
+    /// Link and pipeline counters.
+    pub fn stats(&self) -> &Arc<LinkStats> {
+        &self.stats
+    }
+
+    /// Display chunks for the UI (drain it every frame).
+    pub fn display(&self) -> &Receiver<DisplayChunk> {
+        &self.display
+    }
+
+    /// Switches the mains notch on/off or changes it; takes effect at the next block.
+    pub fn set_notch(&mut self, notch: NotchConfig) -> Result<(), EngineError> {
+        let mut config = self.config.clone();
+        config.notch = notch.clone();
+        self.effective = config.effective(self.info.sample_rate)?;
+        self.config = config;
+        let _ = self.commands.send(DspCommand::SetNotch(notch));
+        Ok(())
+    }
+
+    /// Starts recording into `wav_path` (sidecar alongside); stops by itself after `max_frames` if given.
+    pub fn start_recording(
+        &mut self,
+        wav_path: &Path,
+        max_frames: Option<u64>,
+    ) -> Result<(), EngineError> {
+        if self.recording.as_ref().is_some_and(|r| !r.is_finished()) {
+            return Err(EngineError::AlreadyRecording);
+        }
+        let recorder = make_recorder(
+            &self.info,
+            &self.config,
+            &self.effective,
+            wav_path,
+            max_frames,
+        )?;
+        let _ = self
+            .commands
+            .send(DspCommand::AttachRecorder(recorder.sender()));
+        self.recording = Some(recorder);
+        Ok(())
+    }
+
+    /// True while a recording is being written.
+    pub fn is_recording(&self) -> bool {
+        self.recording.as_ref().is_some_and(|r| !r.is_finished())
+    }
+
+    /// The recording being written, if any.
+    pub fn recording_path(&self) -> Option<&Path> {
+        self.recording.as_ref().map(|r| r.wav_path())
+    }
+
+    /// Stops the recording; the returned recorder finishes writing in the background (`wait` for it).
+    pub fn stop_recording(&mut self) -> Option<Recorder> {
+        let _ = self.commands.send(DspCommand::DetachRecorder);
+        self.recording.take()
+    }
+
+    /// Takes the recorder once it has finished by itself (frame limit or end of stream).
+    pub fn take_finished_recording(&mut self) -> Option<Recorder> {
+        if self.recording.as_ref().is_some_and(|r| r.is_finished()) {
+            self.recording.take()
+        } else {
+            None
+        }
+    }
+
+    /// Stops everything; a running recording is closed properly first.
+    pub fn shutdown(mut self) -> Option<Recorder> {
+        self.stop_threads();
+        self.recording.take()
+    }
+
+    fn stop_threads(&mut self) {
+        if let Some(r) = self.reader.take() {
+            r.stop();
+        }
+        let _ = self.commands.send(DspCommand::Stop);
+        if let Some(d) = self.dsp.take() {
+            d.thread().unpark();
+            let _ = d.join();
+        }
+    }
+}
+
+fn make_recorder(
+    info: &StreamInfo,
+    dsp: &DspConfig,
+    effective: &EffectiveDsp,
+    wav_path: &Path,
+    max_frames: Option<u64>,
+) -> Result<Recorder, SessionError> {
+    Recorder::start(RecorderSetup {
+        wav_path: wav_path.to_path_buf(),
+        info: info.clone(),
+        dsp: dsp.clone(),
+        effective: effective.clone(),
+        max_frames,
+    })
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.stop_threads();
+        if let Some(r) = self.recording.take() {
+            let _ = r.wait();
+        }
+    }
+}

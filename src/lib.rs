@@ -1,0 +1,12 @@
+//! Innervate: real-time surface-EMG biofeedback.
+//!
+//! Data flows one way: source -> reader thread -> lock-free ring -> DSP thread -> UI snapshot and recorder.
+//! See the README for the architecture and `firmware-protocol.md` for the board protocol.
+
+pub mod app;
+pub mod block;
+pub mod dsp;
+pub mod engine;
+pub mod session;
+pub mod source;
+pub mod stats;

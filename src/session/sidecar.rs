@@ -1,0 +1,104 @@
+//! The JSON sidecar that travels with a session's WAV: everything needed to interpret the samples.
+
+use crate::dsp::{DspConfig, EffectiveDsp, MusclePair};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Identifies the file as ours.
+pub const FORMAT_NAME: &str = "innervate-session";
+/// Current sidecar format version; readers refuse newer ones with a clear message.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A run of samples that never reached the recording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    /// WAV frame before which the samples are missing.
+    pub wav_frame: u64,
+    /// Stream sample index of the first missing sample.
+    pub stream_sample: u64,
+    /// How many samples (frames) are missing.
+    pub missing: u64,
+}
+
+/// Session metadata (format version 1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sidecar {
+    /// Always [`FORMAT_NAME`].
+    pub format: String,
+    /// [`FORMAT_VERSION`] when written by this build.
+    pub format_version: u32,
+    /// Program that wrote it.
+    pub app_version: String,
+    /// Wall-clock time of the first recorded sample, RFC 3339 UTC.
+    pub start_time: String,
+    /// Samples per second per channel.
+    pub sample_rate_hz: f64,
+    /// Unit of the WAV samples.
+    pub units: String,
+    /// One name per WAV channel.
+    pub channel_names: Vec<String>,
+    /// Agonist/antagonist pairs, by channel index.
+    pub pairs: Vec<MusclePair>,
+    /// Where the samples came from.
+    pub source: String,
+    /// Processing parameters as set.
+    pub dsp: DspConfig,
+    /// Processing parameters in force at this sample rate (ISEK reporting).
+    pub dsp_effective: EffectiveDsp,
+    /// Stream sample index of WAV frame 0.
+    pub first_stream_sample: u64,
+    /// Frames in the WAV when this sidecar was last written.
+    pub frames_written: u64,
+    /// Samples lost on the way (the WAV holds only what arrived).
+    pub gaps: Vec<Gap>,
+    /// True once the recording was closed normally.
+    pub complete: bool,
+}
+
+/// The sidecar path for a session WAV: same name, `.json`.
+pub fn sidecar_path(wav: &Path) -> PathBuf {
+    wav.with_extension("json")
+}
+
+impl Sidecar {
+    /// Writes atomically: a temporary file next to the target, synced, then renamed over it, so a crash
+    /// leaves either the old or the new sidecar, never half of one.
+    pub fn write_atomic(&self, path: &Path) -> std::io::Result<()> {
+        let tmp = path.with_extension("json.tmp");
+        {
+            let mut f = std::fs::File::create(&tmp)?;
+            let text = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+            f.write_all(&text)?;
+            f.write_all(b"\n")?;
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, path)
+    }
+
+    /// Reads a sidecar, refusing other formats and newer versions.
+    pub fn read(path: &Path) -> Result<Self, super::SessionError> {
+        let text = std::fs::read(path).map_err(|e| super::SessionError::io(path, e))?;
+        let value: serde_json::Value = serde_json::from_slice(&text)
+            .map_err(|e| super::SessionError::bad(path, e.to_string()))?;
+        if value.get("format").and_then(|v| v.as_str()) != Some(FORMAT_NAME) {
+            return Err(super::SessionError::bad(
+                path,
+                "not an Innervate session sidecar".into(),
+            ));
+        }
+        let version = value
+            .get("format_version")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
+        if version > FORMAT_VERSION as u64 {
+            return Err(super::SessionError::bad(
+                path,
+                format!(
+                    "format version {version} is newer than this program understands ({FORMAT_VERSION}); update Innervate"
+                ),
+            ));
+        }
+        serde_json::from_value(value).map_err(|e| super::SessionError::bad(path, e.to_string()))
+    }
+}

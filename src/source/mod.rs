@@ -1,0 +1,66 @@
+//! Where samples come from: the simulated board, file replay (and, later, serial boards), and the reader
+//! thread that moves their frames into the lock-free ring.
+
+pub mod reader;
+pub mod replay;
+pub mod simulator;
+pub mod workout;
+
+use crate::dsp::MusclePair;
+
+/// What kind of source a stream comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// The built-in simulated board.
+    Simulator,
+    /// A recording played back.
+    FileReplay,
+}
+
+/// What a stream carries: fixed for its lifetime.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StreamInfo {
+    /// Human-readable source name for the status line.
+    pub description: String,
+    /// Kind of source.
+    pub kind: SourceKind,
+    /// Samples per second per channel.
+    pub sample_rate: f64,
+    /// One name per channel (the muscle).
+    pub channel_names: Vec<String>,
+    /// Suggested agonist/antagonist pairs (channel indices).
+    pub pairs: Vec<MusclePair>,
+}
+
+impl StreamInfo {
+    /// Number of channels.
+    pub fn channels(&self) -> usize {
+        self.channel_names.len()
+    }
+}
+
+/// Why a source failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// Settings the source cannot honour.
+    #[error("invalid source settings: {0}")]
+    Config(String),
+    /// A file could not be read or is not a usable recording.
+    #[error("cannot read {path}: {reason}")]
+    File {
+        /// The file.
+        path: String,
+        /// What went wrong, in plain words.
+        reason: String,
+    },
+}
+
+/// A source that produces frames on demand (simulator, file replay); the reader thread paces it.
+pub trait FrameGenerator: Send + 'static {
+    /// What the stream carries.
+    fn info(&self) -> &StreamInfo;
+    /// Writes the next frame (one value per channel, microvolts) into `frame`. Returns `Ok(false)` at the
+    /// end of the stream.
+    fn next_frame(&mut self, frame: &mut [f32]) -> Result<bool, SourceError>;
+}

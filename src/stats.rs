@@ -1,0 +1,72 @@
+//! Counters shared between threads, as atomics: any thread may read them at any time without a lock.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+
+/// The link's state as the UI shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkState {
+    /// Not streaming yet.
+    Connecting = 0,
+    /// Frames are arriving.
+    Streaming = 1,
+    /// The source ended normally (end of file).
+    Ended = 2,
+    /// The source failed; see [`LinkStats::error`].
+    Failed = 3,
+}
+
+/// Health counters of one acquisition run.
+#[derive(Debug, Default)]
+pub struct LinkStats {
+    state: AtomicU8,
+    /// Frames the reader put into the ring.
+    pub frames_received: AtomicU64,
+    /// Blocks lost because the ring was full (the DSP thread fell behind a live source).
+    pub ring_overflows: AtomicU64,
+    /// Frames the DSP thread processed.
+    pub frames_processed: AtomicU64,
+    /// Samples missing between consecutive blocks, as seen by the DSP thread.
+    pub frames_missing: AtomicU64,
+    /// Display updates dropped because the UI did not keep up (the UI only, never the data).
+    pub display_dropped: AtomicU64,
+    /// Blocks the recorder's queue could not take (each is a marked gap in the recording).
+    pub recorder_dropped: AtomicU64,
+    // Only written once, when the source fails: not on any hot path.
+    error: Mutex<Option<String>>,
+}
+
+impl LinkStats {
+    /// Current state.
+    pub fn state(&self) -> LinkState {
+        match self.state.load(Ordering::Relaxed) {
+            1 => LinkState::Streaming,
+            2 => LinkState::Ended,
+            3 => LinkState::Failed,
+            _ => LinkState::Connecting,
+        }
+    }
+
+    /// Sets the state.
+    pub fn set_state(&self, s: LinkState) {
+        self.state.store(s as u8, Ordering::Relaxed);
+    }
+
+    /// Marks the source failed with a message for the user.
+    pub fn set_error(&self, message: String) {
+        if let Ok(mut e) = self.error.lock() {
+            *e = Some(message);
+        }
+        self.set_state(LinkState::Failed);
+    }
+
+    /// The failure message, if the source failed.
+    pub fn error(&self) -> Option<String> {
+        self.error.lock().ok().and_then(|e| e.clone())
+    }
+
+    /// Reads a counter.
+    pub fn get(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+}
