@@ -210,10 +210,10 @@ impl InnervateApp {
                 ui.set_width(380.0);
                 ui.label(RichText::new(&name).size(18.0).strong());
                 let mut t = self.muscles[c].target_uv;
-                ui.add(ActivationBar::new(&name, latest, full_scale, &mut t, "uV"))
+                ui.add(ActivationBar::new(&name, latest, full_scale, &mut t, "µV"))
                     .on_hover_text("Drag or click to move the target line");
                 ui.horizontal(|ui| {
-                    let label = ui.label(format!("Target for {name} (uV)"));
+                    let label = ui.label(format!("Target for {name} (µV)"));
                     ui.add(
                         egui::DragValue::new(&mut t)
                             .range(0.0..=100_000.0)

@@ -393,7 +393,13 @@ mod tests {
         let hp = butterworth(2, Band::Highpass(100.0), 1000.0).unwrap();
         assert!((gain(&hp, 499.0, 1000.0) - 1.0).abs() < 1e-3);
         let bs = butterworth(2, Band::Bandstop(45.0, 55.0), 1000.0).unwrap();
-        assert!(gain(&bs, 50.0, 1000.0) < 1e-6);
+        // The null sits at the pre-warped geometric centre of the edges, close to 50 Hz.
+        let (w1, w2) = ((PI * 45.0 / 1000.0).tan(), (PI * 55.0 / 1000.0).tan());
+        let centre = (w1 * w2).sqrt().atan() * 1000.0 / PI;
+        assert!((centre - 50.0).abs() < 0.5);
+        assert!(gain(&bs, centre, 1000.0) < 1e-6);
+        assert!(gain(&bs, 50.0, 1000.0) < 0.05);
+        assert!((gain(&bs, 1.0, 1000.0) - 1.0).abs() < 1e-3);
     }
 
     #[test]

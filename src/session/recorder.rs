@@ -21,6 +21,10 @@ pub const FLUSH_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Messages to the recorder thread.
 #[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "blocks travel by value so the bounded queue's slots are allocated once, never per block"
+)]
 pub enum RecorderMsg {
     /// Samples to append (full blocks, except at the end or before a gap).
     Block(SampleBlock),

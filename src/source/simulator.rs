@@ -341,7 +341,7 @@ impl FrameGenerator for Simulator {
         let fs = self.config.sample_rate;
         let n = self.sample;
         let t = n as f64 / fs;
-        let update = n % self.samples_per_update == 0;
+        let update = n.is_multiple_of(self.samples_per_update);
         let mains = 2.0 * PI * self.config.mains_hz * t;
         for c in 0..self.channels.len() {
             let amplitude = self.truth_envelope(c, n);
@@ -400,6 +400,55 @@ mod tests {
             .sum::<f64>()
             / n as f64;
         assert!((var - 1.0).abs() < 0.03, "variance {var}");
+    }
+
+    /// Median frequency of `x` at `fs` from an averaged periodogram (1024-sample segments).
+    fn median_frequency(x: &[f64], fs: f64) -> f64 {
+        use rustfft::num_complex::Complex64;
+        let n = 1024;
+        let fft = rustfft::FftPlanner::new().plan_fft_forward(n);
+        let mut power = vec![0.0; n / 2];
+        for seg in x.chunks_exact(n) {
+            let mut buf: Vec<Complex64> = seg.iter().map(|&v| Complex64::new(v, 0.0)).collect();
+            fft.process(&mut buf);
+            for (k, p) in power.iter_mut().enumerate() {
+                *p += buf[k].norm_sqr();
+            }
+        }
+        let total: f64 = power.iter().sum();
+        let mut acc = 0.0;
+        for (k, p) in power.iter().enumerate() {
+            acc += p;
+            if acc >= total / 2.0 {
+                return k as f64 * fs / n as f64;
+            }
+        }
+        fs / 2.0
+    }
+
+    #[test]
+    fn fatigue_compresses_the_spectrum_in_proportion() {
+        let fs = 2000.0;
+        let mut s = Simulator::new(SimConfig::default()).unwrap();
+        let mut mdf_at = |scale: f64| {
+            let ch = &mut s.channels[0];
+            ch.redesign(fs, scale);
+            let x: Vec<f64> = (0..1 << 17).map(|_| ch.shaped_noise()).collect();
+            median_frequency(&x, fs)
+        };
+        let fresh = mdf_at(1.0);
+        let tired = mdf_at(1.0 - workout::SET_FATIGUE);
+        // A realistic sEMG median frequency, and a decline close to the modelled 20 %.
+        assert!((50.0..150.0).contains(&fresh), "fresh MDF {fresh} Hz");
+        let ratio = tired / fresh;
+        assert!(
+            (ratio - 0.8).abs() < 0.04,
+            "MDF ratio {ratio} ({tired} / {fresh} Hz)"
+        );
+        // And the truth tells the tests where in the set the muscle is.
+        assert_eq!(s.truth_spectral_scale(0, 1.0), 1.0);
+        let end_of_set = workout::REST_BEFORE_SET_S + workout::SET_S - 0.01;
+        assert!((s.truth_spectral_scale(0, end_of_set) - 0.8).abs() < 0.01);
     }
 
     #[test]

@@ -1,0 +1,164 @@
+//! The live view driven through egui_kittest: no display, no GPU, the real engine on the simulated board.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use innervate::app::{InnervateApp, RecordingStatus};
+use innervate::engine::{Engine, EngineOptions};
+use innervate::source::simulator::{SimConfig, Simulator};
+use std::time::Duration;
+
+fn app(channels: usize, sessions: &std::path::Path) -> InnervateApp {
+    let sim = Simulator::new(SimConfig {
+        channels,
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let engine = Engine::start(Box::new(sim), EngineOptions::default(), None).unwrap();
+    InnervateApp::new(engine, sessions.to_path_buf())
+}
+
+fn harness(app: InnervateApp) -> Harness<'static, InnervateApp> {
+    Harness::builder()
+        .with_size([1280.0, 2400.0])
+        .build_ui_state(
+            |ui, app: &mut InnervateApp| {
+                app.ingest();
+                app.show(ui);
+            },
+            app,
+        )
+}
+
+/// Lets real time pass so the simulated board delivers data, then draws.
+fn let_data_flow(h: &mut Harness<'static, InnervateApp>, ms: u64) {
+    std::thread::sleep(Duration::from_millis(ms));
+    h.run_steps(2);
+}
+
+#[test]
+fn one_row_per_muscle_with_live_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(app(6, dir.path()));
+    let_data_flow(&mut h, 300);
+    for name in [
+        "Biceps brachii",
+        "Triceps brachii",
+        "Vastus lateralis",
+        "Biceps femoris",
+        "Tibialis anterior",
+        "Gastrocnemius",
+    ] {
+        // The row title, its activation bar and its target field.
+        h.get_by_label(name);
+        h.get_by_label(&format!("{name} activation"));
+        h.get_by_label(&format!("Target for {name} (µV)"));
+    }
+    assert_eq!(h.query_all_by_label_contains(" activation").count(), 6);
+    // Three pairs, each with a co-contraction readout and limit.
+    assert_eq!(h.query_all_by_label_contains("Limit for ").count(), 3);
+    h.get_by_label("Triceps brachii vs Biceps brachii");
+    // Data arrived and the status line says so.
+    assert!(h.state().history().channels[0].envelope.len() > 10);
+    h.get_by_label_contains("Source: Simulated board (6 ch");
+    h.get_by_label("2000 Hz");
+    h.get_by_label("Dropped blocks: 0");
+}
+
+#[test]
+fn record_starts_a_recording_and_stop_saves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(app(2, dir.path()));
+    let_data_flow(&mut h, 100);
+    h.get_by_label("Record").click();
+    h.run_steps(2);
+    assert!(h.state().is_recording());
+    assert!(h.query_by_label("Record").is_none());
+    let_data_flow(&mut h, 400);
+    h.get_by_label_contains("REC ");
+    h.get_by_label("Stop").click();
+    h.run_steps(2);
+    assert!(!h.state().is_recording());
+    h.get_by_label("Record");
+    let status = h.state_mut().wait_for_saved(Duration::from_secs(5)).clone();
+    let RecordingStatus::Saved(msg) = status else {
+        panic!("not saved: {status:?}")
+    };
+    assert!(msg.starts_with("Saved "), "{msg}");
+    h.run_steps(2);
+    h.get_by_label_contains("Saved ");
+
+    let wavs: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wav"))
+        .collect();
+    assert_eq!(wavs.len(), 1);
+    let reader = hound::WavReader::open(&wavs[0]).unwrap();
+    assert_eq!(reader.spec().channels, 2);
+    // About 0.4 s at 2 kHz was recorded.
+    assert!(reader.duration() > 400, "{} frames", reader.duration());
+    assert!(wavs[0].with_extension("json").exists());
+}
+
+#[test]
+fn typing_a_target_changes_the_drawn_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(app(2, dir.path()));
+    h.run_steps(2);
+    let field = h.get_by_label("Target for Biceps brachii (µV)");
+    assert_eq!(field.value().as_deref(), Some("150"));
+    field.click();
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Target for Biceps brachii (µV)")
+        .type_text("220");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    assert_eq!(h.state().muscles()[0].target_uv, 220.0);
+    assert_eq!(
+        h.get_by_label("Target for Biceps brachii (µV)")
+            .value()
+            .as_deref(),
+        Some("220")
+    );
+    // The other muscle keeps its own target.
+    assert_eq!(h.state().muscles()[1].target_uv, 150.0);
+}
+
+#[test]
+fn clicking_the_bar_moves_the_target_line_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(app(2, dir.path()));
+    h.run_steps(2);
+    let bar = h.get_by_label("Triceps brachii activation");
+    let rect = bar.rect();
+    // With no signal yet the bar's full scale is 1.6 x the 150 uV target = 240 uV; click at 75 %.
+    bar.hover();
+    h.run_steps(1);
+    let pos = egui::pos2(rect.left() + 0.75 * rect.width(), rect.center().y);
+    h.hover_at(pos);
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run_steps(3);
+    let target = h.state().muscles()[1].target_uv;
+    let full_scale = (150.0f32 * 1.6).max(h.state().history().channels[1].peak * 1.1);
+    assert!(
+        (target - 0.75 * full_scale).abs() < 0.02 * full_scale,
+        "target {target}, full scale {full_scale}"
+    );
+    let shown = h
+        .get_by_label("Target for Triceps brachii (µV)")
+        .value()
+        .unwrap();
+    assert_eq!(shown, format!("{target:.0}"));
+}
