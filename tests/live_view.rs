@@ -162,3 +162,50 @@ fn clicking_the_bar_moves_the_target_line_there() {
         .unwrap();
     assert_eq!(shown, format!("{target:.0}"));
 }
+
+/// Writes a 2-channel WAV: agonist 200 uV-amplitude sine, antagonist at half that (ratio 0.5).
+fn known_ratio_wav(path: &std::path::Path) {
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 2000,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for n in 0..4000 {
+        let s = (2.0 * std::f32::consts::PI * 100.0 * n as f32 / 2000.0).sin();
+        w.write_sample(200.0 * s).unwrap();
+        w.write_sample(100.0 * s).unwrap();
+    }
+    w.finalize().unwrap();
+}
+
+#[test]
+fn the_pair_readout_warns_when_the_ratio_passes_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("known.wav");
+    known_ratio_wav(&wav);
+    let replay = innervate::source::replay::WavReplay::open(&wav).unwrap();
+    let options = EngineOptions {
+        pace: innervate::source::reader::Pace::Unthrottled,
+        ..EngineOptions::default()
+    };
+    let engine = Engine::start(Box::new(replay), options, None).unwrap();
+    let mut h = harness(InnervateApp::new(engine, dir.path().to_path_buf()));
+    let_data_flow(&mut h, 300);
+    h.get_by_label("Source ended");
+    // Agonist envelope 141 uV is above a quarter of its 150 uV target: it works, and the ratio is 0.50 > 0.30.
+    assert!(h.state().agonist_active(0));
+    assert!(h.state().pair_warning(0));
+    h.get_by_label_contains("ratio 0.50");
+    // Raising the limit above 0.5 clears the warning.
+    let limit = h.get_by_label("Limit for Channel 2");
+    limit.click();
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Limit for Channel 2").type_text("0.6");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    assert_eq!(h.state().pairs()[0].ratio_limit, 0.6);
+    assert!(!h.state().pair_warning(0));
+}

@@ -167,8 +167,7 @@ impl InnervateApp {
             let h = &self.history.pairs[k];
             let ag = &self.muscles[p.agonist].name;
             let ant = &self.muscles[p.antagonist].name;
-            let active = self.history.channels[p.agonist].latest
-                >= super::ACTIVE_FRACTION * self.muscles[p.agonist].target_uv;
+            let active = self.agonist_active(k);
             ui.horizontal(|ui| {
                 ui.label(RichText::new(format!("{ant} vs {ag}")).size(16.0));
                 let (text, colour) = if active {

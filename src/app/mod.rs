@@ -252,15 +252,22 @@ impl InnervateApp {
         self.rate.rate
     }
 
+    /// Whether a pair's agonist is working (its envelope reached [`ACTIVE_FRACTION`] of its target): only
+    /// then does the antagonist ratio mean anything.
+    pub fn agonist_active(&self, pair: usize) -> bool {
+        self.pairs.get(pair).is_some_and(|p| {
+            self.history.channels[p.agonist].latest
+                >= ACTIVE_FRACTION * self.muscles[p.agonist].target_uv
+        })
+    }
+
     /// Whether a pair's readout is in the warning state: the agonist works and the antagonist ratio is above
     /// the limit.
     pub fn pair_warning(&self, pair: usize) -> bool {
         let (Some(p), Some(h)) = (self.pairs.get(pair), self.history.pairs.get(pair)) else {
             return false;
         };
-        let agonist_active = self.history.channels[p.agonist].latest
-            >= ACTIVE_FRACTION * self.muscles[p.agonist].target_uv;
-        agonist_active && h.latest.ratio > p.ratio_limit
+        self.agonist_active(pair) && h.latest.ratio > p.ratio_limit
     }
 
     /// Closes the engine; a running recording is finished and saved first.
