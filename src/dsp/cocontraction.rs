@@ -1,6 +1,7 @@
 //! Agonist/antagonist co-contraction on envelopes: the live ratio and the Falconer & Winter index.
 
 use super::moving_sum::MovingSum;
+use super::processor::MAX_PAIRS;
 
 /// Below this agonist envelope (in the envelope's unit) the ratio is reported as 0 rather than blowing up.
 const RATIO_FLOOR: f64 = 1e-6;
@@ -57,6 +58,66 @@ impl PairTracker {
     }
 }
 
+/// Every pair's tracker in lock-step lanes: the same arithmetic as [`PairTracker`], vectorisable.
+#[derive(Clone, Debug)]
+pub struct PairBank {
+    agonist: Vec<[f64; MAX_PAIRS]>,
+    antagonist: Vec<[f64; MAX_PAIRS]>,
+    pos: usize,
+    agonist_sum: [f64; MAX_PAIRS],
+    antagonist_sum: [f64; MAX_PAIRS],
+}
+
+impl PairBank {
+    /// A bank whose Falconer & Winter window is `len` samples.
+    pub fn new(len: usize) -> Self {
+        let len = len.max(1);
+        Self {
+            agonist: vec![[0.0; MAX_PAIRS]; len],
+            antagonist: vec![[0.0; MAX_PAIRS]; len],
+            pos: 0,
+            agonist_sum: [0.0; MAX_PAIRS],
+            antagonist_sum: [0.0; MAX_PAIRS],
+        }
+    }
+
+    /// Adds one frame of agonist and antagonist envelopes (one per pair lane); writes every lane's values.
+    #[inline]
+    pub fn push(
+        &mut self,
+        agonist: &[f64; MAX_PAIRS],
+        antagonist: &[f64; MAX_PAIRS],
+        out: &mut [CoContraction; MAX_PAIRS],
+    ) {
+        let ag_slot = &mut self.agonist[self.pos];
+        let ant_slot = &mut self.antagonist[self.pos];
+        for k in 0..MAX_PAIRS {
+            self.agonist_sum[k] += agonist[k] - std::mem::replace(&mut ag_slot[k], agonist[k]);
+            self.antagonist_sum[k] +=
+                antagonist[k] - std::mem::replace(&mut ant_slot[k], antagonist[k]);
+            let i_ag = self.agonist_sum[k].max(0.0);
+            let i_ant = self.antagonist_sum[k].max(0.0);
+            let total = i_ag + i_ant;
+            out[k] = CoContraction {
+                ratio: if agonist[k] > RATIO_FLOOR {
+                    (antagonist[k] / agonist[k]) as f32
+                } else {
+                    0.0
+                },
+                cci: if total > 0.0 {
+                    (200.0 * i_ant / total) as f32
+                } else {
+                    0.0
+                },
+            };
+        }
+        self.pos += 1;
+        if self.pos == self.agonist.len() {
+            self.pos = 0;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +138,20 @@ mod tests {
         assert!((last.cci - 40.0).abs() < 1e-4);
         let silent = PairTracker::new(4).push(0.0, 0.0);
         assert_eq!(silent, CoContraction::default());
+    }
+
+    #[test]
+    fn bank_equals_one_tracker_per_pair() {
+        let mut bank = PairBank::new(37);
+        let mut singles: Vec<PairTracker> = (0..MAX_PAIRS).map(|_| PairTracker::new(37)).collect();
+        let mut out = [CoContraction::default(); MAX_PAIRS];
+        for n in 0..500 {
+            let ag: [f64; MAX_PAIRS] = std::array::from_fn(|k| ((n * (k + 1)) % 23) as f64);
+            let ant: [f64; MAX_PAIRS] = std::array::from_fn(|k| ((n * (k + 2)) % 17) as f64 * 0.5);
+            bank.push(&ag, &ant, &mut out);
+            for k in 0..MAX_PAIRS {
+                assert_eq!(out[k], singles[k].push(ag[k], ant[k]), "frame {n} pair {k}");
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! One implementation serves the live view, replay and offline analysis. Nothing here allocates per sample
 //! or takes a lock; buffers are sized when a [`Processor`] is built.
 
+pub mod bank;
 pub mod cocontraction;
 pub mod config;
 pub mod design;

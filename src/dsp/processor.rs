@@ -1,10 +1,9 @@
 //! The per-sample chain for all channels and pairs: band-pass -> notch -> RMS envelope -> co-contraction.
 
 use super::MusclePair;
-use super::cocontraction::{CoContraction, PairTracker};
+use super::bank::{FilterBank, LANES, Lanes, RmsBank};
+use super::cocontraction::{CoContraction, PairBank};
 use super::config::{DspConfig, DspError, EffectiveDsp};
-use super::envelope::RmsEnvelope;
-use super::sos_filter::SosFilter;
 use crate::block::{MAX_CHANNELS, SampleBlock};
 
 /// Most pairs a processor tracks.
@@ -22,17 +21,17 @@ pub struct FrameOutput {
 }
 
 /// Stateful processing of a multi-channel stream. State is kept across blocks, so block boundaries never
-/// show in the output.
+/// show in the output. All channels run in lock-step lanes (see [`super::bank`]).
 #[derive(Clone, Debug)]
 pub struct Processor {
     config: DspConfig,
     effective: EffectiveDsp,
     channels: usize,
-    bandpass: Vec<SosFilter>,
-    notch: Vec<SosFilter>,
-    envelopes: Vec<RmsEnvelope>,
+    bandpass: FilterBank,
+    notch: FilterBank,
+    envelopes: RmsBank,
     pairs: Vec<MusclePair>,
-    trackers: Vec<PairTracker>,
+    trackers: PairBank,
     out: FrameOutput,
 }
 
@@ -64,10 +63,10 @@ impl Processor {
         }
         let effective = config.effective(fs)?;
         Ok(Self {
-            bandpass: vec![SosFilter::new(&effective.bandpass_sos); channels],
-            notch: vec![SosFilter::new(&effective.notch_sos); channels],
-            envelopes: vec![RmsEnvelope::new(effective.envelope_window_samples); channels],
-            trackers: vec![PairTracker::new(effective.cci_window_samples); pairs.len()],
+            bandpass: FilterBank::new(&effective.bandpass_sos),
+            notch: FilterBank::new(&effective.notch_sos),
+            envelopes: RmsBank::new(effective.envelope_window_samples),
+            trackers: PairBank::new(effective.cci_window_samples),
             pairs: pairs.to_vec(),
             config: config.clone(),
             effective,
@@ -102,7 +101,7 @@ impl Processor {
         let mut config = self.config.clone();
         config.notch = notch;
         let effective = config.effective(self.effective.sample_rate_hz)?;
-        self.notch = vec![SosFilter::new(&effective.notch_sos); self.channels];
+        self.notch = FilterBank::new(&effective.notch_sos);
         self.config = config;
         self.effective = effective;
         Ok(())
@@ -111,17 +110,25 @@ impl Processor {
     /// Runs one frame (one value per channel; missing values read as 0) through the chain.
     #[inline]
     pub fn process_frame(&mut self, frame: &[f32]) -> &FrameOutput {
-        for c in 0..self.channels {
-            let x = frame.get(c).copied().unwrap_or(0.0) as f64;
-            let y = self.notch[c].process(self.bandpass[c].process(x));
-            self.out.filtered[c] = y as f32;
-            self.out.envelope[c] = self.envelopes[c].push(y) as f32;
+        let mut x: Lanes = [0.0; LANES];
+        for (lane, v) in x.iter_mut().zip(frame.iter().take(self.channels)) {
+            *lane = *v as f64;
         }
-        for (i, (pair, tracker)) in self.pairs.iter().zip(self.trackers.iter_mut()).enumerate() {
-            self.out.pairs[i] = tracker.push(
-                self.out.envelope[pair.agonist] as f64,
-                self.out.envelope[pair.antagonist] as f64,
-            );
+        self.bandpass.process(&mut x);
+        self.notch.process(&mut x);
+        for (out, y) in self.out.filtered.iter_mut().zip(&x) {
+            *out = *y as f32;
+        }
+        self.envelopes.push(&x, &mut self.out.envelope);
+        if !self.pairs.is_empty() {
+            let mut agonist = [0.0; MAX_PAIRS];
+            let mut antagonist = [0.0; MAX_PAIRS];
+            for (k, pair) in self.pairs.iter().enumerate() {
+                agonist[k] = self.out.envelope[pair.agonist] as f64;
+                antagonist[k] = self.out.envelope[pair.antagonist] as f64;
+            }
+            self.trackers
+                .push(&agonist, &antagonist, &mut self.out.pairs);
         }
         &self.out
     }
