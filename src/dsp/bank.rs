@@ -51,6 +51,10 @@ impl FilterBank {
 
     /// Filters one frame in place (transposed direct form II, as SciPy's `sosfilt`).
     #[inline]
+    #[expect(
+        clippy::needless_range_loop,
+        reason = "one lane index addresses several arrays in lock-step"
+    )]
     pub fn process(&mut self, x: &mut Lanes) {
         for s in &mut self.sections {
             for c in 0..LANES {
