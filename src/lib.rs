@@ -3,6 +3,7 @@
 //! Data flows one way: source -> reader thread -> lock-free ring -> DSP thread -> UI snapshot and recorder.
 //! See the README for the architecture and `firmware-protocol.md` for the board protocol.
 
+pub mod analysis;
 pub mod app;
 pub mod block;
 pub mod dsp;

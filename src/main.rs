@@ -36,6 +36,50 @@ struct Cli {
 enum Command {
     /// Record from a source to a WAV + JSON session without opening a window.
     Record(RecordArgs),
+    /// Analyse a recording offline with the live chain: envelopes, fatigue, co-contraction, signal quality.
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Args, Debug)]
+struct AnalyzeArgs {
+    /// The recording (an Innervate session WAV or any plain WAV).
+    file: PathBuf,
+    /// Agonist:antagonist pairs by channel number (1-based), e.g. `1:2,3:4` [default: 1:2, 3:4, ...].
+    #[arg(long, value_delimiter = ',')]
+    pairs: Vec<String>,
+    /// Print the full report as JSON.
+    #[arg(long, conflicts_with = "csv")]
+    json: bool,
+    /// Print per-epoch values as CSV (one row per channel and epoch).
+    #[arg(long)]
+    csv: bool,
+    /// Also write the per-sample RMS envelopes as a float32 WAV (one channel per input channel).
+    #[arg(long)]
+    envelope_wav: Option<PathBuf>,
+    /// Band-pass lower edge, Hz.
+    #[arg(long, default_value_t = 20.0)]
+    low: f64,
+    /// Band-pass upper edge, Hz (clamped to 0.45 x sample rate).
+    #[arg(long, default_value_t = 450.0)]
+    high: f64,
+    /// Butterworth order of the band-pass.
+    #[arg(long, default_value_t = 4)]
+    order: usize,
+    /// Mains frequency of the notch, Hz.
+    #[arg(long, default_value_t = 50.0)]
+    mains: f64,
+    /// Notch quality factor.
+    #[arg(long, default_value_t = 30.0)]
+    q: f64,
+    /// Turn the notch off.
+    #[arg(long)]
+    no_notch: bool,
+    /// RMS window, ms.
+    #[arg(long, default_value_t = 100.0)]
+    rms_ms: f64,
+    /// Spectral epoch, s.
+    #[arg(long, default_value_t = 1.0)]
+    epoch: f64,
 }
 
 /// Where samples come from.
@@ -110,6 +154,7 @@ fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Record(args)) => record(args),
+        Some(Command::Analyze(args)) => analyze(args),
         None => gui(cli.source, cli.sessions_dir),
     }
 }
@@ -213,6 +258,115 @@ fn record(args: RecordArgs) -> Result<()> {
     );
     if summary.frames < frames {
         eprintln!("note: the source ended after {:.3} s", summary.seconds);
+    }
+    Ok(())
+}
+
+fn parse_pairs(
+    specs: &[String],
+    channels: usize,
+) -> Result<Option<Vec<innervate::dsp::MusclePair>>> {
+    if specs.is_empty() {
+        return Ok(None);
+    }
+    let mut pairs = Vec::new();
+    for spec in specs {
+        let (a, b) = spec.split_once(':').with_context(|| {
+            format!("pair `{spec}` must look like AGONIST:ANTAGONIST, e.g. 1:2")
+        })?;
+        let num = |s: &str| -> Result<usize> {
+            let n: usize = s
+                .trim()
+                .parse()
+                .with_context(|| format!("`{s}` in pair `{spec}` is not a channel number"))?;
+            if n == 0 || n > channels {
+                bail!(
+                    "channel {n} in pair `{spec}` does not exist: the file has channels 1 to {channels}"
+                );
+            }
+            Ok(n - 1)
+        };
+        pairs.push(innervate::dsp::MusclePair {
+            agonist: num(a)?,
+            antagonist: num(b)?,
+        });
+    }
+    Ok(Some(pairs))
+}
+
+fn analyze(args: AnalyzeArgs) -> Result<()> {
+    use innervate::analysis::{AnalyzeOptions, analyze};
+    let mut replay = WavReplay::open(&args.file)?;
+    let channels = replay.info().channels();
+    let fs = replay.info().sample_rate;
+    let total = replay.total_frames();
+    let mut dsp = DspConfig {
+        bandpass_low_hz: args.low,
+        bandpass_high_hz: args.high,
+        bandpass_order: args.order,
+        envelope_window_s: args.rms_ms / 1000.0,
+        ..DspConfig::default()
+    };
+    dsp.notch.mains_hz = args.mains;
+    dsp.notch.q = args.q;
+    dsp.notch.enabled = !args.no_notch;
+    let options = AnalyzeOptions {
+        dsp,
+        pairs: parse_pairs(&args.pairs, channels)?,
+        epoch_s: args.epoch,
+        ..AnalyzeOptions::default()
+    };
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {percent:>3}% {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(format!("{}", args.file.display()));
+    let mut progress = |done: u64| bar.set_position(done);
+    let mut writer = match &args.envelope_wav {
+        Some(path) => Some(
+            hound::WavWriter::create(
+                path,
+                hound::WavSpec {
+                    channels: channels as u16,
+                    sample_rate: fs.round() as u32,
+                    bits_per_sample: 32,
+                    sample_format: hound::SampleFormat::Float,
+                },
+            )
+            .with_context(|| format!("cannot create {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let env_path = args.envelope_wav.clone().unwrap_or_default();
+    let mut write_envelope = |env: &[f32]| -> Result<(), innervate::source::SourceError> {
+        if let Some(w) = writer.as_mut() {
+            for v in env {
+                w.write_sample(*v)
+                    .map_err(|e| innervate::source::SourceError::File {
+                        path: env_path.display().to_string(),
+                        reason: e.to_string(),
+                    })?;
+            }
+        }
+        Ok(())
+    };
+    let report = analyze(
+        &mut replay,
+        &options,
+        &mut progress,
+        Some(&mut write_envelope),
+    )?;
+    bar.finish_and_clear();
+    if let Some(w) = writer {
+        w.finalize().context("finishing the envelope WAV")?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else if args.csv {
+        print!("{}", innervate::analysis::report_csv(&report));
+    } else {
+        print!("{}", innervate::analysis::report_text(&report));
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod envelope;
 pub mod moving_sum;
 pub mod processor;
 pub mod sos_filter;
+pub mod spectrum;
 
 pub use cocontraction::{CoContraction, PairTracker};
 pub use config::{DspConfig, DspError, EffectiveDsp, NotchConfig};

@@ -12,6 +12,8 @@ pub const MAX_PAIRS: usize = MAX_CHANNELS / 2;
 /// What the chain produced for one frame. Fixed-size so nothing is allocated per sample.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FrameOutput {
+    /// Band-passed signal before the notch, per channel, uV (for measuring mains hum).
+    pub bandpassed: [f32; MAX_CHANNELS],
     /// Band-passed, notched signal per channel, uV.
     pub filtered: [f32; MAX_CHANNELS],
     /// RMS envelope per channel, uV.
@@ -115,6 +117,9 @@ impl Processor {
             *lane = *v as f64;
         }
         self.bandpass.process(&mut x);
+        for (out, y) in self.out.bandpassed.iter_mut().zip(&x) {
+            *out = *y as f32;
+        }
         self.notch.process(&mut x);
         for (out, y) in self.out.filtered.iter_mut().zip(&x) {
             *out = *y as f32;

@@ -1,0 +1,103 @@
+//! The analyzer's report as CSV and as text for a person.
+
+use super::Report;
+use std::fmt::Write;
+
+fn opt(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.4}")).unwrap_or_default()
+}
+
+/// One row per channel and epoch, after `#` lines with every processing parameter.
+pub fn report_csv(report: &Report) -> String {
+    let mut out = String::new();
+    let p = &report.processing;
+    let _ = writeln!(
+        out,
+        "# innervate {} analyze; sample rate {} Hz",
+        report.app_version, report.sample_rate_hz
+    );
+    let _ = writeln!(
+        out,
+        "# {} order {} {}-{} Hz; notch {:?} Hz Q {}; {} {} samples",
+        p.bandpass_type,
+        p.bandpass_order,
+        p.bandpass_low_hz,
+        p.bandpass_high_hz,
+        p.notch_hz,
+        p.notch_q,
+        p.envelope_method,
+        p.envelope_window_samples
+    );
+    let _ = writeln!(out, "# {}", report.spectral_method);
+    out.push_str("channel,name,epoch_start_s,rms_uv,mdf_hz,mnf_hz\n");
+    for (c, ch) in report.channels.iter().enumerate() {
+        for e in &ch.epochs {
+            let _ = writeln!(
+                out,
+                "{},{},{:.3},{:.4},{},{}",
+                c + 1,
+                ch.name.replace(',', " "),
+                e.start_s,
+                e.rms_uv,
+                opt(e.mdf_hz),
+                opt(e.mnf_hz)
+            );
+        }
+    }
+    out
+}
+
+/// A summary a person reads in a terminal.
+pub fn report_text(report: &Report) -> String {
+    let mut out = String::new();
+    let p = &report.processing;
+    let _ = writeln!(
+        out,
+        "{:.1} s at {} Hz, {} channels",
+        report.duration_s,
+        report.sample_rate_hz,
+        report.channels.len()
+    );
+    let _ = writeln!(
+        out,
+        "Processing: band-pass {}-{} Hz order {}, notch {:?} Hz (Q {}), RMS {} samples",
+        p.bandpass_low_hz,
+        p.bandpass_high_hz,
+        p.bandpass_order,
+        p.notch_hz,
+        p.notch_q,
+        p.envelope_window_samples
+    );
+    out.push('\n');
+    for (c, ch) in report.channels.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{:>2} {:<24} envelope mean {:>8.2} uV, peak {:>8.2} uV; MDF slope {} Hz/min{}; quality: {} ({})",
+            c + 1,
+            ch.name,
+            ch.envelope_mean_uv,
+            ch.envelope_peak_uv,
+            ch.mdf_slope_hz_per_min
+                .map(|s| format!("{s:+.1}"))
+                .unwrap_or_else(|| "n/a".into()),
+            if ch.spectral_reliable {
+                ""
+            } else {
+                " (unreliable below 1 kHz)"
+            },
+            ch.quality.verdict.words(),
+            ch.quality.reason
+        );
+    }
+    if !report.pairs.is_empty() {
+        out.push('\n');
+    }
+    for pair in &report.pairs {
+        let _ = writeln!(
+            out,
+            "{}: Falconer & Winter {:.1} %, Rudolph {:.2}, mean ratio {:.2}",
+            pair.label, pair.falconer_winter_pct, pair.rudolph, pair.mean_ratio
+        );
+    }
+    out
+}

@@ -1,0 +1,484 @@
+//! Offline analysis of a recording with the same DSP chain as the live view, in bounded memory.
+//!
+//! Per channel: envelope percentiles, signal quality, and per 1 s epoch the RMS, MDF and MNF with the MDF
+//! slope (fatigue). Per agonist/antagonist pair: Falconer & Winter per 100 ms window and per epoch, and the
+//! Rudolph index per epoch. Every processing parameter goes into the report (ISEK reporting).
+
+pub mod format;
+pub mod histogram;
+pub mod quality;
+
+use crate::block::MAX_CHANNELS;
+use crate::dsp::spectrum::{self, Welch};
+use crate::dsp::{DspConfig, DspError, EffectiveDsp, MusclePair, Processor};
+use crate::source::{FrameGenerator, SourceError};
+pub use format::{report_csv, report_text};
+use histogram::LogHistogram;
+use quality::{ChannelQuality, RawTracker};
+use serde::{Deserialize, Serialize};
+
+/// Settings of an analysis run.
+#[derive(Clone, Debug)]
+pub struct AnalyzeOptions {
+    /// Processing parameters (defaults: DESIGN.md section 3).
+    pub dsp: DspConfig,
+    /// Pairs to report; `None` takes the source's own pairs.
+    pub pairs: Option<Vec<MusclePair>>,
+    /// Spectral epoch, s (non-overlapping).
+    pub epoch_s: f64,
+    /// Falconer & Winter window, s (non-overlapping).
+    pub cci_window_s: f64,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        Self {
+            dsp: DspConfig::default(),
+            pairs: None,
+            epoch_s: 1.0,
+            cci_window_s: 0.1,
+        }
+    }
+}
+
+/// Why an analysis failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzeError {
+    /// The recording could not be read.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The settings do not work for this recording.
+    #[error(transparent)]
+    Dsp(#[from] DspError),
+}
+
+/// One spectral epoch of one channel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Epoch {
+    /// Epoch start, s.
+    pub start_s: f64,
+    /// RMS of the filtered signal over the epoch, uV.
+    pub rms_uv: f64,
+    /// Median frequency, Hz (`None` for a silent epoch).
+    pub mdf_hz: Option<f64>,
+    /// Mean frequency, Hz.
+    pub mnf_hz: Option<f64>,
+}
+
+/// Results for one channel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChannelReport {
+    /// Channel name.
+    pub name: String,
+    /// Mean of the RMS envelope, uV.
+    pub envelope_mean_uv: f64,
+    /// Median of the RMS envelope, uV.
+    pub envelope_median_uv: f64,
+    /// Highest RMS envelope value, uV.
+    pub envelope_peak_uv: f64,
+    /// Signal quality.
+    pub quality: ChannelQuality,
+    /// MDF slope over the recording, Hz per minute (negative = fatiguing); `None` with fewer than 2 epochs.
+    pub mdf_slope_hz_per_min: Option<f64>,
+    /// Whether the spectral numbers can be trusted (sample rate of at least 1 kHz).
+    pub spectral_reliable: bool,
+    /// Per-epoch values.
+    pub epochs: Vec<Epoch>,
+}
+
+/// Results for one agonist/antagonist pair.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PairReport {
+    /// Agonist channel index.
+    pub agonist: usize,
+    /// Antagonist channel index.
+    pub antagonist: usize,
+    /// Names, for reading.
+    pub label: String,
+    /// Falconer & Winter over the whole recording, %.
+    pub falconer_winter_pct: f64,
+    /// Rudolph index averaged over the whole recording.
+    pub rudolph: f64,
+    /// Mean antagonist/agonist envelope ratio.
+    pub mean_ratio: f64,
+    /// Falconer & Winter per non-overlapping window (`cci_window_s`), %.
+    pub falconer_winter_windows: Vec<f64>,
+    /// Falconer & Winter per epoch, %.
+    pub falconer_winter_epochs: Vec<f64>,
+    /// Rudolph index per epoch.
+    pub rudolph_epochs: Vec<f64>,
+}
+
+/// Everything `innervate analyze` reports.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Program that made it.
+    pub app_version: String,
+    /// Sample rate, Hz.
+    pub sample_rate_hz: f64,
+    /// Frames analysed.
+    pub frames: u64,
+    /// Duration, s.
+    pub duration_s: f64,
+    /// Processing parameters in force.
+    pub processing: EffectiveDsp,
+    /// Spectral method, for reporting.
+    pub spectral_method: String,
+    /// Epoch length, s.
+    pub epoch_s: f64,
+    /// Falconer & Winter window, s.
+    pub cci_window_s: f64,
+    /// Per channel.
+    pub channels: Vec<ChannelReport>,
+    /// Per pair.
+    pub pairs: Vec<PairReport>,
+}
+
+/// Per-channel running state.
+struct ChannelState {
+    bandpassed_epoch: Vec<f64>,
+    filtered_epoch: Vec<f64>,
+    envelope_hist: LogHistogram,
+    envelope_sum: f64,
+    envelope_peak: f64,
+    raw: RawTracker,
+    hum_power: f64,
+    band_power: f64,
+    epochs: Vec<Epoch>,
+}
+
+/// Per-pair running state.
+struct PairState {
+    window_ag: f64,
+    window_ant: f64,
+    epoch_ag: f64,
+    epoch_ant: f64,
+    epoch_rudolph: f64,
+    total_ag: f64,
+    total_ant: f64,
+    total_rudolph: f64,
+    total_ratio: f64,
+    windows: Vec<f64>,
+    epochs_fw: Vec<f64>,
+    epochs_rudolph: Vec<f64>,
+}
+
+/// Falconer & Winter with fixed roles from integrated envelopes, %.
+fn falconer_winter(i_ag: f64, i_ant: f64) -> f64 {
+    if i_ag + i_ant > 0.0 {
+        200.0 * i_ant / (i_ag + i_ant)
+    } else {
+        0.0
+    }
+}
+
+/// Rudolph et al. 2000 at one sample: (lower / higher) * (lower + higher).
+pub fn rudolph(a: f64, b: f64) -> f64 {
+    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+    if hi > 0.0 { lo / hi * (lo + hi) } else { 0.0 }
+}
+
+/// Called with the envelope of every frame (all channels), e.g. to write an envelope WAV.
+pub type EnvelopeSink<'a> = dyn FnMut(&[f32]) -> Result<(), SourceError> + 'a;
+
+/// Analyses everything `source` delivers. `progress` gets the frames done so far about every second of
+/// signal; `envelope` (if given) gets every frame's envelopes.
+pub fn analyze(
+    source: &mut dyn FrameGenerator,
+    options: &AnalyzeOptions,
+    progress: &mut dyn FnMut(u64),
+    mut envelope: Option<&mut EnvelopeSink<'_>>,
+) -> Result<Report, AnalyzeError> {
+    let info = source.info().clone();
+    let fs = info.sample_rate;
+    let channels = info.channels();
+    let pairs = options.pairs.clone().unwrap_or_else(|| info.pairs.clone());
+    let mut processor = Processor::new(channels, fs, &options.dsp, &pairs)?;
+    let effective = processor.effective().clone();
+    let epoch_len = ((options.epoch_s * fs).round() as usize).max(spectrum::SEGMENT);
+    let window_len = ((options.cci_window_s * fs).round() as usize).max(1);
+    let mut welch = Welch::default();
+    let df = fs / welch.segment() as f64;
+    // The usual hum lines: the mains fundamental and its 3rd and 5th harmonics (within the band).
+    let mains: Vec<f64> = [1.0, 3.0, 5.0]
+        .iter()
+        .map(|k| k * options.dsp.notch.mains_hz)
+        .filter(|f| *f <= effective.bandpass_high_hz)
+        .collect();
+
+    let mut state: Vec<ChannelState> = (0..channels)
+        .map(|_| ChannelState {
+            bandpassed_epoch: Vec::with_capacity(epoch_len),
+            filtered_epoch: Vec::with_capacity(epoch_len),
+            envelope_hist: LogHistogram::default(),
+            envelope_sum: 0.0,
+            envelope_peak: 0.0,
+            raw: RawTracker::default(),
+            hum_power: 0.0,
+            band_power: 0.0,
+            epochs: Vec::new(),
+        })
+        .collect();
+    let mut pair_state: Vec<PairState> = pairs
+        .iter()
+        .map(|_| PairState {
+            window_ag: 0.0,
+            window_ant: 0.0,
+            epoch_ag: 0.0,
+            epoch_ant: 0.0,
+            epoch_rudolph: 0.0,
+            total_ag: 0.0,
+            total_ant: 0.0,
+            total_rudolph: 0.0,
+            total_ratio: 0.0,
+            windows: Vec::new(),
+            epochs_fw: Vec::new(),
+            epochs_rudolph: Vec::new(),
+        })
+        .collect();
+
+    let mut frame = [0.0f32; MAX_CHANNELS];
+    let mut frames: u64 = 0;
+    let mut in_window = 0usize;
+    let progress_every = fs.round().max(1.0) as u64;
+    while source.next_frame(&mut frame[..channels])? {
+        let out = processor.process_frame(&frame[..channels]);
+        if let Some(sink) = envelope.as_deref_mut() {
+            sink(&out.envelope[..channels])?;
+        }
+        for (c, st) in state.iter_mut().enumerate() {
+            let e = out.envelope[c] as f64;
+            st.envelope_hist.add(e);
+            st.envelope_sum += e;
+            st.envelope_peak = st.envelope_peak.max(e);
+            st.raw.add(frame[c]);
+            st.bandpassed_epoch.push(out.bandpassed[c] as f64);
+            st.filtered_epoch.push(out.filtered[c] as f64);
+        }
+        for (k, (pair, ps)) in pairs.iter().zip(pair_state.iter_mut()).enumerate() {
+            let (ag, ant) = (
+                out.envelope[pair.agonist] as f64,
+                out.envelope[pair.antagonist] as f64,
+            );
+            ps.window_ag += ag;
+            ps.window_ant += ant;
+            ps.epoch_ag += ag;
+            ps.epoch_ant += ant;
+            let r = rudolph(ag, ant);
+            ps.epoch_rudolph += r;
+            ps.total_rudolph += r;
+            ps.total_ratio += out.pairs[k].ratio as f64;
+        }
+        in_window += 1;
+        if in_window == window_len {
+            for ps in &mut pair_state {
+                ps.windows
+                    .push(falconer_winter(ps.window_ag, ps.window_ant));
+                ps.total_ag += ps.window_ag;
+                ps.total_ant += ps.window_ant;
+                ps.window_ag = 0.0;
+                ps.window_ant = 0.0;
+            }
+            in_window = 0;
+        }
+        frames += 1;
+        if state[0].bandpassed_epoch.len() == epoch_len {
+            let start_s = (frames - epoch_len as u64) as f64 / fs;
+            close_epoch(&mut state, &mut welch, fs, df, &effective, &mains, start_s);
+            for ps in &mut pair_state {
+                ps.epochs_fw
+                    .push(falconer_winter(ps.epoch_ag, ps.epoch_ant));
+                ps.epochs_rudolph.push(ps.epoch_rudolph / epoch_len as f64);
+                ps.epoch_ag = 0.0;
+                ps.epoch_ant = 0.0;
+                ps.epoch_rudolph = 0.0;
+            }
+        }
+        if frames.is_multiple_of(progress_every) {
+            progress(frames);
+        }
+    }
+    progress(frames);
+    for ps in &mut pair_state {
+        ps.total_ag += ps.window_ag;
+        ps.total_ant += ps.window_ant;
+    }
+
+    let spectral_reliable = fs >= 1000.0;
+    let channel_reports = state
+        .into_iter()
+        .enumerate()
+        .map(|(c, st)| {
+            let q = |p: f64| st.envelope_hist.quantile(p).unwrap_or(0.0);
+            let activity = q(0.95);
+            let hum_uv = hum_rms(st.hum_power, frames, &welch);
+            let clipped = st.raw.clipped_fraction();
+            let (verdict, reason) = quality::judge(activity, hum_uv, clipped);
+            let mdf_points: Vec<(f64, f64)> = st
+                .epochs
+                .iter()
+                .filter_map(|e| {
+                    e.mdf_hz
+                        .map(|m| ((e.start_s + options.epoch_s / 2.0) / 60.0, m))
+                })
+                .collect();
+            ChannelReport {
+                name: info.channel_names[c].clone(),
+                envelope_mean_uv: if frames > 0 {
+                    st.envelope_sum / frames as f64
+                } else {
+                    0.0
+                },
+                envelope_median_uv: q(0.5),
+                envelope_peak_uv: st.envelope_peak,
+                quality: ChannelQuality {
+                    baseline_noise_uv: q(0.05),
+                    activity_uv: activity,
+                    mains_hum_uv: hum_uv,
+                    mains_hum_ratio: if st.band_power > 0.0 {
+                        st.hum_power / st.band_power
+                    } else {
+                        0.0
+                    },
+                    clipped_fraction: clipped,
+                    distinct_values: st.raw.distinct_values(),
+                    verdict,
+                    reason,
+                },
+                mdf_slope_hz_per_min: spectrum::slope(&mdf_points),
+                spectral_reliable,
+                epochs: st.epochs,
+            }
+        })
+        .collect();
+    let pair_reports = pairs
+        .iter()
+        .zip(pair_state)
+        .map(|(p, ps)| PairReport {
+            agonist: p.agonist,
+            antagonist: p.antagonist,
+            label: format!(
+                "{} / {}",
+                info.channel_names[p.antagonist], info.channel_names[p.agonist]
+            ),
+            falconer_winter_pct: falconer_winter(ps.total_ag, ps.total_ant),
+            rudolph: if frames > 0 {
+                ps.total_rudolph / frames as f64
+            } else {
+                0.0
+            },
+            mean_ratio: if frames > 0 {
+                ps.total_ratio / frames as f64
+            } else {
+                0.0
+            },
+            falconer_winter_windows: ps.windows,
+            falconer_winter_epochs: ps.epochs_fw,
+            rudolph_epochs: ps.epochs_rudolph,
+        })
+        .collect();
+    Ok(Report {
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        sample_rate_hz: fs,
+        frames,
+        duration_s: frames as f64 / fs,
+        processing: effective,
+        spectral_method: format!(
+            "Welch per {} s epoch: periodic Hann {} samples, {} overlap, mean removed per segment; bins {}-{} Hz; \
+             MDF interpolated within the half-power bin",
+            options.epoch_s,
+            spectrum::SEGMENT,
+            spectrum::OVERLAP,
+            options.dsp.bandpass_low_hz,
+            options.dsp.effective_high_hz(fs)
+        ),
+        epoch_s: options.epoch_s,
+        cci_window_s: options.cci_window_s,
+        channels: channel_reports,
+        pairs: pair_reports,
+    })
+}
+
+/// Mains hum RMS (uV) from the summed per-epoch hum power (unscaled periodogram units).
+fn hum_rms(hum_power: f64, frames: u64, welch: &Welch) -> f64 {
+    // Parseval for a one-sided periodogram of a Hann-windowed segment: variance = 2 * sum(P) / (N * sum(w^2)),
+    // with sum(w^2) = 3N/8 for the periodic Hann window. hum_power sums per-epoch power weighted by epoch length.
+    let n = welch.segment() as f64;
+    let per_sample = if frames > 0 {
+        (hum_power / frames as f64).max(0.0)
+    } else {
+        0.0
+    };
+    (2.0 * per_sample / (n * 3.0 * n / 8.0)).sqrt()
+}
+
+/// Power of a spectral line at fractional bin `at` above the local floor: the Hann main lobe (the two
+/// nearest bins on each side) minus as many bins at the mean level of the in-band neighbourhood (bins 3 to 6
+/// away, between `band.0` and `band.1` bins), so broadband EMG under the line is not counted as hum. The
+/// result is signed: summed over epochs, estimation noise cancels instead of piling up as false hum.
+fn line_above_floor(power: &[f64], at: f64, band: (f64, f64)) -> f64 {
+    let centre = at.round() as isize;
+    let get = |k: isize| (k >= 0 && (k as usize) < power.len()).then(|| power[k as usize]);
+    let in_band = |k: &isize| (*k as f64) >= band.0 && (*k as f64) <= band.1;
+    let lobe: Vec<f64> = (centre - 2..=centre + 2).filter_map(get).collect();
+    let floor: Vec<f64> = (3..=6)
+        .flat_map(|d| [centre - d, centre + d])
+        .filter(in_band)
+        .filter_map(get)
+        .collect();
+    if lobe.is_empty() || floor.is_empty() {
+        return 0.0;
+    }
+    let mean = floor.iter().sum::<f64>() / floor.len() as f64;
+    lobe.iter().sum::<f64>() - mean * lobe.len() as f64
+}
+
+fn close_epoch(
+    state: &mut [ChannelState],
+    welch: &mut Welch,
+    fs: f64,
+    df: f64,
+    effective: &EffectiveDsp,
+    mains: &[f64],
+    start_s: f64,
+) {
+    for st in state.iter_mut() {
+        let n = st.filtered_epoch.len();
+        let rms = (st.filtered_epoch.iter().map(|v| v * v).sum::<f64>() / n.max(1) as f64).sqrt();
+        let freqs = welch.frequencies(
+            &st.filtered_epoch,
+            fs,
+            effective.bandpass_low_hz,
+            effective.bandpass_high_hz,
+        );
+        st.epochs.push(Epoch {
+            start_s,
+            rms_uv: rms,
+            mdf_hz: freqs.map(|f| f.mdf_hz),
+            mnf_hz: freqs.map(|f| f.mnf_hz),
+        });
+        if let Some(power) = welch.psd(&st.bandpassed_epoch) {
+            let band: f64 = power
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| {
+                    let f = *k as f64 * df;
+                    f >= effective.bandpass_low_hz && f <= effective.bandpass_high_hz
+                })
+                .map(|(_, p)| p)
+                .sum();
+            let band_bins = (
+                effective.bandpass_low_hz / df,
+                effective.bandpass_high_hz / df,
+            );
+            let hum: f64 = mains
+                .iter()
+                .map(|&m| line_above_floor(power, m / df, band_bins))
+                .sum();
+            st.hum_power += hum * n as f64;
+            st.band_power += band * n as f64;
+        }
+        st.bandpassed_epoch.clear();
+        st.filtered_epoch.clear();
+    }
+}

@@ -1,0 +1,223 @@
+//! Welch power spectra and the fatigue frequencies computed from them: median (MDF) and mean (MNF).
+//!
+//! Exact definitions (DESIGN.md section 3, so results compare with other tools): Welch over an epoch with
+//! periodic Hann segments of 256 samples, 128 overlap, each segment's mean removed (SciPy's
+//! `welch(x, fs, window='hann', nperseg=256, noverlap=128, detrend='constant')`); only bins from 20 to 450 Hz
+//! count. `MNF = sum(f P) / sum(P)`. MDF is interpolated linearly inside the bin where the cumulative power
+//! reaches half: with bins `f_k`, powers `P_k`, cumulative `C_k` and `C_{-1} = 0` at `f_0 - df`,
+//! `MDF = f_{k-1} + (T/2 - C_{k-1}) / P_k * df` for the first `k` with `C_k >= T/2`.
+//! Constant scale factors (density scaling, the one-sided doubling) cancel in both and are left out.
+
+use rustfft::num_complex::Complex64;
+use rustfft::{Fft, FftPlanner};
+use std::f64::consts::PI;
+use std::sync::Arc;
+
+/// Welch segment length, samples.
+pub const SEGMENT: usize = 256;
+/// Overlap between segments, samples.
+pub const OVERLAP: usize = 128;
+
+/// Median and mean frequency of one epoch.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SpectralFrequencies {
+    /// Median frequency, Hz.
+    pub mdf_hz: f64,
+    /// Mean frequency, Hz.
+    pub mnf_hz: f64,
+    /// Total power in the band (arbitrary units; 0 means no signal).
+    pub band_power: f64,
+}
+
+/// A reusable Welch estimator: buffers are sized once.
+pub struct Welch {
+    fft: Arc<dyn Fft<f64>>,
+    window: Vec<f64>,
+    buffer: Vec<Complex64>,
+    scratch: Vec<Complex64>,
+    power: Vec<f64>,
+}
+
+impl std::fmt::Debug for Welch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Welch")
+            .field("segment", &self.window.len())
+            .finish()
+    }
+}
+
+impl Default for Welch {
+    fn default() -> Self {
+        Self::new(SEGMENT)
+    }
+}
+
+impl Welch {
+    /// An estimator with `segment`-sample periodic Hann segments (half overlap).
+    pub fn new(segment: usize) -> Self {
+        let segment = segment.max(8);
+        let fft = FftPlanner::new().plan_fft_forward(segment);
+        let scratch = vec![Complex64::default(); fft.get_inplace_scratch_len()];
+        Self {
+            // Periodic Hann (SciPy's get_window('hann', N)): 0.5 - 0.5 cos(2 pi n / N).
+            window: (0..segment)
+                .map(|n| 0.5 - 0.5 * (2.0 * PI * n as f64 / segment as f64).cos())
+                .collect(),
+            buffer: vec![Complex64::default(); segment],
+            scratch,
+            power: vec![0.0; segment / 2 + 1],
+            fft,
+        }
+    }
+
+    /// Segment length.
+    pub fn segment(&self) -> usize {
+        self.window.len()
+    }
+
+    /// Averaged (unscaled) one-sided periodogram of `x`, one value per bin `k * fs / segment`; `None` if
+    /// `x` is shorter than one segment.
+    pub fn psd(&mut self, x: &[f64]) -> Option<&[f64]> {
+        let n = self.window.len();
+        if x.len() < n {
+            return None;
+        }
+        let step = n - n / 2;
+        self.power.fill(0.0);
+        let mut segments = 0;
+        let mut start = 0;
+        while start + n <= x.len() {
+            let seg = &x[start..start + n];
+            let mean = seg.iter().sum::<f64>() / n as f64;
+            for ((b, v), w) in self.buffer.iter_mut().zip(seg).zip(&self.window) {
+                *b = Complex64::new((v - mean) * w, 0.0);
+            }
+            self.fft
+                .process_with_scratch(&mut self.buffer, &mut self.scratch);
+            for (p, b) in self.power.iter_mut().zip(&self.buffer) {
+                *p += b.norm_sqr();
+            }
+            segments += 1;
+            start += step;
+        }
+        for p in &mut self.power {
+            *p /= segments as f64;
+        }
+        Some(&self.power)
+    }
+
+    /// MDF and MNF of `x` (sampled at `fs`) over the band `[low, high]` Hz.
+    pub fn frequencies(
+        &mut self,
+        x: &[f64],
+        fs: f64,
+        low: f64,
+        high: f64,
+    ) -> Option<SpectralFrequencies> {
+        let n = self.window.len();
+        let df = fs / n as f64;
+        let power = self.psd(x)?;
+        band_frequencies(power, df, low, high)
+    }
+}
+
+/// MDF/MNF from a one-sided spectrum with bin spacing `df`, counting bins whose frequency is in `[low, high]`.
+pub fn band_frequencies(
+    power: &[f64],
+    df: f64,
+    low: f64,
+    high: f64,
+) -> Option<SpectralFrequencies> {
+    let bins: Vec<(f64, f64)> = power
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (k as f64 * df, *p))
+        .filter(|(f, _)| *f >= low && *f <= high)
+        .collect();
+    let total: f64 = bins.iter().map(|(_, p)| p).sum();
+    if bins.is_empty() || total <= 0.0 || !total.is_finite() {
+        return None;
+    }
+    let mnf = bins.iter().map(|(f, p)| f * p).sum::<f64>() / total;
+    let half = total / 2.0;
+    let mut cumulative = 0.0;
+    let mut mdf = bins[bins.len() - 1].0;
+    for (f, p) in &bins {
+        if cumulative + p >= half {
+            mdf = (f - df) + (half - cumulative) / p * df;
+            break;
+        }
+        cumulative += p;
+    }
+    Some(SpectralFrequencies {
+        mdf_hz: mdf,
+        mnf_hz: mnf,
+        band_power: total,
+    })
+}
+
+/// Least-squares slope of `y` against `x` (e.g. MDF in Hz against time in minutes); `None` for fewer than
+/// two distinct points.
+pub fn slope(points: &[(f64, f64)]) -> Option<f64> {
+    if points.len() < 2 {
+        return None;
+    }
+    let n = points.len() as f64;
+    let mx = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let my = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxx: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    let sxy: f64 = points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    (sxx > 0.0).then(|| sxy / sxx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pure_tone_has_its_frequency_as_mdf_and_mnf() {
+        let fs = 2000.0;
+        // 125 Hz sits exactly on bin 16 (df = 7.8125 Hz).
+        let x: Vec<f64> = (0..2000)
+            .map(|n| (2.0 * PI * 125.0 * n as f64 / fs).sin())
+            .collect();
+        let f = Welch::default().frequencies(&x, fs, 20.0, 450.0).unwrap();
+        assert!((f.mnf_hz - 125.0).abs() < 1.0, "{f:?}");
+        // Half the tone's power lies in its own bin's lower half: MDF interpolates inside that bin.
+        assert!((f.mdf_hz - 125.0).abs() < 7.8125, "{f:?}");
+    }
+
+    #[test]
+    fn white_noise_mdf_is_the_band_middle() {
+        let mut state = 7u64;
+        let x: Vec<f64> = (0..20_000)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5
+            })
+            .collect();
+        let f = Welch::default()
+            .frequencies(&x, 2000.0, 20.0, 450.0)
+            .unwrap();
+        assert!((f.mdf_hz - 235.0).abs() < 15.0, "{f:?}");
+        assert!((f.mnf_hz - 235.0).abs() < 15.0, "{f:?}");
+    }
+
+    #[test]
+    fn silence_and_short_input_give_none() {
+        let mut w = Welch::default();
+        assert!(w.frequencies(&[0.0; 1000], 2000.0, 20.0, 450.0).is_none());
+        assert!(w.frequencies(&[1.0; 100], 2000.0, 20.0, 450.0).is_none());
+    }
+
+    #[test]
+    fn slope_of_a_line() {
+        let pts: Vec<(f64, f64)> = (0..10)
+            .map(|i| (i as f64, 100.0 - 3.0 * i as f64))
+            .collect();
+        assert!((slope(&pts).unwrap() + 3.0).abs() < 1e-12);
+        assert!(slope(&pts[..1]).is_none());
+    }
+}
