@@ -9,6 +9,7 @@ pub mod histogram;
 pub mod quality;
 
 use crate::block::MAX_CHANNELS;
+use crate::dsp::reps::{self, DetectedRep, RepDetector, RepDetectorConfig};
 use crate::dsp::spectrum::{self, Welch};
 use crate::dsp::{DspConfig, DspError, EffectiveDsp, MusclePair, Processor};
 use crate::source::{FrameGenerator, SourceError};
@@ -28,6 +29,12 @@ pub struct AnalyzeOptions {
     pub epoch_s: f64,
     /// Falconer & Winter window, s (non-overlapping).
     pub cci_window_s: f64,
+    /// MVC reference per channel, uV (peak of the 100 ms RMS envelope); enables %MVC.
+    pub mvc_uv: Option<Vec<f64>>,
+    /// Rep threshold as a fraction of the reference level (the MVC, or the 98th percentile without one).
+    pub rep_fraction: f64,
+    /// Hodges & Bui k for the rest-based part of the rep threshold.
+    pub rep_k: f64,
 }
 
 impl Default for AnalyzeOptions {
@@ -37,9 +44,15 @@ impl Default for AnalyzeOptions {
             pairs: None,
             epoch_s: 1.0,
             cci_window_s: 0.1,
+            mvc_uv: None,
+            rep_fraction: crate::dsp::reps::DEFAULT_REFERENCE_FRACTION,
+            rep_k: crate::dsp::reps::DEFAULT_K,
         }
     }
 }
+
+/// Rate of the stored envelope that rep detection runs on after the pass, Hz (5 ms resolution).
+pub const REP_ENVELOPE_RATE_HZ: f64 = 200.0;
 
 /// Why an analysis failed.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +72,10 @@ pub struct Epoch {
     pub start_s: f64,
     /// RMS of the filtered signal over the epoch, uV.
     pub rms_uv: f64,
+    /// Mean of the RMS envelope over the epoch, uV.
+    pub envelope_mean_uv: f64,
+    /// Standard deviation of the RMS envelope over the epoch, uV.
+    pub envelope_sd_uv: f64,
     /// Median frequency, Hz (`None` for a silent epoch).
     pub mdf_hz: Option<f64>,
     /// Mean frequency, Hz.
@@ -82,8 +99,46 @@ pub struct ChannelReport {
     pub mdf_slope_hz_per_min: Option<f64>,
     /// Whether the spectral numbers can be trusted (sample rate of at least 1 kHz).
     pub spectral_reliable: bool,
+    /// MVC reference used for %MVC, uV (`None` when not calibrated).
+    pub mvc_uv: Option<f64>,
+    /// Envelope level that separated reps from rest, uV.
+    pub rep_threshold_uv: f64,
+    /// Reps (contractions) found on this channel.
+    pub reps: Vec<RepReport>,
     /// Per-epoch values.
     pub epochs: Vec<Epoch>,
+}
+
+/// One rep of one channel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RepReport {
+    /// Onset, s.
+    pub onset_s: f64,
+    /// Offset, s.
+    pub offset_s: f64,
+    /// Duration, s.
+    pub duration_s: f64,
+    /// Peak envelope, uV.
+    pub peak_uv: f64,
+    /// Mean envelope, uV.
+    pub mean_uv: f64,
+    /// Peak in %MVC (when calibrated).
+    pub peak_pct_mvc: Option<f64>,
+    /// Mean in %MVC (when calibrated).
+    pub mean_pct_mvc: Option<f64>,
+}
+
+/// Co-contraction during one of the agonist's reps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PairRep {
+    /// Onset of the agonist's rep, s.
+    pub onset_s: f64,
+    /// Offset, s.
+    pub offset_s: f64,
+    /// Falconer & Winter over the rep, %.
+    pub falconer_winter_pct: f64,
+    /// Rudolph index averaged over the rep.
+    pub rudolph: f64,
 }
 
 /// Results for one agonist/antagonist pair.
@@ -107,6 +162,8 @@ pub struct PairReport {
     pub falconer_winter_epochs: Vec<f64>,
     /// Rudolph index per epoch.
     pub rudolph_epochs: Vec<f64>,
+    /// Co-contraction during each of the agonist's reps.
+    pub reps: Vec<PairRep>,
 }
 
 /// Everything `innervate analyze` reports.
@@ -139,6 +196,10 @@ struct ChannelState {
     bandpassed_epoch: Vec<f64>,
     filtered_epoch: Vec<f64>,
     envelope_hist: LogHistogram,
+    epoch_env_sum: f64,
+    epoch_env_sq: f64,
+    /// The envelope at [`REP_ENVELOPE_RATE_HZ`] for rep detection after the pass (4 bytes per 5 ms).
+    slow_envelope: Vec<f32>,
     envelope_sum: f64,
     envelope_peak: f64,
     raw: RawTracker,
@@ -211,6 +272,9 @@ pub fn analyze(
             bandpassed_epoch: Vec::with_capacity(epoch_len),
             filtered_epoch: Vec::with_capacity(epoch_len),
             envelope_hist: LogHistogram::default(),
+            epoch_env_sum: 0.0,
+            epoch_env_sq: 0.0,
+            slow_envelope: Vec::new(),
             envelope_sum: 0.0,
             envelope_peak: 0.0,
             raw: RawTracker::default(),
@@ -241,6 +305,7 @@ pub fn analyze(
     let mut frames: u64 = 0;
     let mut in_window = 0usize;
     let progress_every = fs.round().max(1.0) as u64;
+    let slow_every = ((fs / REP_ENVELOPE_RATE_HZ).round() as u64).max(1);
     while source.next_frame(&mut frame[..channels])? {
         let out = processor.process_frame(&frame[..channels]);
         if let Some(sink) = envelope.as_deref_mut() {
@@ -251,6 +316,11 @@ pub fn analyze(
             st.envelope_hist.add(e);
             st.envelope_sum += e;
             st.envelope_peak = st.envelope_peak.max(e);
+            st.epoch_env_sum += e;
+            st.epoch_env_sq += e * e;
+            if frames.is_multiple_of(slow_every) {
+                st.slow_envelope.push(e as f32);
+            }
             st.raw.add(frame[c]);
             st.bandpassed_epoch.push(out.bandpassed[c] as f64);
             st.filtered_epoch.push(out.filtered[c] as f64);
@@ -305,10 +375,82 @@ pub fn analyze(
     }
 
     let spectral_reliable = fs >= 1000.0;
+    let slow_dt = slow_every as f64 / fs;
+    let slow: Vec<Vec<f32>> = state
+        .iter_mut()
+        .map(|st| std::mem::take(&mut st.slow_envelope))
+        .collect();
+    let rep_setup: Vec<(Option<f64>, f64, Vec<DetectedRep>)> = state
+        .iter()
+        .enumerate()
+        .map(|(c, st)| {
+            let mvc = options
+                .mvc_uv
+                .as_ref()
+                .and_then(|m| m.get(c).copied())
+                .filter(|m| *m > 0.0);
+            let reference = mvc.unwrap_or_else(|| st.envelope_hist.quantile(0.98).unwrap_or(0.0));
+            // Rest: the quietest epoch (the whole recording if it is shorter than one epoch).
+            let rest = st
+                .epochs
+                .iter()
+                .min_by(|a, b| a.envelope_mean_uv.total_cmp(&b.envelope_mean_uv))
+                .map(|e| (e.envelope_mean_uv, e.envelope_sd_uv))
+                .unwrap_or((st.envelope_hist.quantile(0.05).unwrap_or(0.0), 0.0));
+            let threshold = reps::threshold(
+                rest.0,
+                rest.1,
+                options.rep_k,
+                reference,
+                options.rep_fraction,
+            );
+            let mut detector = RepDetector::new(RepDetectorConfig::new(
+                threshold,
+                options.dsp.envelope_window_s,
+            ));
+            let mut found: Vec<DetectedRep> = slow[c]
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| detector.push(i as f64 * slow_dt, *e as f64))
+                .collect();
+            found.extend(detector.flush(slow[c].len() as f64 * slow_dt));
+            (mvc, threshold, found)
+        })
+        .collect();
+    // Envelope samples of channel `c` inside a rep (times already delay-corrected, so shift back).
+    let delay = options.dsp.envelope_window_s / 2.0;
+    let rep_slice = |c: usize, r: &DetectedRep| -> &[f32] {
+        let from = (((r.onset_s + delay) / slow_dt).round() as usize).min(slow[c].len());
+        let to = (((r.offset_s + delay) / slow_dt).round() as usize).clamp(from, slow[c].len());
+        &slow[c][from..to]
+    };
     let channel_reports = state
         .into_iter()
         .enumerate()
         .map(|(c, st)| {
+            let (mvc, rep_threshold, found) = &rep_setup[c];
+            let pct = |v: f64| mvc.map(|m| 100.0 * v / m);
+            let reps_out: Vec<RepReport> = found
+                .iter()
+                .map(|r| {
+                    let seg = rep_slice(c, r);
+                    let peak = seg.iter().copied().fold(0.0f32, f32::max) as f64;
+                    let mean = if seg.is_empty() {
+                        0.0
+                    } else {
+                        seg.iter().map(|v| *v as f64).sum::<f64>() / seg.len() as f64
+                    };
+                    RepReport {
+                        onset_s: r.onset_s,
+                        offset_s: r.offset_s,
+                        duration_s: r.duration_s(),
+                        peak_uv: peak,
+                        mean_uv: mean,
+                        peak_pct_mvc: pct(peak),
+                        mean_pct_mvc: pct(mean),
+                    }
+                })
+                .collect();
             let q = |p: f64| st.envelope_hist.quantile(p).unwrap_or(0.0);
             let activity = q(0.95);
             let hum_uv = hum_rms(st.hum_power, frames, &welch);
@@ -347,6 +489,9 @@ pub fn analyze(
                 },
                 mdf_slope_hz_per_min: spectrum::slope(&mdf_points),
                 spectral_reliable,
+                mvc_uv: *mvc,
+                rep_threshold_uv: *rep_threshold,
+                reps: reps_out,
                 epochs: st.epochs,
             }
         })
@@ -375,6 +520,31 @@ pub fn analyze(
             falconer_winter_windows: ps.windows,
             falconer_winter_epochs: ps.epochs_fw,
             rudolph_epochs: ps.epochs_rudolph,
+            reps: rep_setup[p.agonist]
+                .2
+                .iter()
+                .map(|r| {
+                    let ag = rep_slice(p.agonist, r);
+                    let ant = rep_slice(p.antagonist, r);
+                    let i_ag: f64 = ag.iter().map(|v| *v as f64).sum();
+                    let i_ant: f64 = ant.iter().map(|v| *v as f64).sum();
+                    let rud: f64 = ag
+                        .iter()
+                        .zip(ant)
+                        .map(|(a, b)| rudolph(*a as f64, *b as f64))
+                        .sum();
+                    PairRep {
+                        onset_s: r.onset_s,
+                        offset_s: r.offset_s,
+                        falconer_winter_pct: falconer_winter(i_ag, i_ant),
+                        rudolph: if ag.is_empty() {
+                            0.0
+                        } else {
+                            rud / ag.len() as f64
+                        },
+                    }
+                })
+                .collect(),
         })
         .collect();
     Ok(Report {
@@ -451,9 +621,17 @@ fn close_epoch(
             effective.bandpass_low_hz,
             effective.bandpass_high_hz,
         );
+        let env_mean = st.epoch_env_sum / n.max(1) as f64;
+        let env_sd = (st.epoch_env_sq / n.max(1) as f64 - env_mean * env_mean)
+            .max(0.0)
+            .sqrt();
+        st.epoch_env_sum = 0.0;
+        st.epoch_env_sq = 0.0;
         st.epochs.push(Epoch {
             start_s,
             rms_uv: rms,
+            envelope_mean_uv: env_mean,
+            envelope_sd_uv: env_sd,
             mdf_hz: freqs.map(|f| f.mdf_hz),
             mnf_hz: freqs.map(|f| f.mnf_hz),
         });

@@ -313,6 +313,42 @@ impl Simulator {
         ch.floor_uv + ch.peak_uv * self.truth_activation(c, t)
     }
 
+    /// The channel's maximal voluntary contraction level: its RMS amplitude at full activation, uV.
+    pub fn truth_mvc_uv(&self, c: usize) -> f64 {
+        self.channels[c].floor_uv + self.channels[c].peak_uv
+    }
+
+    /// Median frequency (Hz) of channel `c`'s EMG component at stream time `t`, within `[low, high]` Hz:
+    /// computed from the shaping filters' own spectrum, so it is exact up to a 0.1 Hz grid.
+    pub fn truth_median_frequency(&self, c: usize, t: f64, low: f64, high: f64) -> f64 {
+        let fs = self.config.sample_rate;
+        let scale = self.truth_spectral_scale(c, t);
+        let hp = (-2.0 * PI * SHAPE_HIGHPASS_HZ * scale / fs).exp();
+        let lp = (-2.0 * PI * SHAPE_LOWPASS_HZ * scale / fs).exp();
+        let power = |f: f64| {
+            let w = 2.0 * PI * f / fs;
+            let (cw, sw) = (w.cos(), w.sin());
+            let hp_mag = hp * hp * ((1.0 - cw).powi(2) + sw * sw)
+                / ((1.0 - hp * cw).powi(2) + (hp * sw).powi(2));
+            let lp_mag = (1.0 - lp).powi(2) / ((1.0 - lp * cw).powi(2) + (lp * sw).powi(2));
+            hp_mag * lp_mag * lp_mag
+        };
+        let step = 0.1;
+        let grid: Vec<f64> = (0..)
+            .map(|i| low + i as f64 * step)
+            .take_while(|f| *f <= high)
+            .collect();
+        let total: f64 = grid.iter().map(|f| power(*f)).sum();
+        let mut acc = 0.0;
+        for f in &grid {
+            acc += power(*f);
+            if acc >= total / 2.0 {
+                return *f;
+            }
+        }
+        high
+    }
+
     /// Spectral compression of channel `c` at stream time `t` (1 = fresh).
     pub fn truth_spectral_scale(&self, c: usize, t: f64) -> f64 {
         workout::spectral_scale(self.workout_time(c, t))
