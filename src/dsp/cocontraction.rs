@@ -82,7 +82,7 @@ impl PairBank {
     }
 
     /// Adds one frame of agonist and antagonist envelopes (one per pair lane); writes every lane's values.
-    #[inline]
+    #[inline(always)]
     pub fn push(
         &mut self,
         agonist: &[f64; MAX_PAIRS],
