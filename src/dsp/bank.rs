@@ -73,10 +73,6 @@ impl FilterBank {
     /// in registers for the whole run instead of being stored and reloaded every frame. The arithmetic per
     /// lane is exactly that of [`FilterBank::process`].
     #[inline(always)]
-    #[expect(
-        clippy::needless_range_loop,
-        reason = "one lane index addresses several arrays in lock-step"
-    )]
     pub fn process_frames(&mut self, frames: &mut [Lanes]) {
         for s in &mut self.sections {
             let (b0, b1, b2, a1, a2) = (s.b0, s.b1, s.b2, s.a1, s.a2);
