@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod app;
 pub mod block;
+pub mod calibration;
 pub mod dsp;
 pub mod engine;
 pub mod session;

@@ -30,6 +30,9 @@ struct Cli {
     /// Folder for recordings made with the Record button [default: the platform data folder].
     #[arg(long)]
     sessions_dir: Option<PathBuf>,
+    /// User profile holding the MVC calibration (stored in the platform data folder).
+    #[arg(long, default_value = "default")]
+    profile: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -80,6 +83,9 @@ struct AnalyzeArgs {
     /// Spectral epoch, s.
     #[arg(long, default_value_t = 1.0)]
     epoch: f64,
+    /// A profile file with MVC references (matched by channel name) for %MVC numbers.
+    #[arg(long)]
+    mvc: Option<PathBuf>,
 }
 
 /// Where samples come from.
@@ -155,21 +161,32 @@ fn main() -> Result<()> {
     match cli.command {
         Some(Command::Record(args)) => record(args),
         Some(Command::Analyze(args)) => analyze(args),
-        None => gui(cli.source, cli.sessions_dir),
+        None => gui(cli.source, cli.sessions_dir, &cli.profile),
     }
 }
 
-fn default_sessions_dir() -> PathBuf {
+fn data_root() -> PathBuf {
     dirs::data_dir()
         .unwrap_or_else(|| PathBuf::from("."))
         .join("innervate")
-        .join("sessions")
 }
 
-fn gui(source: SourceArgs, sessions_dir: Option<PathBuf>) -> Result<()> {
+fn profile_path(name: &str) -> Result<PathBuf> {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
+        bail!("--profile takes a plain name (letters, digits, - and _), not `{name}`");
+    }
+    Ok(data_root().join("profiles").join(format!("{name}.json")))
+}
+
+fn gui(source: SourceArgs, sessions_dir: Option<PathBuf>, profile: &str) -> Result<()> {
+    let profile = profile_path(profile)?;
     let generator = source.open()?;
     let dsp = source.dsp();
-    let sessions_dir = sessions_dir.unwrap_or_else(default_sessions_dir);
+    let sessions_dir = sessions_dir.unwrap_or_else(|| data_root().join("sessions"));
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Innervate")
@@ -190,7 +207,9 @@ fn gui(source: SourceArgs, sessions_dir: Option<PathBuf>) -> Result<()> {
                 },
                 Some(notify),
             )?;
-            Ok(Box::new(InnervateApp::new(engine, sessions_dir)))
+            Ok(Box::new(
+                InnervateApp::new(engine, sessions_dir).with_profile(profile),
+            ))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
@@ -310,10 +329,29 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
     dsp.notch.mains_hz = args.mains;
     dsp.notch.q = args.q;
     dsp.notch.enabled = !args.no_notch;
+    let mvc_uv = match &args.mvc {
+        Some(path) => {
+            let profile = innervate::calibration::Profile::load(path)?;
+            if !path.exists() {
+                bail!("--mvc: {} does not exist", path.display());
+            }
+            let mvc = profile.mvc_for(&replay.info().channel_names);
+            if mvc.iter().all(Option::is_none) {
+                bail!(
+                    "--mvc: {} has no MVC for any of this file's channels ({})",
+                    path.display(),
+                    replay.info().channel_names.join(", ")
+                );
+            }
+            Some(mvc.into_iter().map(|m| m.unwrap_or(0.0)).collect())
+        }
+        None => None,
+    };
     let options = AnalyzeOptions {
         dsp,
         pairs: parse_pairs(&args.pairs, channels)?,
         epoch_s: args.epoch,
+        mvc_uv,
         ..AnalyzeOptions::default()
     };
     let bar = indicatif::ProgressBar::new(total);

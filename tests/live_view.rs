@@ -209,3 +209,78 @@ fn the_pair_readout_warns_when_the_ratio_passes_the_limit() {
     assert_eq!(h.state().pairs()[0].ratio_limit, 0.6);
     assert!(!h.state().pair_warning(0));
 }
+
+/// Steps the UI in real time until `label` is on screen (or fails after `seconds`).
+fn wait_for(h: &mut Harness<'static, InnervateApp>, label: &str, seconds: f64) {
+    let start = std::time::Instant::now();
+    while h.query_by_label(label).is_none() {
+        assert!(
+            start.elapsed().as_secs_f64() < seconds,
+            "`{label}` never appeared"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        h.run_steps(1);
+    }
+}
+
+#[test]
+fn mvc_calibration_with_a_redo_saves_to_the_profile_and_switches_to_percent_mvc() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/real/subject1_ta_isometric.wav");
+    let replay = innervate::source::replay::WavReplay::open(&wav).unwrap();
+    let engine = Engine::start(Box::new(replay), EngineOptions::default(), None).unwrap();
+    let profile = dir.path().join("profiles/ana.json");
+    let mut app = InnervateApp::new(engine, dir.path().to_path_buf()).with_profile(profile.clone());
+    app.set_mvc_timing(innervate::calibration::MvcTiming {
+        ready_s: 0.2,
+        contract_s: 0.5,
+        rest_s: 0.3,
+        trials: 3,
+    });
+    let mut h = harness(app);
+    h.run_steps(2);
+    h.get_by_label("Target for Channel 3 (µV)");
+    h.get_by_label("Calibrate MVC").click();
+    h.run_steps(2);
+    h.get_by_label("Calibrate Channel 3").click();
+    h.run_steps(2);
+    wait_for(&mut h, "Contract as hard as you can!", 3.0);
+    // First trial: redo it, then accept three.
+    wait_for(&mut h, "Redo", 3.0);
+    h.get_by_label("Redo").click();
+    h.run_steps(2);
+    for trial in 1..=3 {
+        wait_for(&mut h, "Accept", 3.0);
+        h.get_by_label("Accept").click();
+        h.run_steps(2);
+        if trial < 3 {
+            wait_for(&mut h, "Skip rest", 3.0);
+            h.get_by_label("Skip rest").click();
+            h.run_steps(2);
+        }
+    }
+    wait_for(&mut h, "Save", 3.0);
+    h.get_by_label("Save").click();
+    h.run_steps(3);
+
+    // Saved in the profile, with three trials; the tibialis anterior peaks at about 100-150 uV in this task.
+    let saved = innervate::calibration::Profile::load(&profile).unwrap();
+    let rec = &saved.mvc["Channel 3"];
+    assert_eq!(rec.trial_peaks_uv.len(), 3);
+    assert!((60.0..250.0).contains(&rec.mvc_uv), "{rec:?}");
+    // The calibrated muscle is now shown in %MVC (target at 60 %), the others stay in microvolts.
+    let target = h.get_by_label("Target for Channel 3 (%MVC)");
+    assert_eq!(target.value().as_deref(), Some("60"));
+    h.get_by_label("Target for Channel 1 (µV)");
+    h.get_by_label_contains("MVC of Channel 3");
+    let m = &h.state().muscles()[2];
+    assert_eq!(m.mvc_uv, Some(rec.mvc_uv as f32));
+    assert!((m.shown(rec.mvc_uv as f32) - 100.0).abs() < 1e-3);
+
+    // A new window on the same profile starts calibrated.
+    let replay = innervate::source::replay::WavReplay::open(&wav).unwrap();
+    let engine = Engine::start(Box::new(replay), EngineOptions::default(), None).unwrap();
+    let again = InnervateApp::new(engine, dir.path().to_path_buf()).with_profile(profile);
+    assert_eq!(again.muscles()[2].mvc_uv, Some(rec.mvc_uv as f32));
+}

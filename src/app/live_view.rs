@@ -19,6 +19,10 @@ impl InnervateApp {
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_line(ui));
         egui::CentralPanel::default_margins().show(ui, |ui| {
+            if self.calibration.is_some() {
+                self.calibration_panel(ui);
+                return;
+            }
             egui::ScrollArea::vertical()
                 .auto_shrink(false)
                 .show(ui, |ui| {
@@ -50,6 +54,13 @@ impl InnervateApp {
                 .clicked()
             {
                 self.toggle_recording();
+            }
+            if ui
+                .button("Calibrate MVC")
+                .on_hover_text("Measure each muscle's maximal contraction for %MVC")
+                .clicked()
+            {
+                self.open_calibration();
             }
             ui.separator();
             ui.checkbox(&mut self.show_raw, "Raw EMG")
@@ -123,6 +134,10 @@ impl InnervateApp {
                 _ => {}
             }
             ui.separator();
+            if let Some(msg) = &self.message {
+                ui.label(msg);
+                ui.separator();
+            }
             match &self.recording {
                 RecordingStatus::Idle => {}
                 RecordingStatus::Recording { path, start_frame } => {
@@ -199,20 +214,23 @@ impl InnervateApp {
     }
 
     fn muscle_row(&mut self, ui: &mut Ui, c: usize) {
+        let m = self.muscles[c].clone();
         let h = &self.history.channels[c];
-        let latest = h.latest;
-        let target = self.muscles[c].target_uv;
-        let full_scale = (target * 1.6).max(h.peak * 1.1).max(20.0);
-        let name = self.muscles[c].name.clone();
+        let latest = m.shown(h.latest);
+        let target = m.shown(m.target_uv);
+        let full_scale = (target * 1.6).max(m.shown(h.peak) * 1.1).max(m.shown(20.0));
+        let unit = m.unit();
         ui.horizontal(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(380.0);
-                ui.label(RichText::new(&name).size(18.0).strong());
-                let mut t = self.muscles[c].target_uv;
-                ui.add(ActivationBar::new(&name, latest, full_scale, &mut t, "µV"))
-                    .on_hover_text("Drag or click to move the target line");
+                ui.label(RichText::new(&m.name).size(18.0).strong());
+                let mut t = target;
+                ui.add(ActivationBar::new(
+                    &m.name, latest, full_scale, &mut t, unit,
+                ))
+                .on_hover_text("Drag or click to move the target line");
                 ui.horizontal(|ui| {
-                    let label = ui.label(format!("Target for {name} (µV)"));
+                    let label = ui.label(format!("Target for {} ({unit})", m.name));
                     ui.add(
                         egui::DragValue::new(&mut t)
                             .range(0.0..=100_000.0)
@@ -220,7 +238,9 @@ impl InnervateApp {
                     )
                     .labelled_by(label.id);
                 });
-                self.set_target(c, t);
+                if t != target {
+                    self.set_target(c, m.from_shown(t));
+                }
             });
             self.row_plot(ui, c, full_scale);
         });
@@ -231,7 +251,9 @@ impl InnervateApp {
         let step = self.history.step_s();
         let n = h.envelope.len();
         let x = |i: usize| -((n - 1 - i) as f64) * step;
-        let target = self.muscles[c].target_uv as f64;
+        let m = &self.muscles[c];
+        let target = m.shown(m.target_uv) as f64;
+        let shown = |v: f32| m.shown(v) as f64;
         let plot = Plot::new(("live", c))
             .height(ROW_PLOT_HEIGHT)
             .allow_drag(false)
@@ -241,7 +263,7 @@ impl InnervateApp {
             .allow_double_click_reset(false)
             .show_x(false)
             .default_x_bounds(-super::history::HISTORY_SECONDS, 0.0)
-            .x_axis_formatter(|m, _| format!("{:.0} s", m.value));
+            .x_axis_formatter(|mark, _| format!("{:.0} s", mark.value));
         let show_raw = self.show_raw;
         let raw_scale = (h.signal_peak as f64).max(20.0);
         plot.show(ui, |p| {
@@ -267,7 +289,7 @@ impl InnervateApp {
                     .envelope
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| [x(i), *v as f64])
+                    .map(|(i, v)| [x(i), shown(*v)])
                     .collect();
                 p.line(
                     Line::new("envelope", env)

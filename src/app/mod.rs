@@ -4,9 +4,11 @@
 //! the engine; `show` only draws. Tests drive both through egui_kittest with no display.
 
 pub mod activation_bar;
+pub mod calibration_view;
 pub mod history;
 pub mod live_view;
 
+use crate::calibration::{MvcRoutine, MvcTiming, Profile};
 use crate::engine::Engine;
 use crate::session::Recorder;
 use crate::stats::LinkStats;
@@ -30,6 +32,40 @@ pub struct MuscleSettings {
     pub name: String,
     /// Target line, uV.
     pub target_uv: f32,
+    /// MVC reference from the profile, uV; once set, everything shown for this muscle is in %MVC.
+    pub mvc_uv: Option<f32>,
+}
+
+impl MuscleSettings {
+    /// A value in uV as shown to the user: %MVC when calibrated, uV otherwise.
+    pub fn shown(&self, uv: f32) -> f32 {
+        match self.mvc_uv {
+            Some(m) if m > 0.0 => 100.0 * uv / m,
+            _ => uv,
+        }
+    }
+
+    /// The inverse of [`Self::shown`].
+    pub fn from_shown(&self, v: f32) -> f32 {
+        match self.mvc_uv {
+            Some(m) if m > 0.0 => v * m / 100.0,
+            _ => v,
+        }
+    }
+
+    /// The unit values are shown in.
+    pub fn unit(&self) -> &'static str {
+        if self.mvc_uv.is_some() { "%MVC" } else { "µV" }
+    }
+}
+
+/// A calibration in progress.
+#[derive(Clone, Debug)]
+pub struct Calibration {
+    /// The muscle (channel) being calibrated; `None` while the user picks one.
+    pub channel: Option<usize>,
+    /// The routine, once started.
+    pub routine: Option<MvcRoutine>,
 }
 
 /// Per-pair settings.
@@ -81,6 +117,11 @@ pub struct InnervateApp {
     recording: RecordingStatus,
     finishing: Option<Recorder>,
     rate: RateMeter,
+    profile: Profile,
+    profile_path: PathBuf,
+    calibration: Option<Calibration>,
+    mvc_timing: MvcTiming,
+    message: Option<String>,
 }
 
 impl InnervateApp {
@@ -93,6 +134,7 @@ impl InnervateApp {
             .map(|name| MuscleSettings {
                 name: name.clone(),
                 target_uv: DEFAULT_TARGET_UV,
+                mvc_uv: None,
             })
             .collect();
         let pairs = info
@@ -104,7 +146,8 @@ impl InnervateApp {
                 ratio_limit: DEFAULT_RATIO_LIMIT,
             })
             .collect();
-        Self {
+        let profile_path = sessions_dir.join("profile.json");
+        let mut app = Self {
             history: LiveHistory::new(info.channels(), info.pairs.len()),
             notch_enabled: engine.dsp_config().notch.enabled,
             engine,
@@ -119,6 +162,116 @@ impl InnervateApp {
                 last_at: Instant::now(),
                 rate: 0.0,
             },
+            profile: Profile::new("default"),
+            profile_path: PathBuf::new(),
+            calibration: None,
+            mvc_timing: MvcTiming::default(),
+            message: None,
+        };
+        app.use_profile(profile_path);
+        app
+    }
+
+    /// Uses the profile at `path` (created on the first save): its MVC references apply to the muscles
+    /// with the same names.
+    pub fn with_profile(mut self, path: PathBuf) -> Self {
+        self.use_profile(path);
+        self
+    }
+
+    fn use_profile(&mut self, path: PathBuf) {
+        match Profile::load(&path) {
+            Ok(p) => self.profile = p,
+            Err(e) => self.message = Some(format!("Profile not loaded: {e}")),
+        }
+        self.profile_path = path;
+        self.apply_profile();
+    }
+
+    fn apply_profile(&mut self) {
+        let names: Vec<String> = self.muscles.iter().map(|m| m.name.clone()).collect();
+        for (m, mvc) in self.muscles.iter_mut().zip(self.profile.mvc_for(&names)) {
+            let mvc = mvc.map(|v| v as f32);
+            if mvc.is_some() && m.mvc_uv.is_none() && m.target_uv == DEFAULT_TARGET_UV {
+                // A fresh calibration starts with the target at 60 %MVC.
+                m.target_uv = 0.6 * mvc.unwrap_or_default();
+            }
+            m.mvc_uv = mvc;
+        }
+    }
+
+    /// Changes the calibration timing (tests use short phases).
+    pub fn set_mvc_timing(&mut self, timing: MvcTiming) {
+        self.mvc_timing = timing;
+    }
+
+    /// The user's profile.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// The calibration in progress, if any.
+    pub fn calibration(&self) -> Option<&Calibration> {
+        self.calibration.as_ref()
+    }
+
+    /// Stream time of the newest processed frame, s.
+    pub fn stream_time_s(&self) -> f64 {
+        self.history.latest_sample as f64 / self.engine.info().sample_rate
+    }
+
+    /// Opens the calibration panel.
+    pub fn open_calibration(&mut self) {
+        self.calibration = Some(Calibration {
+            channel: None,
+            routine: None,
+        });
+    }
+
+    /// Starts the routine for `channel`.
+    pub fn start_calibration(&mut self, channel: usize) {
+        let now = self.stream_time_s();
+        self.calibration = Some(Calibration {
+            channel: Some(channel),
+            routine: Some(MvcRoutine::start(self.mvc_timing.clone(), now)),
+        });
+    }
+
+    /// Closes the panel; a finished routine is saved to the profile first.
+    pub fn close_calibration(&mut self, save: bool) {
+        let Some(cal) = self.calibration.take() else {
+            return;
+        };
+        if !save {
+            return;
+        }
+        if let (Some(c), Some(record)) = (cal.channel, cal.routine.and_then(|r| r.result())) {
+            let name = self.muscles[c].name.clone();
+            self.profile.mvc.insert(name.clone(), record.clone());
+            self.muscles[c].mvc_uv = None;
+            self.apply_profile();
+            self.message = Some(match self.profile.save(&self.profile_path) {
+                Ok(()) => format!(
+                    "MVC of {name}: {:.0} µV, saved to the profile",
+                    record.mvc_uv
+                ),
+                Err(e) => format!(
+                    "MVC of {name}: {:.0} µV, but the profile was not saved: {e}",
+                    record.mvc_uv
+                ),
+            });
+        }
+    }
+
+    /// Acts on the routine (accept, redo or skip the rest) at the current stream time.
+    pub fn calibration_action(&mut self, action: CalibrationAction) {
+        let now = self.stream_time_s();
+        if let Some(r) = self.calibration.as_mut().and_then(|c| c.routine.as_mut()) {
+            match action {
+                CalibrationAction::Accept => r.accept(now),
+                CalibrationAction::Redo => r.redo(now),
+                CalibrationAction::SkipRest => r.skip_rest(now),
+            }
         }
     }
 
@@ -130,6 +283,19 @@ impl InnervateApp {
                 break;
             };
             self.history.push_chunk(&chunk);
+            // The calibration sees every display point, so no peak falls between two frames.
+            if let Some(Calibration {
+                channel: Some(c),
+                routine: Some(r),
+            }) = self.calibration.as_mut()
+            {
+                for p in 0..chunk.points {
+                    r.update(
+                        chunk.first_time_s + p as f64 * chunk.step_s,
+                        chunk.envelope[*c][p] as f64,
+                    );
+                }
+            }
             taken += 1;
         }
         if taken > 0 {
@@ -279,6 +445,17 @@ impl InnervateApp {
             let _ = r.wait();
         }
     }
+}
+
+/// What the user can do during a calibration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CalibrationAction {
+    /// Keep the trial.
+    Accept,
+    /// Do the trial again.
+    Redo,
+    /// End the rest early.
+    SkipRest,
 }
 
 /// `session-YYYYMMDD-HHMMSS.wav` in UTC.
