@@ -86,6 +86,9 @@ struct AnalyzeArgs {
     /// A profile file with MVC references (matched by channel name) for %MVC numbers.
     #[arg(long)]
     mvc: Option<PathBuf>,
+    /// Left:right muscle pairs by channel number for the symmetry index, e.g. `1:2`.
+    #[arg(long, value_delimiter = ',')]
+    lr: Vec<String>,
 }
 
 /// Where samples come from.
@@ -352,6 +355,11 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
         pairs: parse_pairs(&args.pairs, channels)?,
         epoch_s: args.epoch,
         mvc_uv,
+        left_right: parse_pairs(&args.lr, channels)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| (p.agonist, p.antagonist))
+            .collect(),
         ..AnalyzeOptions::default()
     };
     let bar = indicatif::ProgressBar::new(total);

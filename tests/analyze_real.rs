@@ -243,3 +243,49 @@ fn the_analyze_command_writes_json_csv_and_an_envelope_wav() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("does not exist"));
 }
+
+#[test]
+fn analyze_reports_left_right_symmetry() {
+    // Left side twice as active as the right: SI = |2 - 1| / 1.5 * 100 = 66.7 %.
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("lr.wav");
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 2000,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(&wav, spec).unwrap();
+    for n in 0..8000 {
+        let s = (2.0 * std::f32::consts::PI * 120.0 * n as f32 / 2000.0).sin();
+        w.write_sample(200.0 * s).unwrap();
+        w.write_sample(100.0 * s).unwrap();
+    }
+    w.finalize().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_innervate"))
+        .arg("analyze")
+        .arg(&wav)
+        .args(["--lr", "1:2", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Report = serde_json::from_slice(&out.stdout).unwrap();
+    let sym = &report.symmetry[0];
+    assert_eq!((sym.left, sym.right), (0, 1));
+    assert_eq!(sym.unit, "uV");
+    assert!(
+        (sym.symmetry_index_pct - 200.0 / 3.0).abs() < 1.0,
+        "{sym:?}"
+    );
+    assert_eq!(sym.epochs_pct.len(), 4);
+    assert!(
+        sym.epochs_pct[1..]
+            .iter()
+            .all(|e| (e - 200.0 / 3.0).abs() < 1.0),
+        "{sym:?}"
+    );
+}

@@ -213,7 +213,7 @@ fn the_pair_readout_warns_when_the_ratio_passes_the_limit() {
 /// Steps the UI in real time until `label` is on screen (or fails after `seconds`).
 fn wait_for(h: &mut Harness<'static, InnervateApp>, label: &str, seconds: f64) {
     let start = std::time::Instant::now();
-    while h.query_by_label(label).is_none() {
+    while h.query_all_by_label(label).next().is_none() {
         assert!(
             start.elapsed().as_secs_f64() < seconds,
             "`{label}` never appeared"
@@ -283,4 +283,24 @@ fn mvc_calibration_with_a_redo_saves_to_the_profile_and_switches_to_percent_mvc(
     let engine = Engine::start(Box::new(replay), EngineOptions::default(), None).unwrap();
     let again = InnervateApp::new(engine, dir.path().to_path_buf()).with_profile(profile);
     assert_eq!(again.muscles()[2].mvc_uv, Some(rec.mvc_uv as f32));
+}
+
+#[test]
+fn the_live_signal_check_calls_a_flat_channel_unusable_and_a_working_one_good() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/real/subject1_vl_isometric.wav");
+    let replay = innervate::source::replay::WavReplay::open(&wav).unwrap();
+    let engine = Engine::start(Box::new(replay), EngineOptions::default(), None).unwrap();
+    let mut h = harness(InnervateApp::new(engine, dir.path().to_path_buf()));
+    h.run_steps(1);
+    assert_eq!(h.query_all_by_label("signal: checking...").count(), 4);
+    // The first judgement comes after one second of signal.
+    wait_for(&mut h, "signal: good", 5.0);
+    use innervate::dsp::quality::Verdict;
+    let q = h.state().quality().to_vec();
+    assert_eq!(q.len(), 4);
+    assert_eq!(q[0].verdict, Verdict::Good, "vastus lateralis: {:?}", q[0]);
+    assert_eq!(q[3].verdict, Verdict::Unusable, "gastrocnemius: {:?}", q[3]);
+    h.get_by_label_contains("signal: unusable (no EMG");
 }

@@ -92,6 +92,13 @@ pub fn report_text(report: &Report) -> String {
     if !report.pairs.is_empty() {
         out.push('\n');
     }
+    for sym in &report.symmetry {
+        let _ = writeln!(
+            out,
+            "{}: symmetry index {:.1} % (in {})",
+            sym.label, sym.symmetry_index_pct, sym.unit
+        );
+    }
     for pair in &report.pairs {
         let _ = writeln!(
             out,

@@ -6,7 +6,9 @@
 
 pub mod format;
 pub mod histogram;
-pub mod quality;
+
+/// Signal quality measures and verdicts (shared with the live view).
+pub use crate::dsp::quality;
 
 use crate::block::MAX_CHANNELS;
 use crate::dsp::reps::{self, DetectedRep, RepDetector, RepDetectorConfig};
@@ -35,6 +37,8 @@ pub struct AnalyzeOptions {
     pub rep_fraction: f64,
     /// Hodges & Bui k for the rest-based part of the rep threshold.
     pub rep_k: f64,
+    /// Left/right pairs (left channel, right channel) for the symmetry index.
+    pub left_right: Vec<(usize, usize)>,
 }
 
 impl Default for AnalyzeOptions {
@@ -47,6 +51,7 @@ impl Default for AnalyzeOptions {
             mvc_uv: None,
             rep_fraction: crate::dsp::reps::DEFAULT_REFERENCE_FRACTION,
             rep_k: crate::dsp::reps::DEFAULT_K,
+            left_right: Vec::new(),
         }
     }
 }
@@ -189,6 +194,35 @@ pub struct Report {
     pub channels: Vec<ChannelReport>,
     /// Per pair.
     pub pairs: Vec<PairReport>,
+    /// Per left/right pair.
+    pub symmetry: Vec<SymmetryReport>,
+}
+
+/// Left/right symmetry of one muscle pair.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SymmetryReport {
+    /// Left channel index.
+    pub left: usize,
+    /// Right channel index.
+    pub right: usize,
+    /// Names, for reading.
+    pub label: String,
+    /// Unit the sides were compared in: "%MVC" when both are calibrated, "uV" otherwise.
+    pub unit: String,
+    /// Symmetry index over the recording (mean envelopes), %: 0 = equal sides.
+    pub symmetry_index_pct: f64,
+    /// Symmetry index per epoch, %.
+    pub epochs_pct: Vec<f64>,
+}
+
+/// Left/right symmetry index `|L - R| / ((L + R) / 2) * 100` (0 when both are silent).
+pub fn symmetry_index(left: f64, right: f64) -> f64 {
+    let mean = (left + right) / 2.0;
+    if mean > 0.0 {
+        (left - right).abs() / mean * 100.0
+    } else {
+        0.0
+    }
 }
 
 /// Per-channel running state.
@@ -424,7 +458,7 @@ pub fn analyze(
         let to = (((r.offset_s + delay) / slow_dt).round() as usize).clamp(from, slow[c].len());
         &slow[c][from..to]
     };
-    let channel_reports = state
+    let channel_reports: Vec<ChannelReport> = state
         .into_iter()
         .enumerate()
         .map(|(c, st)| {
@@ -453,7 +487,7 @@ pub fn analyze(
                 .collect();
             let q = |p: f64| st.envelope_hist.quantile(p).unwrap_or(0.0);
             let activity = q(0.95);
-            let hum_uv = hum_rms(st.hum_power, frames, &welch);
+            let hum_uv = quality::hum_rms(st.hum_power, frames, welch.segment());
             let clipped = st.raw.clipped_fraction();
             let (verdict, reason) = quality::judge(activity, hum_uv, clipped);
             let mdf_points: Vec<(f64, f64)> = st
@@ -547,6 +581,41 @@ pub fn analyze(
                 .collect(),
         })
         .collect();
+    let symmetry = options
+        .left_right
+        .iter()
+        .filter(|(l, r)| *l < channels && *r < channels)
+        .map(|&(l, r)| {
+            let (cl, cr): (&ChannelReport, &ChannelReport) =
+                (&channel_reports[l], &channel_reports[r]);
+            let both = cl.mvc_uv.zip(cr.mvc_uv);
+            let norm = |v: f64, mvc: Option<f64>| match (both, mvc) {
+                (Some(_), Some(m)) => 100.0 * v / m,
+                _ => v,
+            };
+            SymmetryReport {
+                left: l,
+                right: r,
+                label: format!("{} / {}", cl.name, cr.name),
+                unit: if both.is_some() { "%MVC" } else { "uV" }.into(),
+                symmetry_index_pct: symmetry_index(
+                    norm(cl.envelope_mean_uv, cl.mvc_uv),
+                    norm(cr.envelope_mean_uv, cr.mvc_uv),
+                ),
+                epochs_pct: cl
+                    .epochs
+                    .iter()
+                    .zip(&cr.epochs)
+                    .map(|(a, b)| {
+                        symmetry_index(
+                            norm(a.envelope_mean_uv, cl.mvc_uv),
+                            norm(b.envelope_mean_uv, cr.mvc_uv),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
     Ok(Report {
         app_version: env!("CARGO_PKG_VERSION").into(),
         sample_rate_hz: fs,
@@ -566,41 +635,8 @@ pub fn analyze(
         cci_window_s: options.cci_window_s,
         channels: channel_reports,
         pairs: pair_reports,
+        symmetry,
     })
-}
-
-/// Mains hum RMS (uV) from the summed per-epoch hum power (unscaled periodogram units).
-fn hum_rms(hum_power: f64, frames: u64, welch: &Welch) -> f64 {
-    // Parseval for a one-sided periodogram of a Hann-windowed segment: variance = 2 * sum(P) / (N * sum(w^2)),
-    // with sum(w^2) = 3N/8 for the periodic Hann window. hum_power sums per-epoch power weighted by epoch length.
-    let n = welch.segment() as f64;
-    let per_sample = if frames > 0 {
-        (hum_power / frames as f64).max(0.0)
-    } else {
-        0.0
-    };
-    (2.0 * per_sample / (n * 3.0 * n / 8.0)).sqrt()
-}
-
-/// Power of a spectral line at fractional bin `at` above the local floor: the Hann main lobe (the two
-/// nearest bins on each side) minus as many bins at the mean level of the in-band neighbourhood (bins 3 to 6
-/// away, between `band.0` and `band.1` bins), so broadband EMG under the line is not counted as hum. The
-/// result is signed: summed over epochs, estimation noise cancels instead of piling up as false hum.
-fn line_above_floor(power: &[f64], at: f64, band: (f64, f64)) -> f64 {
-    let centre = at.round() as isize;
-    let get = |k: isize| (k >= 0 && (k as usize) < power.len()).then(|| power[k as usize]);
-    let in_band = |k: &isize| (*k as f64) >= band.0 && (*k as f64) <= band.1;
-    let lobe: Vec<f64> = (centre - 2..=centre + 2).filter_map(get).collect();
-    let floor: Vec<f64> = (3..=6)
-        .flat_map(|d| [centre - d, centre + d])
-        .filter(in_band)
-        .filter_map(get)
-        .collect();
-    if lobe.is_empty() || floor.is_empty() {
-        return 0.0;
-    }
-    let mean = floor.iter().sum::<f64>() / floor.len() as f64;
-    lobe.iter().sum::<f64>() - mean * lobe.len() as f64
 }
 
 fn close_epoch(
@@ -651,12 +687,28 @@ fn close_epoch(
             );
             let hum: f64 = mains
                 .iter()
-                .map(|&m| line_above_floor(power, m / df, band_bins))
+                .map(|&m| quality::line_above_floor(power, m / df, band_bins))
                 .sum();
             st.hum_power += hum * n as f64;
             st.band_power += band * n as f64;
         }
         st.bandpassed_epoch.clear();
         st.filtered_epoch.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symmetry_index_and_rudolph() {
+        assert_eq!(symmetry_index(100.0, 100.0), 0.0);
+        // |120 - 80| / 100 * 100 = 40 %
+        assert!((symmetry_index(120.0, 80.0) - 40.0).abs() < 1e-12);
+        assert_eq!(symmetry_index(0.0, 0.0), 0.0);
+        // Rudolph: (lower / higher) * (lower + higher)
+        assert!((rudolph(10.0, 30.0) - 40.0 / 3.0).abs() < 1e-12);
+        assert_eq!(rudolph(0.0, 0.0), 0.0);
     }
 }

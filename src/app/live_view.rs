@@ -8,6 +8,8 @@ use egui_plot::{HLine, Line, Plot, PlotPoints};
 
 /// Warning colour of a co-contraction readout.
 pub const WARNING: Color32 = Color32::from_rgb(231, 76, 60);
+/// Colour of advice that is not an alarm.
+pub const CAUTION: Color32 = Color32::from_rgb(243, 156, 18);
 /// Calm colour of a co-contraction readout.
 pub const CALM: Color32 = Color32::from_rgb(46, 204, 113);
 const ENVELOPE: Color32 = Color32::from_rgb(52, 152, 219);
@@ -223,7 +225,10 @@ impl InnervateApp {
         ui.horizontal(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(380.0);
-                ui.label(RichText::new(&m.name).size(18.0).strong());
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(&m.name).size(18.0).strong());
+                    self.quality_badge(ui, c);
+                });
                 let mut t = target;
                 ui.add(ActivationBar::new(
                     &m.name, latest, full_scale, &mut t, unit,
@@ -244,6 +249,34 @@ impl InnervateApp {
             });
             self.row_plot(ui, c, full_scale);
         });
+    }
+
+    /// The channel's signal check: a coloured verdict with its reason and the measures on hover.
+    fn quality_badge(&self, ui: &mut Ui, c: usize) {
+        use crate::dsp::quality::Verdict;
+        let Some(q) = self.quality.get(c) else {
+            ui.label(RichText::new("signal: checking...").color(ui.visuals().weak_text_color()));
+            return;
+        };
+        let colour = match q.verdict {
+            Verdict::Good => CALM,
+            Verdict::CheckElectrode => CAUTION,
+            Verdict::Unusable => WARNING,
+        };
+        let text = if q.verdict == Verdict::Good {
+            "signal: good".to_string()
+        } else {
+            format!("signal: {} ({})", q.verdict.words(), q.reason)
+        };
+        ui.label(RichText::new(text).color(colour)).on_hover_text(format!(
+            "Last {:.0} s: baseline noise {:.1} µV, activity {:.1} µV, mains hum {:.1} µV, clipped {:.1} %. \
+             Flex the muscle once so the check can see a contraction.",
+            crate::dsp::quality::LIVE_WINDOW_S,
+            q.baseline_noise_uv,
+            q.activity_uv,
+            q.mains_hum_uv,
+            q.clipped_fraction * 100.0
+        ));
     }
 
     fn row_plot(&self, ui: &mut Ui, c: usize, full_scale: f32) {

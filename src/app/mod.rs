@@ -122,6 +122,7 @@ pub struct InnervateApp {
     calibration: Option<Calibration>,
     mvc_timing: MvcTiming,
     message: Option<String>,
+    quality: Vec<crate::dsp::quality::ChannelQuality>,
 }
 
 impl InnervateApp {
@@ -167,6 +168,7 @@ impl InnervateApp {
             calibration: None,
             mvc_timing: MvcTiming::default(),
             message: None,
+            quality: Vec::new(),
         };
         app.use_profile(profile_path);
         app
@@ -203,6 +205,11 @@ impl InnervateApp {
     /// Changes the calibration timing (tests use short phases).
     pub fn set_mvc_timing(&mut self, timing: MvcTiming) {
         self.mvc_timing = timing;
+    }
+
+    /// The latest signal-quality judgement per channel (empty during the first second).
+    pub fn quality(&self) -> &[crate::dsp::quality::ChannelQuality] {
+        &self.quality
     }
 
     /// The user's profile.
@@ -300,6 +307,9 @@ impl InnervateApp {
         }
         if taken > 0 {
             self.history.update_peaks();
+        }
+        while let Ok(q) = self.engine.quality().try_recv() {
+            self.quality = q;
         }
         self.update_rate();
         self.poll_recording();

@@ -10,6 +10,7 @@ pub mod design;
 pub mod envelope;
 pub mod moving_sum;
 pub mod processor;
+pub mod quality;
 pub mod reps;
 pub mod sos_filter;
 pub mod spectrum;

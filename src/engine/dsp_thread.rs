@@ -4,6 +4,7 @@
 
 use super::display::{DisplayChunk, DisplayDecimator};
 use crate::block::{BlockCoalescer, SampleBlock};
+use crate::dsp::quality::{ChannelQuality, QualityMonitor};
 use crate::dsp::{NotchConfig, Processor};
 use crate::session::recorder::RecorderMsg;
 use crate::stats::{LinkState, LinkStats};
@@ -56,16 +57,23 @@ pub struct DspWorker {
     pub lossless_recording: bool,
     /// Wait on a full display queue instead of dropping (only when someone always drains it).
     pub lossless_display: bool,
+    /// Signal-quality judgements, once per second (dropped if the UI does not take them).
+    pub quality: Sender<Vec<ChannelQuality>>,
 }
 
 impl DspWorker {
     /// Runs until told to stop.
     pub fn run(mut self) {
         let channels = self.processor.channels();
-        let mut decimator = DisplayDecimator::new(
+        let eff = self.processor.effective();
+        let mut decimator =
+            DisplayDecimator::new(channels, self.processor.pairs().len(), eff.sample_rate_hz);
+        let mut quality = QualityMonitor::new(
             channels,
-            self.processor.pairs().len(),
-            self.processor.effective().sample_rate_hz,
+            eff.sample_rate_hz,
+            eff.bandpass_low_hz,
+            eff.bandpass_high_hz,
+            self.processor.config().notch.mains_hz,
         );
         let mut recorder: Option<RecorderLink> = None;
         let mut expected: Option<u64> = None;
@@ -119,9 +127,16 @@ impl DspWorker {
                 let lossless_display = self.lossless_display;
                 let mut emit =
                     |chunk: &DisplayChunk| send_display(display, stats, lossless_display, chunk);
-                self.processor
-                    .process_block(&block, |i, out| decimator.push(i, out, &mut emit));
+                let mut judged = false;
+                self.processor.process_block(&block, |i, out| {
+                    decimator.push(i, out, &mut emit);
+                    judged |= quality.push(block.frame((i - block.first_sample) as usize), out);
+                });
                 decimator.flush(&mut emit);
+                if judged {
+                    // Once a second; a UI that has not taken the last one simply gets this one later.
+                    let _ = self.quality.try_send(quality.latest().to_vec());
+                }
                 self.stats
                     .frames_processed
                     .fetch_add(block.len() as u64, Ordering::Relaxed);

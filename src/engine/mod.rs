@@ -81,6 +81,7 @@ pub struct Engine {
     effective: EffectiveDsp,
     stats: Arc<LinkStats>,
     display: Receiver<DisplayChunk>,
+    quality: Receiver<Vec<crate::dsp::quality::ChannelQuality>>,
     commands: Sender<DspCommand>,
     reader: Option<ReaderHandle>,
     dsp: Option<JoinHandle<()>>,
@@ -101,6 +102,7 @@ impl Engine {
         let ring_blocks = ((RING_SECONDS * info.sample_rate) / BLOCK_FRAMES as f64).ceil() as usize;
         let (producer, consumer) = rtrb::RingBuffer::<SampleBlock>::new(ring_blocks.max(64));
         let (display_tx, display_rx) = crossbeam_channel::bounded(DISPLAY_QUEUE);
+        let (quality_tx, quality_rx) = crossbeam_channel::bounded(4);
         let (cmd_tx, cmd_rx) = crossbeam_channel::unbounded();
         let stats = Arc::new(LinkStats::default());
         // Attach before the DSP thread exists, so its very first block is recorded.
@@ -127,6 +129,7 @@ impl Engine {
             notify,
             lossless_recording: options.pace == Pace::Unthrottled,
             lossless_display: options.lossless_display,
+            quality: quality_tx,
         };
         let dsp = std::thread::Builder::new()
             .name("innervate-dsp".into())
@@ -145,6 +148,7 @@ impl Engine {
             effective,
             stats,
             display: display_rx,
+            quality: quality_rx,
             commands: cmd_tx,
             reader: Some(reader),
             dsp: Some(dsp),
@@ -170,6 +174,11 @@ impl Engine {
     /// Display chunks for the UI (drain it every frame).
     pub fn display(&self) -> &Receiver<DisplayChunk> {
         &self.display
+    }
+
+    /// Signal-quality judgements per channel, about once per second of signal.
+    pub fn quality(&self) -> &Receiver<Vec<crate::dsp::quality::ChannelQuality>> {
+        &self.quality
     }
 
     /// Switches the mains notch on/off or changes it; takes effect at the next block.

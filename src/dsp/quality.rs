@@ -1,0 +1,456 @@
+//! Signal quality per channel, in plain words: is this electrode worth looking at?
+//!
+//! Measures: baseline noise (5th percentile of the 100 ms RMS envelope: the quietest moments), activity (95th
+//! percentile), mains hum as an RMS amplitude (the spectral lines at the mains frequency and its 3rd and 5th harmonics,
+//! above the local EMG floor),
+//! clipping (share of samples sitting at the channel's extreme value) and resolution (how many distinct
+//! values the channel took: a flat or disconnected channel shows only a few ADC steps).
+
+use serde::{Deserialize, Serialize};
+
+/// Mains hum RMS (uV) from the summed per-epoch hum power (unscaled periodogram units).
+pub fn hum_rms(hum_power: f64, frames: u64, segment: usize) -> f64 {
+    // Parseval for a one-sided periodogram of a Hann-windowed segment: variance = 2 * sum(P) / (N * sum(w^2)),
+    // with sum(w^2) = 3N/8 for the periodic Hann window. hum_power sums per-epoch power weighted by epoch length.
+    let n = segment as f64;
+    let per_sample = if frames > 0 {
+        (hum_power / frames as f64).max(0.0)
+    } else {
+        0.0
+    };
+    (2.0 * per_sample / (n * 3.0 * n / 8.0)).sqrt()
+}
+
+/// Power of a spectral line at fractional bin `at` above the local floor: the Hann main lobe (the two
+/// nearest bins on each side) minus as many bins at the mean level of the in-band neighbourhood (bins 3 to 6
+/// away, between `band.0` and `band.1` bins), so broadband EMG under the line is not counted as hum. The
+/// result is signed: summed over epochs, estimation noise cancels instead of piling up as false hum.
+pub fn line_above_floor(power: &[f64], at: f64, band: (f64, f64)) -> f64 {
+    let centre = at.round() as isize;
+    let get = |k: isize| (k >= 0 && (k as usize) < power.len()).then(|| power[k as usize]);
+    let in_band = |k: &isize| (*k as f64) >= band.0 && (*k as f64) <= band.1;
+    let lobe: Vec<f64> = (centre - 2..=centre + 2).filter_map(get).collect();
+    let floor: Vec<f64> = (3..=6)
+        .flat_map(|d| [centre - d, centre + d])
+        .filter(in_band)
+        .filter_map(get)
+        .collect();
+    if lobe.is_empty() || floor.is_empty() {
+        return 0.0;
+    }
+    let mean = floor.iter().sum::<f64>() / floor.len() as f64;
+    lobe.iter().sum::<f64>() - mean * lobe.len() as f64
+}
+
+/// The verdict shown before a set and in reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Usable as it is.
+    Good,
+    /// Usable, but something should be fixed (hum, clipping, a weak signal).
+    CheckElectrode,
+    /// No usable EMG on this channel.
+    Unusable,
+}
+
+impl Verdict {
+    /// Plain words for the UI.
+    pub fn words(self) -> &'static str {
+        match self {
+            Verdict::Good => "good",
+            Verdict::CheckElectrode => "check electrode",
+            Verdict::Unusable => "unusable",
+        }
+    }
+}
+
+/// Thresholds (uV and fractions); chosen from SENIAM practice and checked on the real recordings in
+/// tests/data/real.
+pub mod limits {
+    /// Below this 95th-percentile envelope a channel never showed EMG: flat, dead or off the muscle.
+    pub const FLAT_ACTIVITY_UV: f64 = 5.0;
+    /// Below this the EMG is weak: move the electrode over the muscle belly.
+    pub const WEAK_ACTIVITY_UV: f64 = 15.0;
+    /// Mains hum RMS above which the signal is drowned.
+    pub const HUM_UNUSABLE_UV: f64 = 100.0;
+    /// Mains hum RMS above which the skin preparation or reference electrode needs attention.
+    pub const HUM_CHECK_UV: f64 = 30.0;
+    /// Share of clipped samples that makes a channel unusable.
+    pub const CLIP_UNUSABLE: f64 = 0.05;
+    /// Share of clipped samples worth a warning.
+    pub const CLIP_CHECK: f64 = 0.01;
+}
+
+/// Quality measures of one channel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChannelQuality {
+    /// 5th percentile of the RMS envelope, uV.
+    pub baseline_noise_uv: f64,
+    /// 95th percentile of the RMS envelope, uV.
+    pub activity_uv: f64,
+    /// RMS of the mains hum (before the notch), uV.
+    pub mains_hum_uv: f64,
+    /// Mains hum power / 20-450 Hz band power (before the notch).
+    pub mains_hum_ratio: f64,
+    /// Share of samples at the channel's extreme value (0..1).
+    pub clipped_fraction: f64,
+    /// Distinct raw values seen (capped at 1000).
+    pub distinct_values: usize,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Why, in plain words.
+    pub reason: String,
+}
+
+/// Applies the limits to the measures.
+pub fn judge(activity_uv: f64, hum_uv: f64, clipped: f64) -> (Verdict, String) {
+    use limits::*;
+    if activity_uv < FLAT_ACTIVITY_UV {
+        return (
+            Verdict::Unusable,
+            format!("no EMG: the envelope never rises above {activity_uv:.1} uV"),
+        );
+    }
+    if clipped > CLIP_UNUSABLE {
+        return (
+            Verdict::Unusable,
+            format!(
+                "{:.1} % of samples clipped: lower the gain",
+                clipped * 100.0
+            ),
+        );
+    }
+    if hum_uv > HUM_UNUSABLE_UV {
+        return (
+            Verdict::Unusable,
+            format!("mains hum of {hum_uv:.0} uV drowns the EMG"),
+        );
+    }
+    if hum_uv > HUM_CHECK_UV {
+        return (
+            Verdict::CheckElectrode,
+            format!("mains hum of {hum_uv:.0} uV: prepare the skin, check the reference"),
+        );
+    }
+    if clipped > CLIP_CHECK {
+        return (
+            Verdict::CheckElectrode,
+            format!("{:.1} % of samples clipped", clipped * 100.0),
+        );
+    }
+    if activity_uv < WEAK_ACTIVITY_UV {
+        return (
+            Verdict::CheckElectrode,
+            format!("weak EMG ({activity_uv:.1} uV): move over the muscle belly"),
+        );
+    }
+    (Verdict::Good, "good signal".into())
+}
+
+/// Streaming counters for clipping and resolution of one channel: fixed memory, no allocation per sample
+/// (it also runs in the DSP thread).
+#[derive(Clone, Debug)]
+pub struct RawTracker {
+    min: f32,
+    max: f32,
+    at_min: u64,
+    at_max: u64,
+    total: u64,
+    distinct: DistinctCounter,
+}
+
+impl Default for RawTracker {
+    fn default() -> Self {
+        Self {
+            min: 0.0,
+            max: 0.0,
+            at_min: 0,
+            at_max: 0,
+            total: 0,
+            distinct: DistinctCounter::default(),
+        }
+    }
+}
+
+/// Distinct values tracked before counting stops (enough to tell a flat channel from a live one).
+const DISTINCT_CAP: usize = 1000;
+const DISTINCT_SLOTS: usize = 2048;
+
+/// Counts distinct f32 bit patterns up to [`DISTINCT_CAP`] in a fixed open-addressing table.
+#[derive(Clone, Debug)]
+struct DistinctCounter {
+    slots: Box<[u32; DISTINCT_SLOTS]>,
+    used: Box<[bool; DISTINCT_SLOTS]>,
+    count: usize,
+}
+
+impl Default for DistinctCounter {
+    fn default() -> Self {
+        Self {
+            slots: Box::new([0; DISTINCT_SLOTS]),
+            used: Box::new([false; DISTINCT_SLOTS]),
+            count: 0,
+        }
+    }
+}
+
+impl DistinctCounter {
+    #[inline]
+    fn insert(&mut self, bits: u32) {
+        if self.count >= DISTINCT_CAP {
+            return;
+        }
+        let mut i = (bits.wrapping_mul(0x9E37_79B1) >> 21) as usize % DISTINCT_SLOTS;
+        loop {
+            if !self.used[i] {
+                self.used[i] = true;
+                self.slots[i] = bits;
+                self.count += 1;
+                return;
+            }
+            if self.slots[i] == bits {
+                return;
+            }
+            i = (i + 1) % DISTINCT_SLOTS;
+        }
+    }
+
+    fn clear(&mut self) {
+        self.used.fill(false);
+        self.count = 0;
+    }
+}
+
+impl RawTracker {
+    /// Counts one raw sample.
+    #[inline]
+    pub fn add(&mut self, v: f32) {
+        if !v.is_finite() {
+            return;
+        }
+        if self.total == 0 || v < self.min {
+            self.min = v;
+            self.at_min = 0;
+        }
+        if self.total == 0 || v > self.max {
+            self.max = v;
+            self.at_max = 0;
+        }
+        if v == self.min {
+            self.at_min += 1;
+        }
+        if v == self.max {
+            self.at_max += 1;
+        }
+        self.total += 1;
+        self.distinct.insert(v.to_bits());
+    }
+
+    /// Forgets everything (a new window).
+    pub fn reset(&mut self) {
+        self.total = 0;
+        self.at_min = 0;
+        self.at_max = 0;
+        self.distinct.clear();
+    }
+
+    /// Share of samples at the extremes, counting an extreme only when it repeats (a railed ADC), so a
+    /// single peak is not called clipping.
+    pub fn clipped_fraction(&self) -> f64 {
+        if self.total == 0 {
+            return 0.0;
+        }
+        let railed = |n: u64| {
+            if n > 2 && n as f64 > 1e-3 * self.total as f64 {
+                n
+            } else {
+                0
+            }
+        };
+        let n = if self.min == self.max {
+            0
+        } else {
+            railed(self.at_min) + railed(self.at_max)
+        };
+        n as f64 / self.total as f64
+    }
+
+    /// Distinct values seen (capped).
+    pub fn distinct_values(&self) -> usize {
+        self.distinct.count
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_tracker_counts_distinct_values_and_railed_extremes() {
+        let mut t = RawTracker::default();
+        for i in 0..10_000 {
+            t.add((i % 37) as f32);
+        }
+        assert_eq!(t.distinct_values(), 37);
+        // 0 and 36 each hold 1/37 of the samples: railed.
+        assert!((t.clipped_fraction() - 2.0 / 37.0).abs() < 1e-3);
+        let mut many = RawTracker::default();
+        for i in 0..100_000 {
+            many.add(i as f32 * 0.5);
+        }
+        assert_eq!(many.distinct_values(), DISTINCT_CAP);
+        assert_eq!(many.clipped_fraction(), 0.0);
+        many.reset();
+        assert_eq!(many.distinct_values(), 0);
+    }
+
+    #[test]
+    fn verdicts_in_plain_words() {
+        assert_eq!(judge(2.0, 1.0, 0.0).0, Verdict::Unusable);
+        assert_eq!(judge(80.0, 150.0, 0.0).0, Verdict::Unusable);
+        assert_eq!(judge(80.0, 40.0, 0.0).0, Verdict::CheckElectrode);
+        assert_eq!(judge(80.0, 5.0, 0.02).0, Verdict::CheckElectrode);
+        assert_eq!(judge(10.0, 5.0, 0.0).0, Verdict::CheckElectrode);
+        assert_eq!(judge(80.0, 5.0, 0.0).0, Verdict::Good);
+    }
+}
+
+/// Seconds of signal the live quality check looks back over.
+pub const LIVE_WINDOW_S: f64 = 5.0;
+/// Envelope samples per second kept for the live percentiles.
+const LIVE_ENVELOPE_RATE: f64 = 20.0;
+
+/// Live signal quality, per channel, over the last [`LIVE_WINDOW_S`] seconds, re-judged every second with
+/// the same measures and limits as the offline report. Buffers are sized when it is made; per sample it
+/// only copies values.
+#[derive(Debug)]
+pub struct QualityMonitor {
+    channels: usize,
+    epoch_len: usize,
+    filled: usize,
+    welch: super::spectrum::Welch,
+    df: f64,
+    band_bins: (f64, f64),
+    mains: Vec<f64>,
+    bandpassed: Vec<Vec<f64>>,
+    raw: Vec<RawTracker>,
+    /// Per channel: hum power of the last epochs (ring).
+    hum: Vec<Vec<f64>>,
+    /// Per channel: decimated envelope over the window (ring) and a scratch copy for percentiles.
+    envelope: Vec<Vec<f32>>,
+    scratch: Vec<f32>,
+    env_pos: usize,
+    env_every: usize,
+    epoch: usize,
+    latest: Vec<ChannelQuality>,
+}
+
+impl QualityMonitor {
+    /// A monitor for `channels` channels at `fs` Hz with the band-pass edges in force and the mains frequency.
+    pub fn new(channels: usize, fs: f64, low_hz: f64, high_hz: f64, mains_hz: f64) -> Self {
+        let welch = super::spectrum::Welch::default();
+        let df = fs / welch.segment() as f64;
+        let epochs = LIVE_WINDOW_S.round() as usize;
+        let env_len = (LIVE_WINDOW_S * LIVE_ENVELOPE_RATE).round() as usize;
+        let epoch_len = (fs.round() as usize).max(welch.segment());
+        Self {
+            channels,
+            epoch_len,
+            filled: 0,
+            df,
+            band_bins: (low_hz / df, high_hz / df),
+            mains: [1.0, 3.0, 5.0]
+                .iter()
+                .map(|k| k * mains_hz)
+                .filter(|f| *f <= high_hz)
+                .collect(),
+            bandpassed: vec![Vec::with_capacity(epoch_len); channels],
+            raw: vec![RawTracker::default(); channels],
+            hum: vec![vec![0.0; epochs]; channels],
+            envelope: vec![vec![0.0; env_len]; channels],
+            scratch: vec![0.0; env_len],
+            env_pos: 0,
+            env_every: ((fs / LIVE_ENVELOPE_RATE).round() as usize).max(1),
+            epoch: 0,
+            latest: Vec::new(),
+            welch,
+        }
+    }
+
+    /// Adds one frame: the raw values and the chain's output for them. Returns true when a new judgement
+    /// is ready (once per second of signal).
+    #[inline]
+    pub fn push(&mut self, raw: &[f32], out: &super::FrameOutput) -> bool {
+        for c in 0..self.channels {
+            self.raw[c].add(raw.get(c).copied().unwrap_or(0.0));
+            self.bandpassed[c].push(out.bandpassed[c] as f64);
+        }
+        if self.filled.is_multiple_of(self.env_every) {
+            for c in 0..self.channels {
+                self.envelope[c][self.env_pos] = out.envelope[c];
+            }
+            self.env_pos = (self.env_pos + 1) % self.scratch.len();
+        }
+        self.filled += 1;
+        if self.filled < self.epoch_len {
+            return false;
+        }
+        self.close_epoch();
+        true
+    }
+
+    fn close_epoch(&mut self) {
+        let slot = self.epoch % self.hum[0].len().max(1);
+        let mut judged = Vec::with_capacity(self.channels);
+        for c in 0..self.channels {
+            let hum = match self.welch.psd(&self.bandpassed[c]) {
+                Some(power) => self
+                    .mains
+                    .iter()
+                    .map(|&m| line_above_floor(power, m / self.df, self.band_bins))
+                    .sum(),
+                None => 0.0,
+            };
+            self.hum[c][slot] = hum;
+            self.bandpassed[c].clear();
+            let epochs_seen = (self.epoch + 1).min(self.hum[c].len());
+            let hum_sum: f64 = self.hum[c].iter().sum::<f64>() * self.epoch_len as f64;
+            let hum_uv = hum_rms(
+                hum_sum,
+                (epochs_seen * self.epoch_len) as u64,
+                self.welch.segment(),
+            );
+            self.scratch.copy_from_slice(&self.envelope[c]);
+            self.scratch.sort_unstable_by(|a, b| a.total_cmp(b));
+            let pct = |q: f64| {
+                self.scratch[((q * (self.scratch.len() - 1) as f64).round()) as usize] as f64
+            };
+            let (activity, baseline) = (pct(0.95), pct(0.05));
+            let clipped = self.raw[c].clipped_fraction();
+            let (verdict, reason) = judge(activity, hum_uv, clipped);
+            judged.push(ChannelQuality {
+                baseline_noise_uv: baseline,
+                activity_uv: activity,
+                mains_hum_uv: hum_uv,
+                mains_hum_ratio: 0.0,
+                clipped_fraction: clipped,
+                distinct_values: self.raw[c].distinct_values(),
+                verdict,
+                reason,
+            });
+            if slot + 1 == self.hum[c].len() {
+                // A new window for clipping and resolution.
+                self.raw[c].reset();
+            }
+        }
+        self.latest = judged;
+        self.epoch += 1;
+        self.filled = 0;
+    }
+
+    /// The latest judgement per channel (empty until the first second has passed).
+    pub fn latest(&self) -> &[ChannelQuality] {
+        &self.latest
+    }
+}
