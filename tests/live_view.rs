@@ -304,3 +304,46 @@ fn the_live_signal_check_calls_a_flat_channel_unusable_and_a_working_one_good() 
     assert_eq!(q[3].verdict, Verdict::Unusable, "gastrocnemius: {:?}", q[3]);
     h.get_by_label_contains("signal: unusable (no EMG");
 }
+
+#[test]
+fn reps_are_counted_live_with_each_reps_cocontraction() {
+    // Three 0.6 s bursts, antagonist at half the agonist: every rep's Falconer & Winter index is
+    // 200 * 1 / (2 + 1) = 66.7 %.
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("bursts.wav");
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 2000,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(&wav, spec).unwrap();
+    for n in 0..8000 {
+        let t = n as f32 / 2000.0;
+        let on = [(0.5, 1.1), (1.7, 2.3), (2.9, 3.5)]
+            .iter()
+            .any(|(a, b)| t >= *a && t < *b);
+        let s = if on {
+            (2.0 * std::f32::consts::PI * 120.0 * t).sin()
+        } else {
+            0.0
+        };
+        w.write_sample(200.0 * s).unwrap();
+        w.write_sample(100.0 * s).unwrap();
+    }
+    w.finalize().unwrap();
+    let replay = innervate::source::replay::WavReplay::open(&wav).unwrap();
+    let engine = Engine::start(Box::new(replay), EngineOptions::default(), None).unwrap();
+    let mut h = harness(InnervateApp::new(engine, dir.path().to_path_buf()));
+    wait_for(&mut h, "Source ended", 8.0);
+    h.run_steps(2);
+    let reps = &h.state().live_reps()[0];
+    assert_eq!(reps.count, 3);
+    let last = reps.last.unwrap();
+    assert!((last.cci - 200.0 / 3.0).abs() < 1.0, "{last:?}");
+    // Each edge within 50 ms. (On an ideal step the 100 ms RMS crosses a low threshold soon after the rise
+    // and late after the fall, so the half-window correction is off by up to about 45 ms per edge.)
+    assert!((last.rep.onset_s - 2.9).abs() <= 0.05, "{last:?}");
+    assert!((last.rep.offset_s - 3.5).abs() <= 0.05, "{last:?}");
+    h.get_by_label_contains("Reps: 3   last rep CCI 67 %");
+}

@@ -267,11 +267,7 @@ fn falconer_winter(i_ag: f64, i_ant: f64) -> f64 {
     }
 }
 
-/// Rudolph et al. 2000 at one sample: (lower / higher) * (lower + higher).
-pub fn rudolph(a: f64, b: f64) -> f64 {
-    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-    if hi > 0.0 { lo / hi * (lo + hi) } else { 0.0 }
-}
+pub use crate::dsp::cocontraction::rudolph;
 
 /// Called with the envelope of every frame (all channels), e.g. to write an envelope WAV.
 pub type EnvelopeSink<'a> = dyn FnMut(&[f32]) -> Result<(), SourceError> + 'a;

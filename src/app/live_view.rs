@@ -189,7 +189,10 @@ impl InnervateApp {
                 ui.label(RichText::new(format!("{ant} vs {ag}")).size(16.0));
                 let (text, colour) = if active {
                     (
-                        format!("ratio {:.2}   CCI {:.0} %", h.latest.ratio, h.latest.cci),
+                        format!(
+                            "ratio {:.2}   CCI {:.0} %   Rudolph {:.0}",
+                            h.latest.ratio, h.latest.cci, h.latest.rudolph
+                        ),
                         if warn { WARNING } else { CALM },
                     )
                 } else {
@@ -199,6 +202,13 @@ impl InnervateApp {
                     )
                 };
                 ui.label(RichText::new(text).size(20.0).color(colour).strong());
+                if let Some(r) = self.reps.get(k) {
+                    let last = r
+                        .last
+                        .map(|l| format!("   last rep CCI {:.0} %", l.cci))
+                        .unwrap_or_default();
+                    ui.label(RichText::new(format!("Reps: {}{last}", r.count)).size(16.0));
+                }
                 let limit_label = ui.label(format!("Limit for {ant}"));
                 let p = &mut self.pairs[k];
                 ui.add(

@@ -6,6 +6,7 @@
 pub mod activation_bar;
 pub mod calibration_view;
 pub mod history;
+pub mod live_reps;
 pub mod live_view;
 
 use crate::calibration::{MvcRoutine, MvcTiming, Profile};
@@ -123,6 +124,7 @@ pub struct InnervateApp {
     mvc_timing: MvcTiming,
     message: Option<String>,
     quality: Vec<crate::dsp::quality::ChannelQuality>,
+    reps: Vec<live_reps::LiveReps>,
 }
 
 impl InnervateApp {
@@ -169,6 +171,7 @@ impl InnervateApp {
             mvc_timing: MvcTiming::default(),
             message: None,
             quality: Vec::new(),
+            reps: Vec::new(),
         };
         app.use_profile(profile_path);
         app
@@ -205,6 +208,37 @@ impl InnervateApp {
     /// Changes the calibration timing (tests use short phases).
     pub fn set_mvc_timing(&mut self, timing: MvcTiming) {
         self.mvc_timing = timing;
+    }
+
+    /// Feeds each pair's rep counter with a chunk's points; the threshold follows the agonist's target.
+    fn count_reps(&mut self, chunk: &crate::engine::DisplayChunk) {
+        let window = self.engine.dsp_config().envelope_window_s;
+        for (k, pair) in self.pairs.iter().enumerate() {
+            let threshold = (ACTIVE_FRACTION * self.muscles[pair.agonist].target_uv) as f64;
+            if self.reps.len() <= k {
+                self.reps.push(live_reps::LiveReps::new(threshold, window));
+            }
+            let counter = &mut self.reps[k];
+            if (counter.threshold_uv() - threshold).abs() > 1e-6 {
+                // The user moved the target: keep the count, use the new threshold from here on.
+                let (count, last) = (counter.count, counter.last);
+                *counter = live_reps::LiveReps::new(threshold, window);
+                counter.count = count;
+                counter.last = last;
+            }
+            for p in 0..chunk.points {
+                counter.push(
+                    chunk.first_time_s + p as f64 * chunk.step_s,
+                    chunk.envelope[pair.agonist][p] as f64,
+                    chunk.envelope[pair.antagonist][p] as f64,
+                );
+            }
+        }
+    }
+
+    /// Rep counters per pair (reps of the agonist, with each rep's co-contraction).
+    pub fn live_reps(&self) -> &[live_reps::LiveReps] {
+        &self.reps
     }
 
     /// The latest signal-quality judgement per channel (empty during the first second).
@@ -290,6 +324,7 @@ impl InnervateApp {
                 break;
             };
             self.history.push_chunk(&chunk);
+            self.count_reps(&chunk);
             // The calibration sees every display point, so no peak falls between two frames.
             if let Some(Calibration {
                 channel: Some(c),

@@ -13,6 +13,16 @@ pub struct CoContraction {
     pub ratio: f32,
     /// Falconer & Winter 1985 with fixed roles over the trailing window: `200 * I_ant / (I_ag + I_ant)` in %.
     pub cci: f32,
+    /// Rudolph et al. 2000 averaged over the trailing window: mean of `(lower / higher) * (lower + higher)`,
+    /// in the envelope's unit.
+    pub rudolph: f32,
+}
+
+/// Rudolph et al. 2000 at one sample: `(lower / higher) * (lower + higher)` (0 when both are silent).
+#[inline(always)]
+pub fn rudolph(a: f64, b: f64) -> f64 {
+    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+    if hi > 0.0 { lo / hi * (lo + hi) } else { 0.0 }
 }
 
 /// Tracks one agonist/antagonist pair over a trailing window.
@@ -20,6 +30,7 @@ pub struct CoContraction {
 pub struct PairTracker {
     agonist: MovingSum,
     antagonist: MovingSum,
+    rudolph: MovingSum,
 }
 
 impl PairTracker {
@@ -28,6 +39,7 @@ impl PairTracker {
         Self {
             agonist: MovingSum::new(len),
             antagonist: MovingSum::new(len),
+            rudolph: MovingSum::new(len),
         }
     }
 
@@ -36,8 +48,10 @@ impl PairTracker {
     pub fn push(&mut self, agonist: f64, antagonist: f64) -> CoContraction {
         let i_ag = self.agonist.push(agonist).max(0.0);
         let i_ant = self.antagonist.push(antagonist).max(0.0);
+        let rudolph_sum = self.rudolph.push(rudolph(agonist, antagonist)).max(0.0);
         let total = i_ag + i_ant;
         CoContraction {
+            rudolph: (rudolph_sum * (1.0 / self.rudolph.len() as f64)) as f32,
             ratio: if agonist > RATIO_FLOOR {
                 (antagonist / agonist) as f32
             } else {
@@ -55,6 +69,7 @@ impl PairTracker {
     pub fn reset(&mut self) {
         self.agonist.reset();
         self.antagonist.reset();
+        self.rudolph.reset();
     }
 }
 
@@ -66,6 +81,9 @@ pub struct PairBank {
     pos: usize,
     agonist_sum: [f64; MAX_PAIRS],
     antagonist_sum: [f64; MAX_PAIRS],
+    rudolph: Vec<[f64; MAX_PAIRS]>,
+    rudolph_sum: [f64; MAX_PAIRS],
+    inv_len: f64,
 }
 
 impl PairBank {
@@ -78,6 +96,9 @@ impl PairBank {
             pos: 0,
             agonist_sum: [0.0; MAX_PAIRS],
             antagonist_sum: [0.0; MAX_PAIRS],
+            rudolph: vec![[0.0; MAX_PAIRS]; len],
+            rudolph_sum: [0.0; MAX_PAIRS],
+            inv_len: 1.0 / len as f64,
         }
     }
 
@@ -91,7 +112,10 @@ impl PairBank {
     ) {
         let ag_slot = &mut self.agonist[self.pos];
         let ant_slot = &mut self.antagonist[self.pos];
+        let rud_slot = &mut self.rudolph[self.pos];
         for k in 0..MAX_PAIRS {
+            let r = rudolph(agonist[k], antagonist[k]);
+            self.rudolph_sum[k] += r - std::mem::replace(&mut rud_slot[k], r);
             self.agonist_sum[k] += agonist[k] - std::mem::replace(&mut ag_slot[k], agonist[k]);
             self.antagonist_sum[k] +=
                 antagonist[k] - std::mem::replace(&mut ant_slot[k], antagonist[k]);
@@ -99,6 +123,7 @@ impl PairBank {
             let i_ant = self.antagonist_sum[k].max(0.0);
             let total = i_ag + i_ant;
             out[k] = CoContraction {
+                rudolph: (self.rudolph_sum[k].max(0.0) * self.inv_len) as f32,
                 ratio: if agonist[k] > RATIO_FLOOR {
                     (antagonist[k] / agonist[k]) as f32
                 } else {
@@ -131,6 +156,8 @@ mod tests {
         }
         assert!((last.cci - 100.0).abs() < 1e-4);
         assert!((last.ratio - 1.0).abs() < 1e-6);
+        // Rudolph: (5 / 5) * (5 + 5) = 10.
+        assert!((last.rudolph - 10.0).abs() < 1e-4);
         for _ in 0..20 {
             last = t.push(8.0, 2.0);
         }
