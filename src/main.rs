@@ -89,6 +89,12 @@ struct AnalyzeArgs {
     /// Left:right muscle pairs by channel number for the symmetry index, e.g. `1:2`.
     #[arg(long, value_delimiter = ',')]
     lr: Vec<String>,
+    /// Target in %MVC for each rep's "time above target" (needs --mvc).
+    #[arg(long, default_value_t = 60.0)]
+    target_pct: f64,
+    /// Detect reps on the Teager-Kaiser energy instead of the RMS envelope (sharper onsets).
+    #[arg(long)]
+    tke: bool,
 }
 
 /// Where samples come from.
@@ -355,6 +361,12 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
         pairs: parse_pairs(&args.pairs, channels)?,
         epoch_s: args.epoch,
         mvc_uv,
+        target_pct_mvc: args.target_pct,
+        onset_signal: if args.tke {
+            innervate::analysis::OnsetSignal::TeagerKaiser
+        } else {
+            innervate::analysis::OnsetSignal::Rms
+        },
         left_right: parse_pairs(&args.lr, channels)?
             .unwrap_or_default()
             .into_iter()

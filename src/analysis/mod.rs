@@ -39,7 +39,27 @@ pub struct AnalyzeOptions {
     pub rep_k: f64,
     /// Left/right pairs (left channel, right channel) for the symmetry index.
     pub left_right: Vec<(usize, usize)>,
+    /// Target level in %MVC for "time above target" (used for calibrated channels).
+    pub target_pct_mvc: f64,
+    /// Signal the rep detector watches.
+    pub onset_signal: OnsetSignal,
 }
+
+/// What rep detection runs on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnsetSignal {
+    /// The RMS envelope (default).
+    #[default]
+    Rms,
+    /// The Teager-Kaiser energy `x[n]^2 - x[n-1] x[n+1]` of the filtered signal, averaged over the RMS window
+    /// (square-rooted): it weighs fast, high-frequency activity, which sharpens onsets. Its threshold comes
+    /// from the recording itself (the reference is its 98th percentile), as it has no microvolt scale.
+    TeagerKaiser,
+}
+
+/// Reps further apart than this belong to different sets, s.
+pub const SET_GAP_S: f64 = 4.0;
 
 impl Default for AnalyzeOptions {
     fn default() -> Self {
@@ -52,6 +72,8 @@ impl Default for AnalyzeOptions {
             rep_fraction: crate::dsp::reps::DEFAULT_REFERENCE_FRACTION,
             rep_k: crate::dsp::reps::DEFAULT_K,
             left_right: Vec::new(),
+            target_pct_mvc: 60.0,
+            onset_signal: OnsetSignal::Rms,
         }
     }
 }
@@ -110,6 +132,8 @@ pub struct ChannelReport {
     pub rep_threshold_uv: f64,
     /// Reps (contractions) found on this channel.
     pub reps: Vec<RepReport>,
+    /// Sets of reps, each with its fatigue slope.
+    pub sets: Vec<SetReport>,
     /// Per-epoch values.
     pub epochs: Vec<Epoch>,
 }
@@ -131,6 +155,21 @@ pub struct RepReport {
     pub peak_pct_mvc: Option<f64>,
     /// Mean in %MVC (when calibrated).
     pub mean_pct_mvc: Option<f64>,
+    /// Time the envelope spent at or above the target (`target_pct_mvc`) during the rep, s (when calibrated).
+    pub time_above_target_s: Option<f64>,
+}
+
+/// A set: reps closer together than [`SET_GAP_S`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetReport {
+    /// First rep's onset, s.
+    pub start_s: f64,
+    /// Last rep's offset, s.
+    pub end_s: f64,
+    /// Reps in the set.
+    pub reps: usize,
+    /// MDF slope over the set's epochs, Hz per minute (negative = fatiguing); `None` under 2 epochs.
+    pub mdf_slope_hz_per_min: Option<f64>,
 }
 
 /// Co-contraction during one of the agonist's reps.
@@ -215,6 +254,47 @@ pub struct SymmetryReport {
     pub epochs_pct: Vec<f64>,
 }
 
+/// Threshold for a signal without a physical scale: rest is its quietest epoch, the reference its 98th
+/// percentile.
+fn self_referenced_threshold(signal: &[f32], per_epoch: usize, k: f64, fraction: f64) -> f64 {
+    if signal.is_empty() {
+        return f64::INFINITY;
+    }
+    let rest = signal
+        .chunks(per_epoch)
+        .map(|chunk| {
+            let n = chunk.len() as f64;
+            let mean = chunk.iter().map(|v| *v as f64).sum::<f64>() / n;
+            let var = chunk
+                .iter()
+                .map(|v| (*v as f64 - mean).powi(2))
+                .sum::<f64>()
+                / n;
+            (mean, var.sqrt())
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .unwrap_or((0.0, 0.0));
+    let mut sorted = signal.to_vec();
+    let idx = ((sorted.len() - 1) as f64 * 0.98).round() as usize;
+    let (_, p98, _) = sorted.select_nth_unstable_by(idx, |a, b| a.total_cmp(b));
+    reps::threshold(rest.0, rest.1, k, *p98 as f64, fraction)
+}
+
+/// Groups reps into sets (start, end, rep count): a gap of [`SET_GAP_S`] or more starts a new set.
+fn group_sets(reps: &[RepReport]) -> Vec<(f64, f64, usize)> {
+    let mut sets: Vec<(f64, f64, usize)> = Vec::new();
+    for r in reps {
+        match sets.last_mut() {
+            Some(last) if r.onset_s - last.1 < SET_GAP_S => {
+                last.1 = r.offset_s;
+                last.2 += 1;
+            }
+            _ => sets.push((r.onset_s, r.offset_s, 1)),
+        }
+    }
+    sets
+}
+
 /// Left/right symmetry index `|L - R| / ((L + R) / 2) * 100` (0 when both are silent).
 pub fn symmetry_index(left: f64, right: f64) -> f64 {
     let mean = (left + right) / 2.0;
@@ -234,6 +314,10 @@ struct ChannelState {
     epoch_env_sq: f64,
     /// The envelope at [`REP_ENVELOPE_RATE_HZ`] for rep detection after the pass (4 bytes per 5 ms).
     slow_envelope: Vec<f32>,
+    /// Teager-Kaiser detection signal at the same rate (only with [`OnsetSignal::TeagerKaiser`]).
+    slow_tke: Vec<f32>,
+    tke: crate::dsp::moving_sum::MovingSum,
+    last_two: [f64; 2],
     envelope_sum: f64,
     envelope_peak: f64,
     raw: RawTracker,
@@ -305,6 +389,9 @@ pub fn analyze(
             epoch_env_sum: 0.0,
             epoch_env_sq: 0.0,
             slow_envelope: Vec::new(),
+            slow_tke: Vec::new(),
+            tke: crate::dsp::moving_sum::MovingSum::new(effective.envelope_window_samples),
+            last_two: [0.0; 2],
             envelope_sum: 0.0,
             envelope_peak: 0.0,
             raw: RawTracker::default(),
@@ -348,8 +435,20 @@ pub fn analyze(
             st.envelope_peak = st.envelope_peak.max(e);
             st.epoch_env_sum += e;
             st.epoch_env_sq += e * e;
+            let tke_mean = if options.onset_signal == OnsetSignal::TeagerKaiser {
+                // psi at the previous sample: x[n-1]^2 - x[n-2] x[n] (causal, one sample late).
+                let x = out.filtered[c] as f64;
+                let psi = (st.last_two[1] * st.last_two[1] - st.last_two[0] * x).abs();
+                st.last_two = [st.last_two[1], x];
+                st.tke.push(psi).max(0.0) / st.tke.len() as f64
+            } else {
+                0.0
+            };
             if frames.is_multiple_of(slow_every) {
                 st.slow_envelope.push(e as f32);
+                if options.onset_signal == OnsetSignal::TeagerKaiser {
+                    st.slow_tke.push(tke_mean.sqrt() as f32);
+                }
             }
             st.raw.add(frame[c]);
             st.bandpassed_epoch.push(out.bandpassed[c] as f64);
@@ -410,6 +509,11 @@ pub fn analyze(
         .iter_mut()
         .map(|st| std::mem::take(&mut st.slow_envelope))
         .collect();
+    let slow_tke: Vec<Vec<f32>> = state
+        .iter_mut()
+        .map(|st| std::mem::take(&mut st.slow_tke))
+        .collect();
+    let slow_per_epoch = ((options.epoch_s / slow_dt).round() as usize).max(1);
     let rep_setup: Vec<(Option<f64>, f64, Vec<DetectedRep>)> = state
         .iter()
         .enumerate()
@@ -427,23 +531,37 @@ pub fn analyze(
                 .min_by(|a, b| a.envelope_mean_uv.total_cmp(&b.envelope_mean_uv))
                 .map(|e| (e.envelope_mean_uv, e.envelope_sd_uv))
                 .unwrap_or((st.envelope_hist.quantile(0.05).unwrap_or(0.0), 0.0));
-            let threshold = reps::threshold(
-                rest.0,
-                rest.1,
-                options.rep_k,
-                reference,
-                options.rep_fraction,
-            );
+            let (signal, threshold) = match options.onset_signal {
+                OnsetSignal::Rms => (
+                    &slow[c],
+                    reps::threshold(
+                        rest.0,
+                        rest.1,
+                        options.rep_k,
+                        reference,
+                        options.rep_fraction,
+                    ),
+                ),
+                OnsetSignal::TeagerKaiser => (
+                    &slow_tke[c],
+                    self_referenced_threshold(
+                        &slow_tke[c],
+                        slow_per_epoch,
+                        options.rep_k,
+                        options.rep_fraction,
+                    ),
+                ),
+            };
             let mut detector = RepDetector::new(RepDetectorConfig::new(
                 threshold,
                 options.dsp.envelope_window_s,
             ));
-            let mut found: Vec<DetectedRep> = slow[c]
+            let mut found: Vec<DetectedRep> = signal
                 .iter()
                 .enumerate()
                 .filter_map(|(i, e)| detector.push(i as f64 * slow_dt, *e as f64))
                 .collect();
-            found.extend(detector.flush(slow[c].len() as f64 * slow_dt));
+            found.extend(detector.flush(signal.len() as f64 * slow_dt));
             (mvc, threshold, found)
         })
         .collect();
@@ -470,6 +588,7 @@ pub fn analyze(
                     } else {
                         seg.iter().map(|v| *v as f64).sum::<f64>() / seg.len() as f64
                     };
+                    let target_uv = mvc.map(|m| options.target_pct_mvc / 100.0 * m);
                     RepReport {
                         onset_s: r.onset_s,
                         offset_s: r.offset_s,
@@ -478,6 +597,31 @@ pub fn analyze(
                         mean_uv: mean,
                         peak_pct_mvc: pct(peak),
                         mean_pct_mvc: pct(mean),
+                        time_above_target_s: target_uv.map(|t| {
+                            seg.iter().filter(|v| **v as f64 >= t).count() as f64 * slow_dt
+                        }),
+                    }
+                })
+                .collect();
+            let sets = group_sets(&reps_out)
+                .into_iter()
+                .map(|(start_s, end_s, reps)| {
+                    let points: Vec<(f64, f64)> = st
+                        .epochs
+                        .iter()
+                        .filter(|e| {
+                            e.start_s >= start_s - 0.5 && e.start_s + options.epoch_s <= end_s + 0.5
+                        })
+                        .filter_map(|e| {
+                            e.mdf_hz
+                                .map(|m| ((e.start_s + options.epoch_s / 2.0) / 60.0, m))
+                        })
+                        .collect();
+                    SetReport {
+                        start_s,
+                        end_s,
+                        reps,
+                        mdf_slope_hz_per_min: spectrum::slope(&points),
                     }
                 })
                 .collect();
@@ -522,6 +666,7 @@ pub fn analyze(
                 mvc_uv: *mvc,
                 rep_threshold_uv: *rep_threshold,
                 reps: reps_out,
+                sets,
                 epochs: st.epochs,
             }
         })
