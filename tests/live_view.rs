@@ -302,6 +302,10 @@ fn the_live_signal_check_calls_a_flat_channel_unusable_and_a_working_one_good() 
     assert_eq!(q.len(), 4);
     assert_eq!(q[0].verdict, Verdict::Good, "vastus lateralis: {:?}", q[0]);
     assert_eq!(q[3].verdict, Verdict::Unusable, "gastrocnemius: {:?}", q[3]);
+    for c in &q {
+        assert!((0.0..=1.0).contains(&c.mains_hum_ratio), "{c:?}");
+        assert!(c.baseline_noise_uv <= c.activity_uv, "{c:?}");
+    }
     h.get_by_label_contains("signal: unusable (no EMG");
 }
 

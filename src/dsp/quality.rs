@@ -306,6 +306,32 @@ mod tests {
     }
 
     #[test]
+    fn live_monitor_measures_a_known_hum() {
+        // A 20 uV-amplitude 50 Hz line (14.1 uV RMS, 200 uV^2) in white noise of 10 uV RMS (100 uV^2, of which
+        // 43 % falls in 20-450 Hz): hum ratio about 200 / 243.
+        let fs = 2000.0;
+        let mut m = QualityMonitor::new(1, fs, 20.0, 450.0, 50.0);
+        let mut out = crate::dsp::FrameOutput::default();
+        let mut state = 99u64;
+        let mut judged = 0;
+        for n in 0..(3.0 * fs) as usize {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let noise = (((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5) * 10.0 * 12f64.sqrt();
+            let x = 20.0 * (2.0 * std::f64::consts::PI * 50.0 * n as f64 / fs).sin() + noise;
+            out.bandpassed[0] = x as f32;
+            out.envelope[0] = 17.0;
+            if m.push(&[x as f32], &out) {
+                judged += 1;
+            }
+        }
+        assert_eq!(judged, 3);
+        let q = &m.latest()[0];
+        assert!((q.mains_hum_uv - 14.14).abs() < 2.0, "{q:?}");
+        assert!((q.mains_hum_ratio - 0.82).abs() < 0.08, "{q:?}");
+        assert_eq!(q.verdict, Verdict::Good, "{q:?}");
+    }
+
+    #[test]
     fn verdicts_in_plain_words() {
         assert_eq!(judge(2.0, 1.0, 0.0).0, Verdict::Unusable);
         assert_eq!(judge(80.0, 150.0, 0.0).0, Verdict::Unusable);
@@ -337,6 +363,8 @@ pub struct QualityMonitor {
     raw: Vec<RawTracker>,
     /// Per channel: hum power of the last epochs (ring).
     hum: Vec<Vec<f64>>,
+    /// Per channel: 20-450 Hz band power of the last epochs (ring).
+    band: Vec<Vec<f64>>,
     /// Per channel: decimated envelope over the window (ring) and a scratch copy for percentiles.
     envelope: Vec<Vec<f32>>,
     scratch: Vec<f32>,
@@ -368,6 +396,7 @@ impl QualityMonitor {
             bandpassed: vec![Vec::with_capacity(epoch_len); channels],
             raw: vec![RawTracker::default(); channels],
             hum: vec![vec![0.0; epochs]; channels],
+            band: vec![vec![0.0; epochs]; channels],
             envelope: vec![vec![0.0; env_len]; channels],
             scratch: vec![0.0; env_len],
             env_pos: 0,
@@ -404,14 +433,25 @@ impl QualityMonitor {
         let slot = self.epoch % self.hum[0].len().max(1);
         let mut judged = Vec::with_capacity(self.channels);
         for c in 0..self.channels {
-            let hum = match self.welch.psd(&self.bandpassed[c]) {
-                Some(power) => self
-                    .mains
-                    .iter()
-                    .map(|&m| line_above_floor(power, m / self.df, self.band_bins))
-                    .sum(),
-                None => 0.0,
+            let (hum, band) = match self.welch.psd(&self.bandpassed[c]) {
+                Some(power) => {
+                    let (lo, hi) = self.band_bins;
+                    let band: f64 = power
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, _)| (*k as f64) >= lo && (*k as f64) <= hi)
+                        .map(|(_, p)| p)
+                        .sum();
+                    let hum = self
+                        .mains
+                        .iter()
+                        .map(|&m| line_above_floor(power, m / self.df, self.band_bins))
+                        .sum();
+                    (hum, band)
+                }
+                None => (0.0, 0.0),
             };
+            self.band[c][slot] = band;
             self.hum[c][slot] = hum;
             self.bandpassed[c].clear();
             let epochs_seen = (self.epoch + 1).min(self.hum[c].len());
@@ -433,7 +473,14 @@ impl QualityMonitor {
                 baseline_noise_uv: baseline,
                 activity_uv: activity,
                 mains_hum_uv: hum_uv,
-                mains_hum_ratio: 0.0,
+                mains_hum_ratio: {
+                    let band: f64 = self.band[c].iter().sum();
+                    if band > 0.0 {
+                        (self.hum[c].iter().sum::<f64>() / band).max(0.0)
+                    } else {
+                        0.0
+                    }
+                },
                 clipped_fraction: clipped,
                 distinct_values: self.raw[c].distinct_values(),
                 verdict,
