@@ -342,16 +342,7 @@ struct PairState {
     epochs_rudolph: Vec<f64>,
 }
 
-/// Falconer & Winter with fixed roles from integrated envelopes, %.
-fn falconer_winter(i_ag: f64, i_ant: f64) -> f64 {
-    if i_ag + i_ant > 0.0 {
-        200.0 * i_ant / (i_ag + i_ant)
-    } else {
-        0.0
-    }
-}
-
-pub use crate::dsp::cocontraction::rudolph;
+pub use crate::dsp::cocontraction::{falconer_winter, rudolph};
 
 /// Called with the envelope of every frame (all channels), e.g. to write an envelope WAV.
 pub type EnvelopeSink<'a> = dyn FnMut(&[f32]) -> Result<(), SourceError> + 'a;
@@ -374,12 +365,12 @@ pub fn analyze(
     let window_len = ((options.cci_window_s * fs).round() as usize).max(1);
     let mut welch = Welch::default();
     let df = fs / welch.segment() as f64;
-    // The usual hum lines: the mains fundamental and its 3rd and 5th harmonics (within the band).
-    let mains: Vec<f64> = [1.0, 3.0, 5.0]
-        .iter()
-        .map(|k| k * options.dsp.notch.mains_hz)
-        .filter(|f| *f <= effective.bandpass_high_hz)
-        .collect();
+    let hum_meter = quality::HumMeter::new(
+        epoch_len,
+        fs,
+        options.dsp.notch.mains_hz,
+        effective.bandpass_high_hz,
+    );
 
     let mut state: Vec<ChannelState> = (0..channels)
         .map(|_| ChannelState {
@@ -483,7 +474,9 @@ pub fn analyze(
         frames += 1;
         if state[0].bandpassed_epoch.len() == epoch_len {
             let start_s = (frames - epoch_len as u64) as f64 / fs;
-            close_epoch(&mut state, &mut welch, fs, df, &effective, &mains, start_s);
+            close_epoch(
+                &mut state, &mut welch, &hum_meter, fs, df, &effective, start_s,
+            );
             for ps in &mut pair_state {
                 ps.epochs_fw
                     .push(falconer_winter(ps.epoch_ag, ps.epoch_ant));
@@ -627,7 +620,7 @@ pub fn analyze(
                 .collect();
             let q = |p: f64| st.envelope_hist.quantile(p).unwrap_or(0.0);
             let activity = q(0.95);
-            let hum_uv = quality::hum_rms(st.hum_power, frames, welch.segment());
+            let hum_uv = quality::hum_rms(st.hum_power, frames);
             let clipped = st.raw.clipped_fraction();
             let (verdict, reason) = quality::judge(activity, hum_uv, clipped);
             let mdf_points: Vec<(f64, f64)> = st
@@ -783,10 +776,10 @@ pub fn analyze(
 fn close_epoch(
     state: &mut [ChannelState],
     welch: &mut Welch,
+    hum_meter: &quality::HumMeter,
     fs: f64,
     df: f64,
     effective: &EffectiveDsp,
-    mains: &[f64],
     start_s: f64,
 ) {
     for st in state.iter_mut() {
@@ -812,26 +805,11 @@ fn close_epoch(
             mdf_hz: freqs.map(|f| f.mdf_hz),
             mnf_hz: freqs.map(|f| f.mnf_hz),
         });
+        st.hum_power += hum_meter.power(&st.bandpassed_epoch) * n as f64;
+        let segment = welch.segment();
         if let Some(power) = welch.psd(&st.bandpassed_epoch) {
-            let band: f64 = power
-                .iter()
-                .enumerate()
-                .filter(|(k, _)| {
-                    let f = *k as f64 * df;
-                    f >= effective.bandpass_low_hz && f <= effective.bandpass_high_hz
-                })
-                .map(|(_, p)| p)
-                .sum();
-            let band_bins = (
-                effective.bandpass_low_hz / df,
-                effective.bandpass_high_hz / df,
-            );
-            let hum: f64 = mains
-                .iter()
-                .map(|&m| quality::line_above_floor(power, m / df, band_bins))
-                .sum();
-            st.hum_power += hum * n as f64;
-            st.band_power += band * n as f64;
+            let (low, high) = (effective.bandpass_low_hz, effective.bandpass_high_hz);
+            st.band_power += quality::band_variance(power, segment, df, low, high) * n as f64;
         }
         st.bandpassed_epoch.clear();
         st.filtered_epoch.clear();

@@ -3,7 +3,7 @@
 //! Uses the analyzer's [`RepDetector`]; the threshold is the level at which the live view already calls the
 //! agonist "working" (a quarter of its target line), so the rep counter and the co-contraction warning agree.
 
-use crate::dsp::cocontraction::rudolph;
+use crate::dsp::cocontraction::{falconer_winter, rudolph};
 use crate::dsp::reps::{DetectedRep, RepDetector, RepDetectorConfig};
 
 /// What one finished rep showed.
@@ -62,11 +62,7 @@ impl LiveReps {
             self.count += 1;
             self.last = Some(LiveRep {
                 rep,
-                cci: if ag + ant > 0.0 {
-                    200.0 * ant / (ag + ant)
-                } else {
-                    0.0
-                },
+                cci: falconer_winter(ag, ant),
                 rudolph: if n > 0 { rud / n as f64 } else { 0.0 },
                 peak_uv: peak,
             });

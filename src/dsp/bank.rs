@@ -36,14 +36,17 @@ impl FilterBank {
     pub fn new(sos: &[Sos]) -> Self {
         let sections = sos
             .iter()
-            .map(|s| BankSection {
-                b0: s[0] / s[3],
-                b1: s[1] / s[3],
-                b2: s[2] / s[3],
-                a1: s[4] / s[3],
-                a2: s[5] / s[3],
-                s1: [0.0; LANES],
-                s2: [0.0; LANES],
+            .map(|s| {
+                let (b0, b1, b2, a1, a2) = super::design::normalised(s);
+                BankSection {
+                    b0,
+                    b1,
+                    b2,
+                    a1,
+                    a2,
+                    s1: [0.0; LANES],
+                    s2: [0.0; LANES],
+                }
             })
             .collect();
         Self { sections }

@@ -18,6 +18,28 @@ pub struct CoContraction {
     pub rudolph: f32,
 }
 
+/// Antagonist/agonist envelope ratio (0 when the agonist is silent).
+#[inline(always)]
+pub fn ratio(agonist: f64, antagonist: f64) -> f64 {
+    if agonist > RATIO_FLOOR {
+        antagonist / agonist
+    } else {
+        0.0
+    }
+}
+
+/// Falconer & Winter with fixed roles from integrated envelopes: `200 * I_ant / (I_ag + I_ant)` in %
+/// (0 when both are silent).
+#[inline(always)]
+pub fn falconer_winter(i_agonist: f64, i_antagonist: f64) -> f64 {
+    let total = i_agonist + i_antagonist;
+    if total > 0.0 {
+        200.0 * i_antagonist / total
+    } else {
+        0.0
+    }
+}
+
 /// Rudolph et al. 2000 at one sample: `(lower / higher) * (lower + higher)` (0 when both are silent).
 #[inline(always)]
 pub fn rudolph(a: f64, b: f64) -> f64 {
@@ -49,19 +71,10 @@ impl PairTracker {
         let i_ag = self.agonist.push(agonist).max(0.0);
         let i_ant = self.antagonist.push(antagonist).max(0.0);
         let rudolph_sum = self.rudolph.push(rudolph(agonist, antagonist)).max(0.0);
-        let total = i_ag + i_ant;
         CoContraction {
             rudolph: (rudolph_sum * (1.0 / self.rudolph.len() as f64)) as f32,
-            ratio: if agonist > RATIO_FLOOR {
-                (antagonist / agonist) as f32
-            } else {
-                0.0
-            },
-            cci: if total > 0.0 {
-                (200.0 * i_ant / total) as f32
-            } else {
-                0.0
-            },
+            ratio: ratio(agonist, antagonist) as f32,
+            cci: falconer_winter(i_ag, i_ant) as f32,
         }
     }
 
@@ -119,21 +132,13 @@ impl PairBank {
             self.agonist_sum[k] += agonist[k] - std::mem::replace(&mut ag_slot[k], agonist[k]);
             self.antagonist_sum[k] +=
                 antagonist[k] - std::mem::replace(&mut ant_slot[k], antagonist[k]);
-            let i_ag = self.agonist_sum[k].max(0.0);
-            let i_ant = self.antagonist_sum[k].max(0.0);
-            let total = i_ag + i_ant;
             out[k] = CoContraction {
                 rudolph: (self.rudolph_sum[k].max(0.0) * self.inv_len) as f32,
-                ratio: if agonist[k] > RATIO_FLOOR {
-                    (antagonist[k] / agonist[k]) as f32
-                } else {
-                    0.0
-                },
-                cci: if total > 0.0 {
-                    (200.0 * i_ant / total) as f32
-                } else {
-                    0.0
-                },
+                ratio: ratio(agonist[k], antagonist[k]) as f32,
+                cci: falconer_winter(
+                    self.agonist_sum[k].max(0.0),
+                    self.antagonist_sum[k].max(0.0),
+                ) as f32,
             };
         }
         self.pos += 1;

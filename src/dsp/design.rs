@@ -12,6 +12,17 @@ use std::f64::consts::PI;
 /// One second-order section `[b0, b1, b2, a0, a1, a2]` with `a0 == 1` (SciPy's `sos` row layout).
 pub type Sos = [f64; 6];
 
+/// A section's coefficients divided by `a0`: `(b0, b1, b2, a1, a2)`.
+pub fn normalised(s: &Sos) -> (f64, f64, f64, f64, f64) {
+    (
+        s[0] / s[3],
+        s[1] / s[3],
+        s[2] / s[3],
+        s[4] / s[3],
+        s[5] / s[3],
+    )
+}
+
 /// Which band a Butterworth filter passes. Frequencies in Hz.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Band {

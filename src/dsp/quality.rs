@@ -1,45 +1,98 @@
 //! Signal quality per channel, in plain words: is this electrode worth looking at?
 //!
 //! Measures: baseline noise (5th percentile of the 100 ms RMS envelope: the quietest moments), activity (95th
-//! percentile), mains hum as an RMS amplitude (the spectral lines at the mains frequency and its 3rd and 5th harmonics,
-//! above the local EMG floor),
+//! percentile), mains hum as an RMS amplitude (see [`HumMeter`]),
 //! clipping (share of samples sitting at the channel's extreme value) and resolution (how many distinct
 //! values the channel took: a flat or disconnected channel shows only a few ADC steps).
 
 use serde::{Deserialize, Serialize};
 
-/// Mains hum RMS (uV) from the summed per-epoch hum power (unscaled periodogram units).
-pub fn hum_rms(hum_power: f64, frames: u64, segment: usize) -> f64 {
-    // Parseval for a one-sided periodogram of a Hann-windowed segment: variance = 2 * sum(P) / (N * sum(w^2)),
-    // with sum(w^2) = 3N/8 for the periodic Hann window. hum_power sums per-epoch power weighted by epoch length.
-    let n = segment as f64;
-    let per_sample = if frames > 0 {
-        (hum_power / frames as f64).max(0.0)
-    } else {
+/// Mains hum RMS (uV) from the per-epoch hum powers (uV^2) summed with each epoch's length as weight.
+pub fn hum_rms(weighted_hum_power: f64, frames: u64) -> f64 {
+    if frames == 0 {
         0.0
-    };
-    (2.0 * per_sample / (n * 3.0 * n / 8.0)).sqrt()
+    } else {
+        (weighted_hum_power / frames as f64).max(0.0).sqrt()
+    }
 }
 
-/// Power of a spectral line at fractional bin `at` above the local floor: the Hann main lobe (the two
-/// nearest bins on each side) minus as many bins at the mean level of the in-band neighbourhood (bins 3 to 6
-/// away, between `band.0` and `band.1` bins), so broadband EMG under the line is not counted as hum. The
-/// result is signed: summed over epochs, estimation noise cancels instead of piling up as false hum.
-pub fn line_above_floor(power: &[f64], at: f64, band: (f64, f64)) -> f64 {
-    let centre = at.round() as isize;
-    let get = |k: isize| (k >= 0 && (k as usize) < power.len()).then(|| power[k as usize]);
-    let in_band = |k: &isize| (*k as f64) >= band.0 && (*k as f64) <= band.1;
-    let lobe: Vec<f64> = (centre - 2..=centre + 2).filter_map(get).collect();
-    let floor: Vec<f64> = (3..=6)
-        .flat_map(|d| [centre - d, centre + d])
-        .filter(in_band)
-        .filter_map(get)
-        .collect();
-    if lobe.is_empty() || floor.is_empty() {
-        return 0.0;
+/// Variance (uV^2) in a band from an unscaled one-sided Welch periodogram of periodic-Hann segments of
+/// `segment` samples (Parseval: `2 * sum(P) / (N * 3N/8)`), counting bins from `low` to `high` Hz.
+pub fn band_variance(power: &[f64], segment: usize, df: f64, low: f64, high: f64) -> f64 {
+    let sum: f64 = power
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| {
+            let f = *k as f64 * df;
+            f >= low && f <= high
+        })
+        .map(|(_, p)| p)
+        .sum();
+    let n = segment as f64;
+    2.0 * sum / (n * 3.0 * n / 8.0)
+}
+
+/// Measures mains hum coherently: a Hann-windowed DFT over a whole epoch at exactly the mains frequency and its
+/// 3rd and 5th harmonics (noise bandwidth 1.5 / epoch Hz, so little EMG falls under it), minus the same
+/// measurement 3 to 5 Hz to either side, which is what the EMG alone contributes. The result is signed:
+/// summed over epochs, estimation noise cancels instead of piling up as false hum.
+#[derive(Clone, Debug)]
+pub struct HumMeter {
+    window: Vec<f64>,
+    window_sum: f64,
+    /// (frequency, is a hum line) pairs, as phase steps per sample.
+    probes: Vec<(f64, f64)>,
+}
+
+impl HumMeter {
+    /// A meter for epochs of `epoch_len` samples at `fs`, with lines up to `high_hz`.
+    pub fn new(epoch_len: usize, fs: f64, mains_hz: f64, high_hz: f64) -> Self {
+        let n = epoch_len.max(2);
+        let window: Vec<f64> = (0..n)
+            .map(|i| 0.5 - 0.5 * (2.0 * std::f64::consts::PI * i as f64 / n as f64).cos())
+            .collect();
+        let window_sum = window.iter().sum();
+        let probes = [1.0, 3.0, 5.0]
+            .iter()
+            .map(|k| k * mains_hz)
+            .filter(|f| *f + 5.0 <= high_hz.min(fs / 2.0))
+            .flat_map(|f| {
+                [(f, 1.0)].into_iter().chain(
+                    [-5.0, -4.0, -3.0, 3.0, 4.0, 5.0]
+                        .into_iter()
+                        .map(move |d| (f + d, -1.0 / 6.0)),
+                )
+            })
+            .map(|(f, weight)| (2.0 * std::f64::consts::PI * f / fs, weight))
+            .collect();
+        Self {
+            window,
+            window_sum,
+            probes,
+        }
     }
-    let mean = floor.iter().sum::<f64>() / floor.len() as f64;
-    lobe.iter().sum::<f64>() - mean * lobe.len() as f64
+
+    /// Hum power (uV^2, mean square of the hum lines) in `x` (one epoch; shorter input is windowed as if
+    /// zero-padded).
+    pub fn power(&self, x: &[f64]) -> f64 {
+        let mut total = 0.0;
+        for &(step, weight) in &self.probes {
+            // Rotating phasor instead of a sine and cosine per sample.
+            let rot = (step.cos(), -step.sin());
+            let (mut c, mut s) = (1.0, 0.0);
+            let (mut re, mut im) = (0.0, 0.0);
+            for (v, w) in x.iter().zip(&self.window) {
+                let vw = v * w;
+                re += vw * c;
+                im += vw * s;
+                (c, s) = (c * rot.0 - s * rot.1, c * rot.1 + s * rot.0);
+            }
+            // A sinusoid of amplitude A gives |X| = A * sum(w) / 2; its mean square is A^2 / 2.
+            let amplitude = 2.0 * (re * re + im * im).sqrt() / self.window_sum;
+            total += weight * amplitude * amplitude / 2.0;
+        }
+        total
+    }
 }
 
 /// The verdict shown before a set and in reports.
@@ -315,7 +368,9 @@ mod tests {
         let mut state = 99u64;
         let mut judged = 0;
         for n in 0..(3.0 * fs) as usize {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let noise = (((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5) * 10.0 * 12f64.sqrt();
             let x = 20.0 * (2.0 * std::f64::consts::PI * 50.0 * n as f64 / fs).sin() + noise;
             out.bandpassed[0] = x as f32;
@@ -357,8 +412,8 @@ pub struct QualityMonitor {
     filled: usize,
     welch: super::spectrum::Welch,
     df: f64,
-    band_bins: (f64, f64),
-    mains: Vec<f64>,
+    band_edges: (f64, f64),
+    hum_meter: HumMeter,
     bandpassed: Vec<Vec<f64>>,
     raw: Vec<RawTracker>,
     /// Per channel: hum power of the last epochs (ring).
@@ -387,12 +442,8 @@ impl QualityMonitor {
             epoch_len,
             filled: 0,
             df,
-            band_bins: (low_hz / df, high_hz / df),
-            mains: [1.0, 3.0, 5.0]
-                .iter()
-                .map(|k| k * mains_hz)
-                .filter(|f| *f <= high_hz)
-                .collect(),
+            band_edges: (low_hz, high_hz),
+            hum_meter: HumMeter::new(epoch_len, fs, mains_hz, high_hz),
             bandpassed: vec![Vec::with_capacity(epoch_len); channels],
             raw: vec![RawTracker::default(); channels],
             hum: vec![vec![0.0; epochs]; channels],
@@ -433,34 +484,24 @@ impl QualityMonitor {
         let slot = self.epoch % self.hum[0].len().max(1);
         let mut judged = Vec::with_capacity(self.channels);
         for c in 0..self.channels {
-            let (hum, band) = match self.welch.psd(&self.bandpassed[c]) {
-                Some(power) => {
-                    let (lo, hi) = self.band_bins;
-                    let band: f64 = power
-                        .iter()
-                        .enumerate()
-                        .filter(|(k, _)| (*k as f64) >= lo && (*k as f64) <= hi)
-                        .map(|(_, p)| p)
-                        .sum();
-                    let hum = self
-                        .mains
-                        .iter()
-                        .map(|&m| line_above_floor(power, m / self.df, self.band_bins))
-                        .sum();
-                    (hum, band)
-                }
-                None => (0.0, 0.0),
+            let hum = self.hum_meter.power(&self.bandpassed[c]);
+            let segment = self.welch.segment();
+            let band = match self.welch.psd(&self.bandpassed[c]) {
+                Some(power) => band_variance(
+                    power,
+                    segment,
+                    self.df,
+                    self.band_edges.0,
+                    self.band_edges.1,
+                ),
+                None => 0.0,
             };
             self.band[c][slot] = band;
             self.hum[c][slot] = hum;
             self.bandpassed[c].clear();
             let epochs_seen = (self.epoch + 1).min(self.hum[c].len());
             let hum_sum: f64 = self.hum[c].iter().sum::<f64>() * self.epoch_len as f64;
-            let hum_uv = hum_rms(
-                hum_sum,
-                (epochs_seen * self.epoch_len) as u64,
-                self.welch.segment(),
-            );
+            let hum_uv = hum_rms(hum_sum, (epochs_seen * self.epoch_len) as u64);
             self.scratch.copy_from_slice(&self.envelope[c]);
             self.scratch.sort_unstable_by(|a, b| a.total_cmp(b));
             let pct = |q: f64| {

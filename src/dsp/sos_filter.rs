@@ -26,14 +26,17 @@ impl SosFilter {
     pub fn new(sos: &[Sos]) -> Self {
         let sections = sos
             .iter()
-            .map(|s| Section {
-                b0: s[0] / s[3],
-                b1: s[1] / s[3],
-                b2: s[2] / s[3],
-                a1: s[4] / s[3],
-                a2: s[5] / s[3],
-                s1: 0.0,
-                s2: 0.0,
+            .map(|s| {
+                let (b0, b1, b2, a1, a2) = super::design::normalised(s);
+                Section {
+                    b0,
+                    b1,
+                    b2,
+                    a1,
+                    a2,
+                    s1: 0.0,
+                    s2: 0.0,
+                }
             })
             .collect();
         Self { sections }
