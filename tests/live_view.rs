@@ -351,3 +351,68 @@ fn reps_are_counted_live_with_each_reps_cocontraction() {
     assert!((last.rep.offset_s - 3.5).abs() <= 0.05, "{last:?}");
     h.get_by_label_contains("Reps: 3   last rep CCI 67 %");
 }
+
+#[test]
+fn markers_while_recording_land_in_the_sidecar_in_order() {
+    use innervate::session::{MarkerKind, Sidecar};
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(app(2, dir.path()));
+    let_data_flow(&mut h, 100);
+    assert!(
+        h.query_by_label("Mark (M)").is_none(),
+        "no marking without a recording"
+    );
+    h.get_by_label("Record").click();
+    h.run_steps(2);
+    let_data_flow(&mut h, 200);
+    h.get_by_label("Start set").click();
+    h.run_steps(2);
+    let_data_flow(&mut h, 200);
+    h.get_by_label("Marker text").click();
+    h.run_steps(1);
+    h.get_by_label("Marker text").type_text("knee caved in");
+    h.run_steps(1);
+    h.get_by_label("Mark (M)").click();
+    h.run_steps(2);
+    let_data_flow(&mut h, 200);
+    // The M key, with no text field focused.
+    h.get_by_label("End set").click();
+    h.run_steps(1);
+    h.key_press(egui::Key::M);
+    h.run_steps(2);
+    let_data_flow(&mut h, 100);
+    assert_eq!(h.state().markers_added(), 2);
+    h.get_by_label("Stop").click();
+    h.run_steps(2);
+    let RecordingStatus::Saved(_) = h.state_mut().wait_for_saved(Duration::from_secs(5)).clone()
+    else {
+        panic!("not saved")
+    };
+    let wav = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "wav"))
+        .unwrap();
+    let side = Sidecar::read(&wav.with_extension("json")).unwrap();
+    let kinds: Vec<MarkerKind> = side.markers.iter().map(|m| m.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            MarkerKind::SetStart,
+            MarkerKind::User,
+            MarkerKind::SetEnd,
+            MarkerKind::User
+        ]
+    );
+    assert_eq!(side.markers[1].text, "knee caved in");
+    assert_eq!(side.markers[3].text, "");
+    let frames: Vec<u64> = side.markers.iter().map(|m| m.wav_frame).collect();
+    assert!(frames.windows(2).all(|w| w[0] <= w[1]), "{frames:?}");
+    // Set start about 0.2 s in, within the recording.
+    assert!(
+        side.markers[0].time_s > 0.1 && side.markers[0].time_s < 0.6,
+        "{:?}",
+        side.markers[0]
+    );
+    assert!(*frames.last().unwrap() <= side.frames_written);
+}

@@ -18,6 +18,11 @@ const ROW_PLOT_HEIGHT: f32 = 90.0;
 impl InnervateApp {
     /// Draws the whole window.
     pub fn show(&mut self, ui: &mut Ui) {
+        // M marks the moment, unless the user is typing somewhere.
+        let typing = ui.ctx().egui_wants_keyboard_input();
+        if !typing && ui.input(|i| i.key_pressed(egui::Key::M)) {
+            self.add_user_marker();
+        }
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_line(ui));
         egui::CentralPanel::default_margins().show(ui, |ui| {
@@ -56,6 +61,22 @@ impl InnervateApp {
                 .clicked()
             {
                 self.toggle_recording();
+            }
+            if self.is_recording() {
+                let label = ui.label("Marker text");
+                ui.add(egui::TextEdit::singleline(&mut self.marker_text).desired_width(140.0))
+                    .labelled_by(label.id);
+                if ui
+                    .button("Mark (M)")
+                    .on_hover_text("Mark this moment in the recording")
+                    .clicked()
+                {
+                    self.add_user_marker();
+                }
+                let set_label = if self.in_set { "End set" } else { "Start set" };
+                if ui.button(set_label).clicked() {
+                    self.toggle_set();
+                }
             }
             if ui
                 .button("Calibrate MVC")

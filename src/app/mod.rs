@@ -125,6 +125,9 @@ pub struct InnervateApp {
     message: Option<String>,
     quality: Vec<crate::dsp::quality::ChannelQuality>,
     reps: Vec<live_reps::LiveReps>,
+    marker_text: String,
+    markers_added: usize,
+    in_set: bool,
 }
 
 impl InnervateApp {
@@ -172,6 +175,9 @@ impl InnervateApp {
             message: None,
             quality: Vec::new(),
             reps: Vec::new(),
+            marker_text: String::new(),
+            markers_added: 0,
+            in_set: false,
         };
         app.use_profile(profile_path);
         app
@@ -409,6 +415,37 @@ impl InnervateApp {
             }
             Err(e) => self.recording = RecordingStatus::Failed(format!("Cannot record: {e}")),
         }
+    }
+
+    /// Adds a user marker with the text typed so far (cleared afterwards); only while recording.
+    pub fn add_user_marker(&mut self) {
+        if self.is_recording() {
+            let text = std::mem::take(&mut self.marker_text);
+            self.engine
+                .add_marker(crate::session::MarkerKind::User, text.trim());
+            self.markers_added += 1;
+        }
+    }
+
+    /// Starts or ends a set; recorded as set-start/set-end markers.
+    pub fn toggle_set(&mut self) {
+        let kind = if self.in_set {
+            crate::session::MarkerKind::SetEnd
+        } else {
+            crate::session::MarkerKind::SetStart
+        };
+        self.engine.add_marker(kind, "");
+        self.in_set = !self.in_set;
+    }
+
+    /// True while a set is under way.
+    pub fn in_set(&self) -> bool {
+        self.in_set
+    }
+
+    /// Markers added by the user in this window.
+    pub fn markers_added(&self) -> usize {
+        self.markers_added
     }
 
     /// True while recording.

@@ -29,6 +29,8 @@ pub enum DspCommand {
     AttachRecorder(Sender<RecorderMsg>),
     /// Send what is pending, then `Finish`, and forget the recorder.
     DetachRecorder,
+    /// Mark the current moment in the recording.
+    Marker(crate::session::MarkerKind, String),
     /// Finish any recording and end the thread.
     Stop,
 }
@@ -95,6 +97,17 @@ impl DspWorker {
                             coalescer: BlockCoalescer::new(channels),
                             open: true,
                         });
+                    }
+                    DspCommand::Marker(kind, text) => {
+                        if let Some(link) = recorder.as_mut() {
+                            // Pending samples first, so the marker follows exactly the data before it.
+                            let (tx, open) = (&link.tx, &mut link.open);
+                            let stats = &self.stats;
+                            link.coalescer
+                                .flush(|b| send_recorder(tx, open, stats, true, b));
+                            let at = expected.unwrap_or(0);
+                            let _ = link.tx.send(RecorderMsg::Marker { at, kind, text });
+                        }
                     }
                     DspCommand::DetachRecorder => {
                         if let Some(link) = recorder.take() {

@@ -214,6 +214,15 @@ impl Engine {
         Ok(())
     }
 
+    /// Marks the current moment (the next sample to be processed) in the recording, if one is running.
+    pub fn add_marker(&self, kind: crate::session::MarkerKind, text: &str) {
+        if self.recording.is_some() {
+            let _ = self
+                .commands
+                .send(DspCommand::Marker(kind, text.to_string()));
+        }
+    }
+
     /// True while a recording is being written.
     pub fn is_recording(&self) -> bool {
         self.recording.as_ref().is_some_and(|r| !r.is_finished())

@@ -4,7 +4,7 @@ pub mod recorder;
 pub mod sidecar;
 
 pub use recorder::{Recorder, RecorderSetup, RecordingSummary};
-pub use sidecar::{Gap, Sidecar};
+pub use sidecar::{Gap, Marker, MarkerKind, Sidecar};
 
 use std::path::Path;
 

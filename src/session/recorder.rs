@@ -28,6 +28,15 @@ pub const FLUSH_INTERVAL: Duration = Duration::from_secs(1);
 pub enum RecorderMsg {
     /// Samples to append (full blocks, except at the end or before a gap).
     Block(SampleBlock),
+    /// A marker at stream sample `at` (sent in order with the blocks).
+    Marker {
+        /// Stream sample index it points at.
+        at: u64,
+        /// What it marks.
+        kind: super::MarkerKind,
+        /// The user's words.
+        text: String,
+    },
     /// Close the files.
     Finish,
 }
@@ -101,6 +110,7 @@ impl Recorder {
             first_stream_sample: 0,
             frames_written: 0,
             gaps: Vec::new(),
+            markers: Vec::new(),
             complete: false,
         };
         let side_path = sidecar_path(&wav_path);
@@ -183,6 +193,11 @@ impl WavSink {
                         break;
                     }
                 }
+                Ok(RecorderMsg::Marker { at, kind, text }) => {
+                    self.add_marker(at, kind, text);
+                    // A marker is worth a sidecar write at once: it is small and it is what the user asked for.
+                    self.save_sidecar()?;
+                }
                 Ok(RecorderMsg::Finish) | Err(RecvTimeoutError::Disconnected) => break,
                 Err(RecvTimeoutError::Timeout) => {}
             }
@@ -245,6 +260,27 @@ impl WavSink {
             self.sidecar.frames_written += 1;
         }
         Ok(max_frames.is_some_and(|m| self.sidecar.frames_written >= m))
+    }
+
+    /// Converts a stream sample index into a WAV frame (the WAV holds no gaps) and stores the marker.
+    fn add_marker(&mut self, at: u64, kind: super::MarkerKind, text: String) {
+        let side = &self.sidecar;
+        let missing_before: u64 = side
+            .gaps
+            .iter()
+            .filter(|g| g.stream_sample < at)
+            .map(|g| g.missing)
+            .sum();
+        let wav_frame = at
+            .saturating_sub(side.first_stream_sample)
+            .saturating_sub(missing_before);
+        let time_s = wav_frame as f64 / side.sample_rate_hz;
+        self.sidecar.markers.push(super::Marker {
+            wav_frame,
+            time_s,
+            kind,
+            text,
+        });
     }
 
     fn save_sidecar(&self) -> Result<(), SessionError> {

@@ -21,6 +21,34 @@ pub struct Gap {
     pub missing: u64,
 }
 
+/// What a marker marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkerKind {
+    /// A set begins.
+    SetStart,
+    /// A set ends.
+    SetEnd,
+    /// A rep (found by the detector).
+    Rep,
+    /// The user pressed M or the Mark button.
+    User,
+}
+
+/// A moment in the recording worth finding again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Marker {
+    /// WAV frame it points at.
+    pub wav_frame: u64,
+    /// The same moment as seconds from the start of the WAV.
+    pub time_s: f64,
+    /// What it marks.
+    pub kind: MarkerKind,
+    /// The user's words (may be empty).
+    #[serde(default)]
+    pub text: String,
+}
+
 /// Session metadata (format version 1).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sidecar {
@@ -52,6 +80,9 @@ pub struct Sidecar {
     pub frames_written: u64,
     /// Samples lost on the way (the WAV holds only what arrived).
     pub gaps: Vec<Gap>,
+    /// Markers in time order.
+    #[serde(default)]
+    pub markers: Vec<Marker>,
     /// True once the recording was closed normally.
     pub complete: bool,
 }
