@@ -39,6 +39,11 @@ struct Cli {
 enum Command {
     /// Record from a source to a WAV + JSON session without opening a window.
     Record(RecordArgs),
+    /// Make an interrupted recording readable again (header, torn last frame, sidecar) and say what was recovered.
+    Repair {
+        /// The session's WAV file.
+        wav: PathBuf,
+    },
     /// Analyse a recording offline with the live chain: envelopes, fatigue, co-contraction, signal quality.
     Analyze(AnalyzeArgs),
 }
@@ -170,6 +175,11 @@ fn main() -> Result<()> {
     match cli.command {
         Some(Command::Record(args)) => record(args),
         Some(Command::Analyze(args)) => analyze(args),
+        Some(Command::Repair { wav }) => {
+            let report = innervate::session::repair::repair(&wav)?;
+            println!("{report}");
+            Ok(())
+        }
         None => gui(cli.source, cli.sessions_dir, &cli.profile),
     }
 }
