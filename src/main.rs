@@ -39,6 +39,17 @@ struct Cli {
 enum Command {
     /// Record from a source to a WAV + JSON session without opening a window.
     Record(RecordArgs),
+    /// Export a recording to CSV (time, raw and envelope per channel) or EDF+ (with markers as annotations).
+    Export {
+        /// The session's WAV file (or any WAV).
+        wav: PathBuf,
+        /// Output format.
+        #[arg(long, value_parser = ["csv", "edf"])]
+        to: String,
+        /// Output file [default: next to the WAV, .csv or .edf].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Make an interrupted recording readable again (header, torn last frame, sidecar) and say what was recovered.
     Repair {
         /// The session's WAV file.
@@ -175,6 +186,22 @@ fn main() -> Result<()> {
     match cli.command {
         Some(Command::Record(args)) => record(args),
         Some(Command::Analyze(args)) => analyze(args),
+        Some(Command::Export { wav, to, out }) => {
+            let out = out.unwrap_or_else(|| wav.with_extension(&to));
+            let what = if to == "csv" {
+                format!(
+                    "{} rows",
+                    innervate::session::export::export_csv(&wav, &out)?
+                )
+            } else {
+                format!(
+                    "{} one-second records",
+                    innervate::session::export::export_edf(&wav, &out)?
+                )
+            };
+            println!("Wrote {} ({what})", out.display());
+            Ok(())
+        }
         Some(Command::Repair { wav }) => {
             let report = innervate::session::repair::repair(&wav)?;
             println!("{report}");
