@@ -197,7 +197,7 @@ pub fn export_edf(wav: &Path, out: &Path) -> Result<u64, SessionError> {
             ));
         }
     }
-    if frames % per_record as u64 != 0 {
+    if !frames.is_multiple_of(per_record as u64) {
         notes.push((frames as f64 / fs, "recording ends (padding after)".into()));
     }
     notes.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -343,15 +343,15 @@ pub fn export_edf(wav: &Path, out: &Path) -> Result<u64, SessionError> {
     for notes in per_record_notes.iter_mut() {
         for i in 0..per_record {
             let more = next(&mut replay, &mut frame, wav)?;
-            for c in 0..channels {
-                let (pmin, pmax) = ranges[c];
+            for ((samples, &(pmin, pmax)), &value) in block.iter_mut().zip(&ranges).zip(&frame) {
+                // Padding after the end is zero (or the nearest value the range can hold).
                 let v = if more {
-                    frame[c] as f64
+                    value as f64
                 } else {
                     0.0f64.clamp(pmin, pmax)
                 };
                 let digital = -32768.0 + (v - pmin) / (pmax - pmin) * 65535.0;
-                block[c][i] = digital.round().clamp(-32768.0, 32767.0) as i16;
+                samples[i] = digital.round().clamp(-32768.0, 32767.0) as i16;
             }
         }
         for samples in &block {
