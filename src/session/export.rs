@@ -7,36 +7,17 @@
 //! padded with zeros (EDF records are whole) and an annotation says where the recording really ends.
 
 use super::SessionError;
-use super::sidecar::{Sidecar, sidecar_path};
+use super::sidecar::Sidecar;
 use crate::dsp::{DspConfig, Processor};
 use crate::source::FrameGenerator;
 use crate::source::replay::WavReplay;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-/// A session opened for export: the samples, the sidecar if there is one.
+/// A session opened for export (checked by [`super::load::open_session`]): the samples and the sidecar.
 fn open(wav: &Path) -> Result<(WavReplay, Option<Sidecar>), SessionError> {
-    let side = sidecar_path(wav);
-    let sidecar = if side.exists() {
-        Some(Sidecar::read(&side)?)
-    } else {
-        None
-    };
-    let mut replay = WavReplay::open(wav).map_err(|e| SessionError::bad(wav, e.to_string()))?;
-    if let Some(s) = &sidecar {
-        if s.channel_names.len() != replay.info().channels() {
-            return Err(SessionError::bad(
-                &side,
-                format!(
-                    "the sidecar names {} channels but the WAV has {}",
-                    s.channel_names.len(),
-                    replay.info().channels()
-                ),
-            ));
-        }
-        replay = replay.with_channel_names(s.channel_names.clone());
-    }
-    Ok((replay, sidecar))
+    let session = super::load::open_session(wav)?;
+    Ok((session.replay()?, session.sidecar))
 }
 
 fn next(replay: &mut WavReplay, frame: &mut [f32], wav: &Path) -> Result<bool, SessionError> {

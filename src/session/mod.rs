@@ -1,6 +1,7 @@
 //! Sessions on disk: a 32-bit float WAV of microvolts plus a JSON sidecar.
 
 pub mod export;
+pub mod load;
 pub mod recorder;
 pub mod repair;
 pub mod sidecar;
