@@ -278,6 +278,27 @@ fn mvc_calibration_with_a_redo_saves_to_the_profile_and_switches_to_percent_mvc(
     assert_eq!(m.mvc_uv, Some(rec.mvc_uv as f32));
     assert!((m.shown(rec.mvc_uv as f32) - 100.0).abs() < 1e-3);
 
+    // A recording made now carries the MVC references in its sidecar.
+    h.get_by_label("Record").click();
+    h.run_steps(2);
+    let_data_flow(&mut h, 200);
+    h.get_by_label("Stop").click();
+    h.run_steps(2);
+    assert!(matches!(
+        h.state_mut().wait_for_saved(Duration::from_secs(5)),
+        RecordingStatus::Saved(_)
+    ));
+    let wav = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "wav"))
+        .unwrap();
+    let side = innervate::session::Sidecar::read(&wav.with_extension("json")).unwrap();
+    assert_eq!(
+        side.meta.mvc_uv,
+        vec![None, None, Some(rec.mvc_uv as f32 as f64), None]
+    );
+
     // A new window on the same profile starts calibrated.
     let replay = innervate::source::replay::WavReplay::open(&wav).unwrap();
     let engine = Engine::start(Box::new(replay), EngineOptions::default(), None).unwrap();

@@ -404,8 +404,16 @@ impl InnervateApp {
         self.start_recording_to(&path);
     }
 
-    /// Starts recording into `path`.
+    /// Starts recording into `path`; the sidecar carries the MVC references of calibrated muscles.
     pub fn start_recording_to(&mut self, path: &Path) {
+        self.engine.set_session_meta(crate::session::SessionMeta {
+            mvc_uv: self
+                .muscles
+                .iter()
+                .map(|m| m.mvc_uv.map(f64::from))
+                .collect(),
+            ..Default::default()
+        });
         match self.engine.start_recording(path, None) {
             Ok(()) => {
                 self.recording = RecordingStatus::Recording {

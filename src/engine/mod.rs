@@ -86,6 +86,7 @@ pub struct Engine {
     reader: Option<ReaderHandle>,
     dsp: Option<JoinHandle<()>>,
     recording: Option<Recorder>,
+    meta: crate::session::SessionMeta,
 }
 
 impl Engine {
@@ -114,6 +115,7 @@ impl Engine {
                     &effective,
                     &req.wav_path,
                     req.max_frames,
+                    &crate::session::SessionMeta::default(),
                 )?;
                 let _ = cmd_tx.send(DspCommand::AttachRecorder(r.sender()));
                 Some(r)
@@ -153,6 +155,7 @@ impl Engine {
             reader: Some(reader),
             dsp: Some(dsp),
             recording,
+            meta: crate::session::SessionMeta::default(),
         })
     }
 
@@ -206,6 +209,7 @@ impl Engine {
             &self.effective,
             wav_path,
             max_frames,
+            &self.meta,
         )?;
         let _ = self
             .commands
@@ -221,6 +225,11 @@ impl Engine {
                 .commands
                 .send(DspCommand::Marker(kind, text.to_string()));
         }
+    }
+
+    /// What the next recordings' sidecars carry besides the samples (MVC references, left/right pairs, notes).
+    pub fn set_session_meta(&mut self, meta: crate::session::SessionMeta) {
+        self.meta = meta;
     }
 
     /// True while a recording is being written.
@@ -272,6 +281,7 @@ fn make_recorder(
     effective: &EffectiveDsp,
     wav_path: &Path,
     max_frames: Option<u64>,
+    meta: &crate::session::SessionMeta,
 ) -> Result<Recorder, SessionError> {
     Recorder::start(RecorderSetup {
         wav_path: wav_path.to_path_buf(),
@@ -279,6 +289,7 @@ fn make_recorder(
         dsp: dsp.clone(),
         effective: effective.clone(),
         max_frames,
+        meta: meta.clone(),
     })
 }
 

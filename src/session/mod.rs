@@ -7,7 +7,7 @@ pub mod repair;
 pub mod sidecar;
 
 pub use recorder::{Recorder, RecorderSetup, RecordingSummary};
-pub use sidecar::{Gap, Marker, MarkerKind, Sidecar};
+pub use sidecar::{Gap, Marker, MarkerKind, SessionMeta, Sidecar};
 
 use std::path::Path;
 

@@ -54,6 +54,8 @@ pub struct RecorderSetup {
     pub effective: EffectiveDsp,
     /// Stop by itself after this many frames.
     pub max_frames: Option<u64>,
+    /// Left/right pairs, MVC references, notes.
+    pub meta: super::SessionMeta,
 }
 
 /// What a finished recording holds.
@@ -111,6 +113,7 @@ impl Recorder {
             frames_written: 0,
             gaps: Vec::new(),
             markers: Vec::new(),
+            meta: setup.meta.clone(),
             complete: false,
         };
         let side_path = sidecar_path(&wav_path);

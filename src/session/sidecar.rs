@@ -49,6 +49,20 @@ pub struct Marker {
     pub text: String,
 }
 
+/// What the user knows about a session beyond the samples: carried into its sidecar.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SessionMeta {
+    /// Left/right muscle pairs (left channel, right channel).
+    #[serde(default)]
+    pub left_right: Vec<(usize, usize)>,
+    /// MVC reference per channel, uV (None where not calibrated).
+    #[serde(default)]
+    pub mvc_uv: Vec<Option<f64>>,
+    /// Free text.
+    #[serde(default)]
+    pub notes: String,
+}
+
 /// Session metadata (format version 1).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sidecar {
@@ -83,6 +97,9 @@ pub struct Sidecar {
     /// Markers in time order.
     #[serde(default)]
     pub markers: Vec<Marker>,
+    /// Left/right pairs, MVC references and notes.
+    #[serde(default, flatten)]
+    pub meta: SessionMeta,
     /// True once the recording was closed normally.
     pub complete: bool,
 }
