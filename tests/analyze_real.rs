@@ -1,6 +1,8 @@
 //! `innervate analyze` on real recordings: equal to an independent SciPy implementation
 //! (tests/reference/gen_analyze_reference.py), and physiologically sensible.
 
+mod common;
+
 use innervate::analysis::quality::Verdict;
 use innervate::analysis::{AnalyzeOptions, Report, analyze};
 use innervate::dsp::MusclePair;
@@ -8,7 +10,6 @@ use innervate::source::SourceError;
 use innervate::source::replay::WavReplay;
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::Command;
 
 const VL: usize = 0;
 const TA: usize = 2;
@@ -187,8 +188,7 @@ fn both_pairs_are_reported_finite_and_quality_calls_gastrocnemius_unusable_and_v
 fn the_analyze_command_writes_json_csv_and_an_envelope_wav() {
     let dir = tempfile::tempdir().unwrap();
     let env_path = dir.path().join("env.wav");
-    let exe = env!("CARGO_BIN_EXE_innervate");
-    let out = Command::new(exe)
+    let out = common::innervate()
         .arg("analyze")
         .arg(data("subject1_ta_isometric.wav"))
         .args(["--pairs", "1:2,3:4", "--json", "--envelope-wav"])
@@ -221,7 +221,7 @@ fn the_analyze_command_writes_json_csv_and_an_envelope_wav() {
         assert!(close(*a as f64, *b as f64, 1e-3), "sample {i}: {a} vs {b}");
     }
 
-    let csv = Command::new(exe)
+    let csv = common::innervate()
         .arg("analyze")
         .arg(data("subject1_ta_isometric.wav"))
         .arg("--csv")
@@ -234,7 +234,7 @@ fn the_analyze_command_writes_json_csv_and_an_envelope_wav() {
         1 + 4 * 10
     );
 
-    let bad = Command::new(exe)
+    let bad = common::innervate()
         .arg("analyze")
         .arg(data("subject1_ta_isometric.wav"))
         .args(["--pairs", "1:9"])
@@ -249,20 +249,11 @@ fn analyze_reports_left_right_symmetry() {
     // Left side twice as active as the right: SI = |2 - 1| / 1.5 * 100 = 66.7 %.
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("lr.wav");
-    let spec = hound::WavSpec {
-        channels: 2,
-        sample_rate: 2000,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut w = hound::WavWriter::create(&wav, spec).unwrap();
-    for n in 0..8000 {
+    common::write_wav(&wav, 2, 2000, 8000, |n, c| {
         let s = (2.0 * std::f32::consts::PI * 120.0 * n as f32 / 2000.0).sin();
-        w.write_sample(200.0 * s).unwrap();
-        w.write_sample(100.0 * s).unwrap();
-    }
-    w.finalize().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_innervate"))
+        if c == 0 { 200.0 * s } else { 100.0 * s }
+    });
+    let out = common::innervate()
         .arg("analyze")
         .arg(&wav)
         .args(["--lr", "1:2", "--json"])

@@ -1,15 +1,14 @@
 //! A recording survives SIGKILL: the session opens without repair with all but about a second, and
 //! `innervate repair` makes everything on disk readable. Also: repair refuses what is not a WAV.
 
+mod common;
+
+use common::innervate;
 use innervate::session::Sidecar;
 use innervate::source::FrameGenerator;
 use innervate::source::simulator::{SimConfig, Simulator};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
-
-fn innervate() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_innervate"))
-}
 
 /// Checks every frame of `wav` against the simulator (seed 4, 3 channels), from the sidecar's first sample.
 fn assert_equals_simulator(wav: &std::path::Path, first: u64) -> u64 {
@@ -92,18 +91,9 @@ fn sigkill_after_ten_seconds_loses_at_most_a_second_and_repair_recovers_the_rest
 fn repair_cuts_a_torn_frame_and_refuses_non_wav_files() {
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("torn.wav");
-    let spec = hound::WavSpec {
-        channels: 2,
-        sample_rate: 1000,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut w = hound::WavWriter::create(&wav, spec).unwrap();
-    for i in 0..1000 {
-        w.write_sample(i as f32).unwrap();
-        w.write_sample(-(i as f32)).unwrap();
-    }
-    w.finalize().unwrap();
+    common::write_wav(&wav, 2, 1000, 1000, |n, c| {
+        if c == 0 { n as f32 } else { -(n as f32) }
+    });
     // Append 2.5 frames the header does not know about, as a crash between flushes would leave them.
     let mut bytes = std::fs::read(&wav).unwrap();
     for v in [1000.0f32, -1000.0, 1001.0, -1001.0, 1002.0] {

@@ -1,14 +1,13 @@
 //! Record, export to CSV and EDF+, and read back: EDF+ through pyedflib (an independent reader, installed by
 //! this test into Cargo's temporary folder when missing), CSV by parsing it.
 
+mod common;
+
+use common::{innervate, read_wav};
 use innervate::dsp::{DspConfig, Processor};
 use innervate::session::{Marker, MarkerKind, Sidecar};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn innervate() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_innervate"))
-}
 
 /// A Python that can import pyedflib: installs it under target/ once if needed.
 fn python_with_pyedflib() -> (String, PathBuf) {
@@ -40,12 +39,6 @@ fn python_with_pyedflib() -> (String, PathBuf) {
         assert!(can_import(), "pyedflib installed but does not import");
     }
     ("python3".into(), tools)
-}
-
-fn read_wav(path: &Path) -> (Vec<f32>, usize) {
-    let mut r = hound::WavReader::open(path).unwrap();
-    let ch = r.spec().channels as usize;
-    (r.samples::<f32>().map(|s| s.unwrap()).collect(), ch)
 }
 
 /// A 6.5 s, 3-channel simulated session with three markers.

@@ -1,5 +1,7 @@
 //! The live view driven through egui_kittest: no display, no GPU, the real engine on the simulated board.
 
+mod common;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use innervate::app::{InnervateApp, RecordingStatus};
@@ -87,17 +89,13 @@ fn record_starts_a_recording_and_stop_saves_it() {
     h.run_steps(2);
     h.get_by_label_contains("Saved ");
 
-    let wavs: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "wav"))
-        .collect();
-    assert_eq!(wavs.len(), 1);
-    let reader = hound::WavReader::open(&wavs[0]).unwrap();
+    // Exactly one recording, with its sidecar.
+    let wav = common::find_wav(dir.path());
+    let reader = hound::WavReader::open(&wav).unwrap();
     assert_eq!(reader.spec().channels, 2);
     // About 0.4 s at 2 kHz was recorded.
     assert!(reader.duration() > 400, "{} frames", reader.duration());
-    assert!(wavs[0].with_extension("json").exists());
+    assert!(wav.with_extension("json").exists());
 }
 
 #[test]
@@ -165,19 +163,10 @@ fn clicking_the_bar_moves_the_target_line_there() {
 
 /// Writes a 2-channel WAV: agonist 200 uV-amplitude sine, antagonist at half that (ratio 0.5).
 fn known_ratio_wav(path: &std::path::Path) {
-    let spec = hound::WavSpec {
-        channels: 2,
-        sample_rate: 2000,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for n in 0..4000 {
+    common::write_wav(path, 2, 2000, 4000, |n, c| {
         let s = (2.0 * std::f32::consts::PI * 100.0 * n as f32 / 2000.0).sin();
-        w.write_sample(200.0 * s).unwrap();
-        w.write_sample(100.0 * s).unwrap();
-    }
-    w.finalize().unwrap();
+        if c == 0 { 200.0 * s } else { 100.0 * s }
+    });
 }
 
 #[test]
@@ -288,11 +277,7 @@ fn mvc_calibration_with_a_redo_saves_to_the_profile_and_switches_to_percent_mvc(
         h.state_mut().wait_for_saved(Duration::from_secs(5)),
         RecordingStatus::Saved(_)
     ));
-    let wav = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "wav"))
-        .unwrap();
+    let wav = common::find_wav(dir.path());
     let side = innervate::session::Sidecar::read(&wav.with_extension("json")).unwrap();
     assert_eq!(
         side.meta.mvc_uv,
@@ -336,14 +321,7 @@ fn reps_are_counted_live_with_each_reps_cocontraction() {
     // 200 * 1 / (2 + 1) = 66.7 %.
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("bursts.wav");
-    let spec = hound::WavSpec {
-        channels: 2,
-        sample_rate: 2000,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut w = hound::WavWriter::create(&wav, spec).unwrap();
-    for n in 0..8000 {
+    common::write_wav(&wav, 2, 2000, 8000, |n, c| {
         let t = n as f32 / 2000.0;
         let on = [(0.5, 1.1), (1.7, 2.3), (2.9, 3.5)]
             .iter()
@@ -353,10 +331,8 @@ fn reps_are_counted_live_with_each_reps_cocontraction() {
         } else {
             0.0
         };
-        w.write_sample(200.0 * s).unwrap();
-        w.write_sample(100.0 * s).unwrap();
-    }
-    w.finalize().unwrap();
+        if c == 0 { 200.0 * s } else { 100.0 * s }
+    });
     let replay = innervate::source::replay::WavReplay::open(&wav).unwrap();
     let engine = Engine::start(Box::new(replay), EngineOptions::default(), None).unwrap();
     let mut h = harness(InnervateApp::new(engine, dir.path().to_path_buf()));
@@ -409,11 +385,7 @@ fn markers_while_recording_land_in_the_sidecar_in_order() {
     else {
         panic!("not saved")
     };
-    let wav = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "wav"))
-        .unwrap();
+    let wav = common::find_wav(dir.path());
     let side = Sidecar::read(&wav.with_extension("json")).unwrap();
     let kinds: Vec<MarkerKind> = side.markers.iter().map(|m| m.kind).collect();
     assert_eq!(

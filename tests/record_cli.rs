@@ -1,14 +1,12 @@
 //! `innervate record` as a user runs it: a real process, a real WAV read back with hound.
 
+mod common;
+
+use common::innervate;
 use innervate::block::BLOCK_FRAMES;
 use innervate::session::Sidecar;
 use innervate::source::FrameGenerator;
 use innervate::source::simulator::{SimConfig, Simulator};
-use std::process::Command;
-
-fn innervate() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_innervate"))
-}
 
 #[test]
 fn record_five_seconds_of_the_simulator_in_real_time() {

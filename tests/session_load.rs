@@ -3,16 +3,17 @@
 //! random damage at the loaders.
 
 use innervate::session::Sidecar;
+mod common;
+
 use innervate::session::load::open_session;
 use innervate::source::FrameGenerator;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// A small real session: 0.5 s of the simulator, 2 channels.
 fn session(dir: &Path) -> PathBuf {
     let wav = dir.join("ok.wav");
-    let status = Command::new(env!("CARGO_BIN_EXE_innervate"))
+    let status = common::innervate()
         .args([
             "record",
             "--fast",
