@@ -1,5 +1,6 @@
 //! Sessions on disk: a 32-bit float WAV of microvolts plus a JSON sidecar.
 
+pub mod catalog;
 pub mod export;
 pub mod load;
 pub mod recorder;

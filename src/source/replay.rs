@@ -72,6 +72,15 @@ impl WavReplay {
     pub fn total_frames(&self) -> u64 {
         self.reader.duration() as u64
     }
+
+    /// Moves to frame `frame` (clamped to the end), so a review can replay from any moment.
+    pub fn seek(&mut self, frame: u64) -> Result<(), SourceError> {
+        let frame = frame.min(self.total_frames()) as u32;
+        self.reader.seek(frame).map_err(|e| SourceError::File {
+            path: self.path.clone(),
+            reason: format!("cannot seek: {e}"),
+        })
+    }
 }
 
 impl FrameGenerator for WavReplay {
