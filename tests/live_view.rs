@@ -409,3 +409,58 @@ fn markers_while_recording_land_in_the_sidecar_in_order() {
     );
     assert!(*frames.last().unwrap() <= side.frames_written);
 }
+
+#[test]
+fn the_sessions_list_shows_recordings_and_deletes_only_after_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, secs) in [("a.wav", "1"), ("b.wav", "2.5")] {
+        let ok = common::innervate()
+            .args([
+                "record",
+                "--fast",
+                "--duration",
+                secs,
+                "--channels",
+                "2",
+                "--out",
+            ])
+            .arg(dir.path().join(name))
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+    std::fs::write(dir.path().join("broken.wav"), b"not audio").unwrap();
+    let mut h = harness(app(2, dir.path()));
+    h.run_steps(1);
+    h.get_by_label("Sessions").click();
+    h.run_steps(2);
+    h.get_by_label("1.0 s");
+    h.get_by_label("2.5 s");
+    assert_eq!(
+        h.query_all_by_label("Biceps brachii, Triceps brachii")
+            .count(),
+        2
+    );
+    h.get_by_label_contains("not a usable WAV file");
+
+    // Asking to delete shows a confirmation; keeping it deletes nothing.
+    h.get_by_label("Delete a.wav").click();
+    h.run_steps(2);
+    h.get_by_label_contains("Delete a.wav? Its WAV and sidecar will be removed");
+    h.get_by_label("Keep it").click();
+    h.run_steps(2);
+    assert!(dir.path().join("a.wav").exists());
+    assert!(h.query_by_label("Yes, delete").is_none());
+
+    h.get_by_label("Delete a.wav").click();
+    h.run_steps(2);
+    h.get_by_label("Yes, delete").click();
+    h.run_steps(2);
+    assert!(!dir.path().join("a.wav").exists() && !dir.path().join("a.json").exists());
+    assert!(dir.path().join("b.wav").exists());
+    assert!(h.query_by_label("1.0 s").is_none());
+    h.get_by_label("2.5 s");
+    h.get_by_label("Close sessions").click();
+    h.run_steps(2);
+    h.get_by_label("Biceps brachii activation");
+}

@@ -30,6 +30,10 @@ impl InnervateApp {
                 self.calibration_panel(ui);
                 return;
             }
+            if self.sessions.is_some() {
+                self.sessions_panel(ui);
+                return;
+            }
             egui::ScrollArea::vertical()
                 .auto_shrink(false)
                 .show(ui, |ui| {
@@ -77,6 +81,13 @@ impl InnervateApp {
                 if ui.button(set_label).clicked() {
                     self.toggle_set();
                 }
+            }
+            if ui
+                .button("Sessions")
+                .on_hover_text("Your recordings: length, muscles, notes; delete")
+                .clicked()
+            {
+                self.open_sessions();
             }
             if ui
                 .button("Calibrate MVC")

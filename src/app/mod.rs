@@ -8,6 +8,7 @@ pub mod calibration_view;
 pub mod history;
 pub mod live_reps;
 pub mod live_view;
+pub mod sessions_view;
 
 use crate::calibration::{MvcRoutine, MvcTiming, Profile};
 use crate::engine::Engine;
@@ -128,6 +129,7 @@ pub struct InnervateApp {
     marker_text: String,
     markers_added: usize,
     in_set: bool,
+    sessions: Option<sessions_view::SessionsPanel>,
 }
 
 impl InnervateApp {
@@ -178,6 +180,7 @@ impl InnervateApp {
             marker_text: String::new(),
             markers_added: 0,
             in_set: false,
+            sessions: None,
         };
         app.use_profile(profile_path);
         app
