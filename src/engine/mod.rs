@@ -23,6 +23,8 @@ use std::thread::JoinHandle;
 
 /// Seconds of signal the reader->DSP ring holds.
 pub const RING_SECONDS: f64 = 4.0;
+/// Commands the DSP thread's queue holds.
+const COMMAND_QUEUE: usize = 256;
 /// Display chunks the UI queue holds (a few seconds of updates).
 const DISPLAY_QUEUE: usize = 1024;
 
@@ -38,6 +40,9 @@ pub enum EngineError {
     /// A recording is already running.
     #[error("a recording is already running")]
     AlreadyRecording,
+    /// The OS would not start a thread.
+    #[error("cannot start a thread: {0}")]
+    Thread(#[from] std::io::Error),
 }
 
 /// How to run a stream.
@@ -104,7 +109,9 @@ impl Engine {
         let (producer, consumer) = rtrb::RingBuffer::<SampleBlock>::new(ring_blocks.max(64));
         let (display_tx, display_rx) = crossbeam_channel::bounded(DISPLAY_QUEUE);
         let (quality_tx, quality_rx) = crossbeam_channel::bounded(4);
-        let (cmd_tx, cmd_rx) = crossbeam_channel::unbounded();
+        // Commands come at human pace; a full queue means the DSP thread is stuck, and then a dropped click
+        // is better than a frozen window.
+        let (cmd_tx, cmd_rx) = crossbeam_channel::bounded(COMMAND_QUEUE);
         let stats = Arc::new(LinkStats::default());
         // Attach before the DSP thread exists, so its very first block is recorded.
         let recording = match &options.record_from_start {
@@ -135,15 +142,23 @@ impl Engine {
         };
         let dsp = std::thread::Builder::new()
             .name("innervate-dsp".into())
-            .spawn(move || worker.run())
-            .expect("spawning the DSP thread");
-        let reader = spawn_generator_reader(
+            .spawn(move || worker.run())?;
+        let reader = match spawn_generator_reader(
             source,
             producer,
             options.pace,
             stats.clone(),
             dsp.thread().clone(),
-        );
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                // Do not leave the DSP thread behind.
+                let _ = cmd_tx.send(DspCommand::Stop);
+                dsp.thread().unpark();
+                let _ = dsp.join();
+                return Err(e.into());
+            }
+        };
         Ok(Self {
             info,
             config: options.dsp,
@@ -190,7 +205,7 @@ impl Engine {
         config.notch = notch.clone();
         self.effective = config.effective(self.info.sample_rate)?;
         self.config = config;
-        let _ = self.commands.send(DspCommand::SetNotch(notch));
+        let _ = self.commands.try_send(DspCommand::SetNotch(notch));
         Ok(())
     }
 
@@ -211,9 +226,10 @@ impl Engine {
             max_frames,
             &self.meta,
         )?;
-        let _ = self
-            .commands
-            .send(DspCommand::AttachRecorder(recorder.sender()));
+        let _ = self.commands.send_timeout(
+            DspCommand::AttachRecorder(recorder.sender()),
+            std::time::Duration::from_secs(1),
+        );
         self.recording = Some(recorder);
         Ok(())
     }
@@ -223,7 +239,7 @@ impl Engine {
         if self.recording.is_some() {
             let _ = self
                 .commands
-                .send(DspCommand::Marker(kind, text.to_string()));
+                .try_send(DspCommand::Marker(kind, text.to_string()));
         }
     }
 
@@ -244,7 +260,7 @@ impl Engine {
 
     /// Stops the recording; the returned recorder finishes writing in the background (`wait` for it).
     pub fn stop_recording(&mut self) -> Option<Recorder> {
-        let _ = self.commands.send(DspCommand::DetachRecorder);
+        let _ = self.commands.try_send(DspCommand::DetachRecorder);
         self.recording.take()
     }
 
@@ -267,7 +283,9 @@ impl Engine {
         if let Some(r) = self.reader.take() {
             r.stop();
         }
-        let _ = self.commands.send(DspCommand::Stop);
+        let _ = self
+            .commands
+            .send_timeout(DspCommand::Stop, std::time::Duration::from_secs(1));
         if let Some(d) = self.dsp.take() {
             d.thread().unpark();
             let _ = d.join();

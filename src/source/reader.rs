@@ -54,13 +54,14 @@ impl Drop for ReaderHandle {
 }
 
 /// Starts a reader thread for a generator source. `wake` is the DSP thread, unparked after each push.
+/// Fails only if the OS refuses a new thread.
 pub fn spawn_generator_reader(
     mut source: Box<dyn FrameGenerator>,
     mut ring: rtrb::Producer<SampleBlock>,
     pace: Pace,
     stats: Arc<LinkStats>,
     wake: Thread,
-) -> ReaderHandle {
+) -> std::io::Result<ReaderHandle> {
     let stop = Arc::new(AtomicBool::new(false));
     let stop_flag = stop.clone();
     let join = thread::Builder::new()
@@ -119,12 +120,11 @@ pub fn spawn_generator_reader(
                 Err(e) => stats.set_error(e.to_string()),
             }
             wake.unpark();
-        })
-        .expect("spawning the reader thread");
-    ReaderHandle {
+        })?;
+    Ok(ReaderHandle {
         stop,
         join: Some(join),
-    }
+    })
 }
 
 /// Pushes one block: counted as an overflow if the ring is full and the source is live; waited for otherwise.
