@@ -110,11 +110,6 @@ impl MvcRoutine {
         (self.accepted.len() + 1).min(self.timing.trials)
     }
 
-    /// Trials in the routine.
-    pub fn trials(&self) -> usize {
-        self.timing.trials
-    }
-
     /// Feeds the envelope (uV) at stream time `now_s`; moves through the timed phases.
     pub fn update(&mut self, now_s: f64, envelope_uv: f64) {
         self.phase = match self.phase {
@@ -216,26 +211,8 @@ pub struct Profile {
 /// Profile file format version.
 pub const PROFILE_VERSION: u32 = 1;
 
-/// A profile that could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum ProfileError {
-    /// The file system refused.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// The OS error.
-        source: std::io::Error,
-    },
-    /// Not a profile, or a newer one.
-    #[error("{path}: {reason}")]
-    Bad {
-        /// The file.
-        path: String,
-        /// What is wrong.
-        reason: String,
-    },
-}
+/// A profile that could not be read or written.
+pub type ProfileError = crate::file_error::FileError;
 
 impl Profile {
     /// An empty profile.

@@ -9,6 +9,7 @@ pub mod block;
 pub mod calibration;
 pub mod dsp;
 pub mod engine;
+pub mod file_error;
 pub mod session;
 pub mod source;
 pub mod stats;

@@ -188,17 +188,12 @@ fn both_pairs_are_reported_finite_and_quality_calls_gastrocnemius_unusable_and_v
 fn the_analyze_command_writes_json_csv_and_an_envelope_wav() {
     let dir = tempfile::tempdir().unwrap();
     let env_path = dir.path().join("env.wav");
-    let out = common::innervate()
-        .arg("analyze")
-        .arg(data("subject1_ta_isometric.wav"))
-        .args(["--pairs", "1:2,3:4", "--json", "--envelope-wav"])
-        .arg(&env_path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::run_ok(
+        common::innervate()
+            .arg("analyze")
+            .arg(data("subject1_ta_isometric.wav"))
+            .args(["--pairs", "1:2,3:4", "--json", "--envelope-wav"])
+            .arg(&env_path),
     );
     let report: Report = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report.channels.len(), 4);
@@ -253,16 +248,11 @@ fn analyze_reports_left_right_symmetry() {
         let s = (2.0 * std::f32::consts::PI * 120.0 * n as f32 / 2000.0).sin();
         if c == 0 { 200.0 * s } else { 100.0 * s }
     });
-    let out = common::innervate()
-        .arg("analyze")
-        .arg(&wav)
-        .args(["--lr", "1:2", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::run_ok(
+        common::innervate()
+            .arg("analyze")
+            .arg(&wav)
+            .args(["--lr", "1:2", "--json"]),
     );
     let report: Report = serde_json::from_slice(&out.stdout).unwrap();
     let sym = &report.symmetry[0];

@@ -1,28 +1,13 @@
 //! The analyzer against the simulated board's ground truth: reps, co-contraction and fatigue.
 
+mod common;
+
+use common::Limited;
+
 use innervate::analysis::{AnalyzeOptions, Report, analyze};
+use innervate::source::SourceError;
 use innervate::source::simulator::{SimConfig, Simulator};
 use innervate::source::workout;
-use innervate::source::{FrameGenerator, SourceError, StreamInfo};
-
-/// The simulator cut to a fixed length.
-struct Limited {
-    sim: Simulator,
-    left: u64,
-}
-
-impl FrameGenerator for Limited {
-    fn info(&self) -> &StreamInfo {
-        self.sim.info()
-    }
-    fn next_frame(&mut self, frame: &mut [f32]) -> Result<bool, SourceError> {
-        if self.left == 0 {
-            return Ok(false);
-        }
-        self.left -= 1;
-        self.sim.next_frame(frame)
-    }
-}
 
 const FS: f64 = 2000.0;
 

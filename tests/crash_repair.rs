@@ -66,12 +66,7 @@ fn sigkill_after_ten_seconds_loses_at_most_a_second_and_repair_recovers_the_rest
         "only {before} frames readable before repair"
     );
 
-    let out = innervate().arg("repair").arg(&wav).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = common::run_ok(innervate().arg("repair").arg(&wav));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("now") && text.contains("readable"), "{text}");
     eprintln!("{text}");

@@ -83,17 +83,12 @@ fn edf_plus_reads_back_in_pyedflib_to_its_resolution_with_markers_as_annotations
     let dir = tempfile::tempdir().unwrap();
     let wav = session(dir.path());
     let edf = dir.path().join("set.edf");
-    let out = innervate()
-        .arg("export")
-        .arg(&wav)
-        .args(["--to", "edf", "--out"])
-        .arg(&edf)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::run_ok(
+        innervate()
+            .arg("export")
+            .arg(&wav)
+            .args(["--to", "edf", "--out"])
+            .arg(&edf),
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("7 one-second records"));
 
@@ -165,17 +160,12 @@ fn csv_has_time_raw_and_envelope_per_channel() {
     let dir = tempfile::tempdir().unwrap();
     let wav = session(dir.path());
     let csv = dir.path().join("set.csv");
-    let out = innervate()
-        .arg("export")
-        .arg(&wav)
-        .args(["--to", "csv", "--out"])
-        .arg(&csv)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::run_ok(
+        innervate()
+            .arg("export")
+            .arg(&wav)
+            .args(["--to", "csv", "--out"])
+            .arg(&csv),
     );
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();

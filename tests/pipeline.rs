@@ -1,6 +1,10 @@
 //! The whole live path on the simulated board: simulator -> reader thread -> lock-free ring -> DSP thread ->
 //! display chunks, compared with the simulator's ground truth and with an offline run of the same chain.
 
+mod common;
+
+use common::Limited;
+
 use innervate::dsp::{DspConfig, Processor};
 use innervate::engine::{DisplayChunk, Engine, EngineOptions};
 use innervate::source::FrameGenerator;
@@ -50,25 +54,6 @@ fn run_engine(config: SimConfig, seconds: f64) -> (Vec<DisplayChunk>, std::sync:
     let stats = engine.stats().clone();
     drop(engine);
     (chunks, stats)
-}
-
-/// The simulator cut to a fixed length.
-struct Limited {
-    sim: Simulator,
-    left: u64,
-}
-
-impl FrameGenerator for Limited {
-    fn info(&self) -> &innervate::source::StreamInfo {
-        self.sim.info()
-    }
-    fn next_frame(&mut self, frame: &mut [f32]) -> Result<bool, innervate::source::SourceError> {
-        if self.left == 0 {
-            return Ok(false);
-        }
-        self.left -= 1;
-        self.sim.next_frame(frame)
-    }
 }
 
 #[test]

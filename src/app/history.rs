@@ -43,7 +43,6 @@ pub struct PairHistory {
 pub struct LiveHistory {
     capacity: usize,
     step_s: f64,
-    newest_time_s: f64,
     /// Per channel.
     pub channels: Vec<ChannelHistory>,
     /// Per pair.
@@ -81,16 +80,10 @@ impl LiveHistory {
         Self {
             capacity,
             step_s: 1.0 / DISPLAY_RATE_HZ,
-            newest_time_s: 0.0,
             channels: (0..channels).map(|_| channel()).collect(),
             pairs: (0..pairs).map(|_| pair()).collect(),
             latest_sample: 0,
         }
-    }
-
-    /// Stream time of the newest point, s.
-    pub fn newest_time_s(&self) -> f64 {
-        self.newest_time_s
     }
 
     /// Time between points, s.
@@ -119,7 +112,6 @@ impl LiveHistory {
         }
         if n > 0 {
             self.step_s = chunk.step_s;
-            self.newest_time_s = chunk.first_time_s + (n - 1) as f64 * chunk.step_s;
         }
         self.latest_sample = chunk.latest_sample;
     }

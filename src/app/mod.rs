@@ -449,11 +449,6 @@ impl InnervateApp {
         self.in_set = !self.in_set;
     }
 
-    /// True while a set is under way.
-    pub fn in_set(&self) -> bool {
-        self.in_set
-    }
-
     /// Markers added by the user in this window.
     pub fn markers_added(&self) -> usize {
         self.markers_added

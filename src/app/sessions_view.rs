@@ -43,16 +43,16 @@ impl InnervateApp {
         }
     }
 
-    /// Draws the sessions list (in place of the muscle rows while it is open).
+    /// Draws the sessions list (in place of the muscle rows while it is open). Draws from a borrow of the
+    /// panel and applies what was clicked afterwards, so nothing is copied per frame.
     pub(crate) fn sessions_panel(&mut self, ui: &mut Ui) {
-        let Some(panel) = self.sessions.clone() else {
-            return;
-        };
+        let Some(panel) = &self.sessions else { return };
+        let mut action = None;
         ui.horizontal(|ui| {
             ui.heading("Sessions");
             ui.label(format!("in {}", self.sessions_dir.display()));
             if ui.button("Close sessions").clicked() {
-                self.sessions = None;
+                action = Some(Action::Close);
             }
         });
         if let Some(e) = &panel.error {
@@ -71,12 +71,10 @@ impl InnervateApp {
             );
             ui.horizontal(|ui| {
                 if ui.button("Yes, delete").clicked() {
-                    self.delete_session_confirmed(target);
+                    action = Some(Action::Delete(target.clone()));
                 }
-                if ui.button("Keep it").clicked()
-                    && let Some(p) = self.sessions.as_mut()
-                {
-                    p.confirm_delete = None;
+                if ui.button("Keep it").clicked() {
+                    action = Some(Action::Keep);
                 }
             });
             ui.separator();
@@ -104,14 +102,35 @@ impl InnervateApp {
                             ui.label("try innervate repair");
                         }
                     }
-                    if ui.button(format!("Delete {name}")).clicked()
-                        && let Some(p) = self.sessions.as_mut()
-                    {
-                        p.confirm_delete = Some(entry.wav_path.clone());
+                    if ui.button(format!("Delete {name}")).clicked() {
+                        action = Some(Action::AskDelete(entry.wav_path.clone()));
                     }
                     ui.end_row();
                 }
             });
         });
+        match action {
+            None => {}
+            Some(Action::Close) => self.sessions = None,
+            Some(Action::Keep) => {
+                if let Some(p) = self.sessions.as_mut() {
+                    p.confirm_delete = None;
+                }
+            }
+            Some(Action::AskDelete(wav)) => {
+                if let Some(p) = self.sessions.as_mut() {
+                    p.confirm_delete = Some(wav);
+                }
+            }
+            Some(Action::Delete(wav)) => self.delete_session_confirmed(&wav),
+        }
     }
+}
+
+/// What the user clicked in the sessions panel this frame.
+enum Action {
+    Close,
+    Keep,
+    AskDelete(PathBuf),
+    Delete(PathBuf),
 }

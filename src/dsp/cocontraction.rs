@@ -1,5 +1,6 @@
 //! Agonist/antagonist co-contraction on envelopes: the live ratio and the Falconer & Winter index.
 
+#[cfg(test)]
 use super::moving_sum::MovingSum;
 use super::processor::MAX_PAIRS;
 
@@ -47,7 +48,8 @@ pub fn rudolph(a: f64, b: f64) -> f64 {
     if hi > 0.0 { lo / hi * (lo + hi) } else { 0.0 }
 }
 
-/// Tracks one agonist/antagonist pair over a trailing window.
+/// One-pair reference (tests only): [`PairBank`] must equal it exactly.
+#[cfg(test)]
 #[derive(Clone, Debug)]
 pub struct PairTracker {
     agonist: MovingSum,
@@ -55,6 +57,7 @@ pub struct PairTracker {
     rudolph: MovingSum,
 }
 
+#[cfg(test)]
 impl PairTracker {
     /// A tracker whose Falconer & Winter window is `len` samples.
     pub fn new(len: usize) -> Self {
@@ -77,16 +80,9 @@ impl PairTracker {
             cci: falconer_winter(i_ag, i_ant) as f32,
         }
     }
-
-    /// Forgets the past.
-    pub fn reset(&mut self) {
-        self.agonist.reset();
-        self.antagonist.reset();
-        self.rudolph.reset();
-    }
 }
 
-/// Every pair's tracker in lock-step lanes: the same arithmetic as [`PairTracker`], vectorisable.
+/// Every pair's trailing-window indices in lock-step lanes (vectorisable; checked against a one-pair reference).
 #[derive(Clone, Debug)]
 pub struct PairBank {
     agonist: Vec<[f64; MAX_PAIRS]>,

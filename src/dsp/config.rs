@@ -146,11 +146,8 @@ impl DspConfig {
             notch_hz,
             notch_q: self.notch.q,
             envelope_method: "full-wave rectified trailing RMS (zero before start)".into(),
-            envelope_window_samples: super::envelope::RmsEnvelope::window_len(
-                self.envelope_window_s,
-                fs,
-            ),
-            cci_window_samples: super::envelope::RmsEnvelope::window_len(self.cci_window_s, fs),
+            envelope_window_samples: super::envelope::window_len(self.envelope_window_s, fs),
+            cci_window_samples: super::envelope::window_len(self.cci_window_s, fs),
             bandpass_sos,
             notch_sos,
         })

@@ -12,10 +12,11 @@ pub mod moving_sum;
 pub mod processor;
 pub mod quality;
 pub mod reps;
+#[cfg(test)]
 pub mod sos_filter;
 pub mod spectrum;
 
-pub use cocontraction::{CoContraction, PairTracker};
+pub use cocontraction::CoContraction;
 pub use config::{DspConfig, DspError, EffectiveDsp, NotchConfig};
 pub use processor::{FrameOutput, MAX_PAIRS, Processor};
 

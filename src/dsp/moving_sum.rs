@@ -40,18 +40,6 @@ impl MovingSum {
         self.sum += x - old;
         self.sum
     }
-
-    /// Current sum.
-    pub fn sum(&self) -> f64 {
-        self.sum
-    }
-
-    /// Forgets every value.
-    pub fn reset(&mut self) {
-        self.window.fill(0.0);
-        self.pos = 0;
-        self.sum = 0.0;
-    }
 }
 
 #[cfg(test)]

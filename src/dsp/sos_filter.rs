@@ -1,4 +1,4 @@
-//! A causal cascade of second-order sections whose state survives across blocks.
+//! One-channel reference cascade (tests only): the lane-wise [`super::bank::FilterBank`] must equal it bit for bit.
 
 use super::design::Sos;
 
@@ -53,30 +53,5 @@ impl SosFilter {
             x = y;
         }
         x
-    }
-
-    /// Filters `samples` in place.
-    pub fn process_in_place(&mut self, samples: &mut [f64]) {
-        for x in samples {
-            *x = self.process(*x);
-        }
-    }
-
-    /// Clears the state (as if no sample had been seen).
-    pub fn reset(&mut self) {
-        for s in &mut self.sections {
-            s.s1 = 0.0;
-            s.s2 = 0.0;
-        }
-    }
-
-    /// Number of sections.
-    pub fn len(&self) -> usize {
-        self.sections.len()
-    }
-
-    /// True for the identity filter (no section).
-    pub fn is_empty(&self) -> bool {
-        self.sections.is_empty()
     }
 }

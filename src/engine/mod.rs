@@ -253,11 +253,6 @@ impl Engine {
         self.recording.as_ref().is_some_and(|r| !r.is_finished())
     }
 
-    /// The recording being written, if any.
-    pub fn recording_path(&self) -> Option<&Path> {
-        self.recording.as_ref().map(|r| r.wav_path())
-    }
-
     /// Stops the recording; the returned recorder finishes writing in the background (`wait` for it).
     pub fn stop_recording(&mut self) -> Option<Recorder> {
         let _ = self.commands.try_send(DspCommand::DetachRecorder);

@@ -13,41 +13,7 @@ pub use sidecar::{Gap, Marker, MarkerKind, SessionMeta, Sidecar};
 use std::path::Path;
 
 /// A session file problem, with the path and a plain-words reason.
-#[derive(Debug, thiserror::Error)]
-pub enum SessionError {
-    /// The file system refused.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// The OS error.
-        source: std::io::Error,
-    },
-    /// The file is not what it should be.
-    #[error("{path}: {reason}")]
-    Bad {
-        /// The file.
-        path: String,
-        /// What is wrong.
-        reason: String,
-    },
-}
-
-impl SessionError {
-    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
-        Self::Io {
-            path: path.display().to_string(),
-            source,
-        }
-    }
-
-    pub(crate) fn bad(path: &Path, reason: String) -> Self {
-        Self::Bad {
-            path: path.display().to_string(),
-            reason,
-        }
-    }
-}
+pub type SessionError = crate::file_error::FileError;
 
 /// Normalises a user-given output path to the session's WAV path (adds `.wav` when missing).
 pub fn wav_path(out: &Path) -> std::path::PathBuf {

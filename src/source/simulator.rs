@@ -282,16 +282,6 @@ impl Simulator {
         &self.config
     }
 
-    /// Sample index of the next frame.
-    pub fn position(&self) -> u64 {
-        self.sample
-    }
-
-    /// The role of channel `c`.
-    pub fn role(&self, c: usize) -> Role {
-        self.channels[c].role
-    }
-
     /// Workout time (s) of channel `c` at stream time `t`: each pair runs the workout a little later.
     pub fn workout_time(&self, c: usize, t: f64) -> f64 {
         (t - self.channels[c].time_offset_s).max(0.0)

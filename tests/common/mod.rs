@@ -49,3 +49,35 @@ pub fn read_wav(path: &Path) -> (Vec<f32>, usize) {
     let ch = r.spec().channels as usize;
     (r.samples::<f32>().map(|s| s.unwrap()).collect(), ch)
 }
+
+/// Runs `cmd`, fails the test with its stderr if it did not succeed, and returns what it printed.
+pub fn run_ok(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The simulated board cut to a fixed number of frames.
+pub struct Limited {
+    /// The board.
+    pub sim: innervate::source::simulator::Simulator,
+    /// Frames still to deliver.
+    pub left: u64,
+}
+
+impl innervate::source::FrameGenerator for Limited {
+    fn info(&self) -> &innervate::source::StreamInfo {
+        self.sim.info()
+    }
+    fn next_frame(&mut self, frame: &mut [f32]) -> Result<bool, innervate::source::SourceError> {
+        if self.left == 0 {
+            return Ok(false);
+        }
+        self.left -= 1;
+        self.sim.next_frame(frame)
+    }
+}
