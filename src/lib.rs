@@ -10,6 +10,7 @@ pub mod calibration;
 pub mod dsp;
 pub mod engine;
 pub mod file_error;
+pub mod review;
 pub mod session;
 pub mod source;
 pub mod stats;

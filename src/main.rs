@@ -33,6 +33,9 @@ struct Cli {
     /// User profile holding the MVC calibration (stored in the platform data folder).
     #[arg(long, default_value = "default")]
     profile: String,
+    /// Open this recording (a session WAV or any WAV) in review mode at start.
+    #[arg(long, value_name = "WAV")]
+    review: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -207,7 +210,7 @@ fn main() -> Result<()> {
             println!("{report}");
             Ok(())
         }
-        None => gui(cli.source, cli.sessions_dir, &cli.profile),
+        None => gui(cli.source, cli.sessions_dir, &cli.profile, cli.review),
     }
 }
 
@@ -228,8 +231,17 @@ fn profile_path(name: &str) -> Result<PathBuf> {
     Ok(data_root().join("profiles").join(format!("{name}.json")))
 }
 
-fn gui(source: SourceArgs, sessions_dir: Option<PathBuf>, profile: &str) -> Result<()> {
+fn gui(
+    source: SourceArgs,
+    sessions_dir: Option<PathBuf>,
+    profile: &str,
+    review: Option<PathBuf>,
+) -> Result<()> {
     let profile = profile_path(profile)?;
+    if let Some(wav) = &review {
+        // Say what is wrong before a window opens.
+        innervate::session::load::open_session(wav)?;
+    }
     let generator = source.open()?;
     let dsp = source.dsp();
     let sessions_dir = sessions_dir.unwrap_or_else(|| data_root().join("sessions"));
@@ -253,9 +265,11 @@ fn gui(source: SourceArgs, sessions_dir: Option<PathBuf>, profile: &str) -> Resu
                 },
                 Some(notify),
             )?;
-            Ok(Box::new(
-                InnervateApp::new(engine, sessions_dir).with_profile(profile),
-            ))
+            let mut app = InnervateApp::new(engine, sessions_dir).with_profile(profile);
+            if let Some(wav) = &review {
+                app.open_review(wav);
+            }
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))

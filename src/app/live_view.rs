@@ -21,7 +21,11 @@ impl InnervateApp {
         // M marks the moment, unless the user is typing somewhere.
         let typing = ui.ctx().egui_wants_keyboard_input();
         if !typing && ui.input(|i| i.key_pressed(egui::Key::M)) {
-            self.add_user_marker();
+            if self.review.is_some() {
+                self.add_review_marker();
+            } else {
+                self.add_user_marker();
+            }
         }
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_line(ui));
@@ -32,6 +36,10 @@ impl InnervateApp {
             }
             if self.sessions.is_some() {
                 self.sessions_panel(ui);
+                return;
+            }
+            if self.review.is_some() {
+                self.review_screen(ui);
                 return;
             }
             egui::ScrollArea::vertical()

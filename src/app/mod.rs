@@ -8,6 +8,8 @@ pub mod calibration_view;
 pub mod history;
 pub mod live_reps;
 pub mod live_view;
+pub mod review_state;
+pub mod review_view;
 pub mod sessions_view;
 
 use crate::calibration::{MvcRoutine, MvcTiming, Profile};
@@ -130,6 +132,7 @@ pub struct InnervateApp {
     markers_added: usize,
     in_set: bool,
     sessions: Option<sessions_view::SessionsPanel>,
+    review: Option<review_state::ReviewPanel>,
 }
 
 impl InnervateApp {
@@ -181,6 +184,7 @@ impl InnervateApp {
             markers_added: 0,
             in_set: false,
             sessions: None,
+            review: None,
         };
         app.use_profile(profile_path);
         app
@@ -357,6 +361,7 @@ impl InnervateApp {
         }
         self.update_rate();
         self.poll_recording();
+        self.poll_review();
     }
 
     fn update_rate(&mut self) {
@@ -525,7 +530,8 @@ impl InnervateApp {
     }
 
     /// Closes the engine; a running recording is finished and saved first.
-    pub fn shutdown(self) {
+    pub fn shutdown(mut self) {
+        self.close_review();
         if let Some(r) = self.engine.shutdown() {
             let _ = r.wait();
         }

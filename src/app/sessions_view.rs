@@ -15,6 +15,8 @@ pub struct SessionsPanel {
     pub confirm_delete: Option<PathBuf>,
     /// The last problem, in plain words.
     pub error: Option<String>,
+    /// A WAV path the user typed to review.
+    pub open_path: String,
 }
 
 fn file_name(p: &std::path::Path) -> String {
@@ -55,6 +57,15 @@ impl InnervateApp {
                 action = Some(Action::Close);
             }
         });
+        let mut typed = panel.open_path.clone();
+        ui.horizontal(|ui| {
+            let label = ui.label("Review any WAV (path)");
+            ui.add(egui::TextEdit::singleline(&mut typed).desired_width(360.0))
+                .labelled_by(label.id);
+            if ui.button("Open for review").clicked() && !typed.trim().is_empty() {
+                action = Some(Action::Review(PathBuf::from(typed.trim())));
+            }
+        });
         if let Some(e) = &panel.error {
             ui.label(RichText::new(e).color(super::live_view::WARNING));
         }
@@ -81,7 +92,7 @@ impl InnervateApp {
         }
         egui::ScrollArea::vertical().show(ui, |ui| {
             egui::Grid::new("sessions").striped(true).show(ui, |ui| {
-                for heading in ["Started", "Length", "Muscles", "Markers", "Notes", ""] {
+                for heading in ["Started", "Length", "Muscles", "Markers", "Notes", "", ""] {
                     ui.label(RichText::new(heading).strong());
                 }
                 ui.end_row();
@@ -102,6 +113,11 @@ impl InnervateApp {
                             ui.label("try innervate repair");
                         }
                     }
+                    if entry.problem.is_some() {
+                        ui.label("");
+                    } else if ui.button(format!("Review {name}")).clicked() {
+                        action = Some(Action::Review(entry.wav_path.clone()));
+                    }
                     if ui.button(format!("Delete {name}")).clicked() {
                         action = Some(Action::AskDelete(entry.wav_path.clone()));
                     }
@@ -109,8 +125,21 @@ impl InnervateApp {
                 }
             });
         });
+        if let Some(p) = self.sessions.as_mut()
+            && p.open_path != typed
+        {
+            p.open_path = typed;
+        }
         match action {
             None => {}
+            Some(Action::Review(wav)) => {
+                self.open_review(&wav);
+                if self.review.is_none()
+                    && let (Some(p), Some(msg)) = (self.sessions.as_mut(), self.message.take())
+                {
+                    p.error = Some(msg);
+                }
+            }
             Some(Action::Close) => self.sessions = None,
             Some(Action::Keep) => {
                 if let Some(p) = self.sessions.as_mut() {
@@ -132,5 +161,6 @@ enum Action {
     Close,
     Keep,
     AskDelete(PathBuf),
+    Review(PathBuf),
     Delete(PathBuf),
 }

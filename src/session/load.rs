@@ -34,7 +34,11 @@ impl Session {
     pub fn replay(&self) -> Result<WavReplay, SessionError> {
         let r = WavReplay::open(&self.wav_path)
             .map_err(|e| SessionError::bad(&self.wav_path, e.to_string()))?;
-        Ok(r.with_channel_names(self.channel_names.clone()))
+        let r = r.with_channel_names(self.channel_names.clone());
+        Ok(match &self.sidecar {
+            Some(s) => r.with_pairs(s.pairs.clone()),
+            None => r,
+        })
     }
 }
 

@@ -68,6 +68,17 @@ impl WavReplay {
         self
     }
 
+    /// Replaces the default agonist/antagonist pairs (e.g. from a session sidecar); pairs naming a missing
+    /// channel are left out.
+    pub fn with_pairs(mut self, pairs: Vec<crate::dsp::MusclePair>) -> Self {
+        let n = self.info.channels();
+        self.info.pairs = pairs
+            .into_iter()
+            .filter(|p| p.agonist < n && p.antagonist < n)
+            .collect();
+        self
+    }
+
     /// Total frames the header announces.
     pub fn total_frames(&self) -> u64 {
         self.reader.duration() as u64

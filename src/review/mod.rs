@@ -1,0 +1,216 @@
+//! Reviewing a recorded session: a whole-recording overview (raw range and envelope per channel), the
+//! analyzer's sets and reps, and markers added after the fact. No drawing here; the app's review screen
+//! draws what this module computes, and tests check it without a window.
+//!
+//! One background pass over the WAV does both the overview and the analysis, so opening an hour-long
+//! session reads the file once, with memory bounded by [`MAX_OVERVIEW_POINTS`].
+
+pub mod overview;
+
+pub use overview::{Overview, OverviewChannel};
+
+use crate::analysis::{AnalyzeOptions, Report, analyze};
+use crate::dsp::Processor;
+use crate::session::load::Session;
+use crate::session::sidecar::{FORMAT_NAME, FORMAT_VERSION, Sidecar, sidecar_path};
+use crate::session::{Marker, MarkerKind, SessionError};
+use crate::source::{FrameGenerator, SourceError, StreamInfo};
+use crossbeam_channel::{Receiver, Sender};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Most overview points per channel, whatever the recording's length (about 4 MB for 16 channels).
+pub const MAX_OVERVIEW_POINTS: usize = 20_000;
+/// Finest overview resolution, points per second (the live view's display rate).
+pub const OVERVIEW_RATE_HZ: f64 = 100.0;
+
+/// The analysis settings a session implies: its own processing parameters, pairs, MVC references and
+/// left/right pairs (defaults for a plain WAV).
+pub fn analyze_options_for(session: &Session) -> AnalyzeOptions {
+    let mut options = AnalyzeOptions::default();
+    if let Some(s) = &session.sidecar {
+        options.dsp = s.dsp.clone();
+        options.pairs = Some(s.pairs.clone());
+        options.left_right = s.meta.left_right.clone();
+        if s.meta.mvc_uv.iter().any(Option::is_some) && s.meta.mvc_uv.len() == session.channels {
+            options.mvc_uv = Some(s.meta.mvc_uv.iter().map(|m| m.unwrap_or(0.0)).collect());
+        }
+    }
+    options
+}
+
+/// What the background pass reports.
+#[derive(Debug)]
+pub enum LoadEvent {
+    /// Fraction of the file read, 0..=1.
+    Progress(f32),
+    /// The pass finished.
+    Done(Box<(Overview, Report)>),
+    /// The pass failed; the reason in plain words.
+    Failed(String),
+}
+
+/// A running background pass; dropping it cancels the pass.
+#[derive(Debug)]
+pub struct ReviewLoader {
+    events: Receiver<LoadEvent>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl ReviewLoader {
+    /// Starts reading `session` on a background thread.
+    pub fn spawn(session: &Session) -> Result<Self, SessionError> {
+        let (tx, rx) = crossbeam_channel::bounded(64);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let wav = session.wav_path.clone();
+        let session = session.clone();
+        let stop = cancel.clone();
+        std::thread::Builder::new()
+            .name("innervate-review".into())
+            .spawn(move || {
+                let result = build(&session, stop, &tx);
+                let _ = tx.send(match result {
+                    Ok(done) => LoadEvent::Done(Box::new(done)),
+                    Err(e) => LoadEvent::Failed(e),
+                });
+            })
+            .map_err(|e| SessionError::io(&wav, e))?;
+        Ok(Self { events: rx, cancel })
+    }
+
+    /// Events so far (never blocks).
+    pub fn events(&self) -> &Receiver<LoadEvent> {
+        &self.events
+    }
+}
+
+impl Drop for ReviewLoader {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Reads the session once: overview and analysis (blocking; [`ReviewLoader`] runs it in the background).
+pub fn load_blocking(session: &Session) -> Result<(Overview, Report), String> {
+    let (tx, _rx) = crossbeam_channel::bounded(1);
+    build(session, Arc::new(AtomicBool::new(false)), &tx)
+}
+
+fn build(
+    session: &Session,
+    cancel: Arc<AtomicBool>,
+    events: &Sender<LoadEvent>,
+) -> Result<(Overview, Report), String> {
+    let replay = session.replay().map_err(|e| e.to_string())?;
+    let options = analyze_options_for(session);
+    let channels = session.channels;
+    let bucket = overview::bucket_frames(session.frames, session.sample_rate);
+    let builder = overview::Builder::new(channels, bucket, session.sample_rate);
+    let mut envelope = overview::EnvelopeBuckets::new(channels, bucket);
+    let total = session.frames.max(1);
+    let mut progress = |done: u64| {
+        let _ = events.try_send(LoadEvent::Progress((done as f64 / total as f64) as f32));
+    };
+    let mut tee = Tee {
+        inner: replay,
+        builder,
+        cancel: false,
+        cancel_flag: cancel.clone(),
+    };
+    let mut sink = |env: &[f32]| -> Result<(), SourceError> {
+        envelope.push(env);
+        Ok(())
+    };
+    let report =
+        analyze(&mut tee, &options, &mut progress, Some(&mut sink)).map_err(|e| e.to_string())?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err("cancelled".into());
+    }
+    Ok((tee.builder.finish(envelope), report))
+}
+
+/// Passes frames through to the analyzer while the overview takes its min/max.
+struct Tee {
+    inner: crate::source::replay::WavReplay,
+    builder: overview::Builder,
+    cancel: bool,
+    cancel_flag: Arc<AtomicBool>,
+}
+
+impl FrameGenerator for Tee {
+    fn info(&self) -> &StreamInfo {
+        self.inner.info()
+    }
+
+    fn next_frame(&mut self, frame: &mut [f32]) -> Result<bool, SourceError> {
+        // Closing the review mid-pass ends the file early; the result is thrown away.
+        self.cancel = self.cancel || self.cancel_flag.load(Ordering::Relaxed);
+        if self.cancel {
+            return Ok(false);
+        }
+        let more = self.inner.next_frame(frame)?;
+        if more {
+            self.builder.push_raw(frame);
+        }
+        Ok(more)
+    }
+}
+
+/// Adds a user marker at `time_s` (clamped to the recording) to the session's sidecar, written atomically.
+/// A plain WAV gets a sidecar of its own, so its markers are kept too. Returns the marker.
+pub fn add_marker(session: &mut Session, time_s: f64, text: &str) -> Result<Marker, SessionError> {
+    let side_path = sidecar_path(&session.wav_path);
+    if session.sidecar.as_ref().is_some_and(|s| !s.complete) {
+        return Err(SessionError::bad(
+            &side_path,
+            "this session is still being recorded or was interrupted (innervate repair closes it)"
+                .into(),
+        ));
+    }
+    let frame = ((time_s.max(0.0) * session.sample_rate).round() as u64).min(session.frames);
+    let marker = Marker {
+        wav_frame: frame,
+        time_s: frame as f64 / session.sample_rate,
+        kind: MarkerKind::User,
+        text: text.trim().to_string(),
+    };
+    let mut sidecar = match &session.sidecar {
+        Some(s) => s.clone(),
+        None => plain_sidecar(session)?,
+    };
+    let at = sidecar.markers.partition_point(|m| m.wav_frame <= frame);
+    sidecar.markers.insert(at, marker.clone());
+    sidecar
+        .write_atomic(&side_path)
+        .map_err(|e| SessionError::io(&side_path, e))?;
+    session.sidecar = Some(sidecar);
+    Ok(marker)
+}
+
+/// A sidecar describing a plain WAV as it is read: default processing, the default pairs.
+fn plain_sidecar(session: &Session) -> Result<Sidecar, SessionError> {
+    let replay = session.replay()?;
+    let info = replay.info();
+    let dsp = crate::dsp::DspConfig::default();
+    let processor = Processor::new(info.channels(), info.sample_rate, &dsp, &info.pairs)
+        .map_err(|e| SessionError::bad(&session.wav_path, e.to_string()))?;
+    Ok(Sidecar {
+        format: FORMAT_NAME.into(),
+        format_version: FORMAT_VERSION,
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        start_time: String::new(),
+        sample_rate_hz: session.sample_rate,
+        units: "uV".into(),
+        channel_names: session.channel_names.clone(),
+        pairs: info.pairs.clone(),
+        source: format!("plain WAV {}", session.wav_path.display()),
+        dsp_effective: processor.effective().clone(),
+        dsp,
+        first_stream_sample: 0,
+        frames_written: session.frames,
+        gaps: Vec::new(),
+        markers: Vec::new(),
+        meta: Default::default(),
+        complete: true,
+    })
+}
