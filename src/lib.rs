@@ -9,6 +9,7 @@ pub mod block;
 pub mod calibration;
 pub mod dsp;
 pub mod engine;
+pub mod protocol;
 pub mod file_error;
 pub mod review;
 pub mod session;

@@ -1,0 +1,145 @@
+//! Pure decoders for what boards send: bytes in, sample frames and events out. No IO, no clocks, no panic on
+//! any input, and memory bounded whatever arrives (each decoder holds at most one frame or line in progress).
+//!
+//! - [`innervate`]: Innervate's own protocol (`firmware-protocol.md`): COBS frames with a CRC-16.
+//! - [`cyton`]: OpenBCI Cyton (8 channels) and Cyton + Daisy (16 channels), 33-byte packets.
+//! - [`plotter`]: Arduino Serial Plotter text lines.
+//!
+//! The serial reader (`crate::source::serial`) does the talking (handshakes, commands) and feeds the bytes it
+//! reads to one of these.
+
+pub mod cyton;
+pub mod innervate;
+pub mod plotter;
+
+use serde::{Deserialize, Serialize};
+
+/// The protocols Innervate reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Protocol {
+    /// Innervate's own binary protocol.
+    Innervate,
+    /// OpenBCI Cyton, 8 channels (16 with a Daisy, found in the handshake).
+    Cyton,
+    /// Arduino Serial Plotter text.
+    Plotter,
+}
+
+impl Protocol {
+    /// Lower-case name as used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Innervate => "innervate",
+            Protocol::Cyton => "cyton",
+            Protocol::Plotter => "plotter",
+        }
+    }
+}
+
+/// Counters every decoder keeps (plain numbers: the reader copies them to the shared atomics).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DecodeCounters {
+    /// Bytes fed in.
+    pub bytes: u64,
+    /// Data packets (or lines) decoded intact.
+    pub packets: u64,
+    /// Sample frames emitted.
+    pub frames: u64,
+    /// Frames that failed their integrity check: CRC or COBS (Innervate), size or footer (Cyton), an
+    /// unparseable or wrong-width line (plotter).
+    pub crc_errors: u64,
+    /// Times the decoder lost the framing and had to skip bytes to find it again.
+    pub resyncs: u64,
+    /// Bytes thrown away while finding the framing again.
+    pub skipped_bytes: u64,
+    /// Data packets missing according to the sequence numbers.
+    pub dropped_packets: u64,
+    /// Sample frames missing because of those packets.
+    pub lost_frames: u64,
+}
+
+/// What a board described about itself (Innervate INFO).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoardInfo {
+    /// Protocol version the board speaks.
+    pub protocol_version: u8,
+    /// Channels, 1 to 16.
+    pub channels: usize,
+    /// Samples per second per channel.
+    pub sample_rate_hz: u32,
+    /// ADC resolution, bits.
+    pub adc_bits: u8,
+    /// 1 = u16 ADC codes, 2 = i16 ADC codes.
+    pub sample_format: u8,
+    /// ADC reference voltage, uV.
+    pub vref_uv: u32,
+    /// Analog gain from electrode to ADC, times 1000.
+    pub gain_milli: u32,
+    /// The ADC code that means 0 V at the electrodes.
+    pub zero_code: i32,
+    /// Frames in every DATA message.
+    pub frames_per_packet: u8,
+    /// Board name.
+    pub board_name: String,
+    /// Firmware version.
+    pub firmware_version: String,
+    /// One label per channel (may be empty strings).
+    pub labels: Vec<String>,
+}
+
+impl BoardInfo {
+    /// Microvolts at the electrodes per ADC code step.
+    pub fn uv_per_code(&self) -> f64 {
+        let full_scale = (1u64 << self.adc_bits.min(32)) as f64;
+        self.vref_uv as f64 / full_scale * 1000.0 / (self.gain_milli.max(1) as f64)
+    }
+
+    /// A code in microvolts at the electrodes (as `firmware-protocol.md` defines it).
+    pub fn code_to_uv(&self, code: i32) -> f32 {
+        ((code as i64 - self.zero_code as i64) as f64 * self.uv_per_code()) as f32
+    }
+}
+
+/// What a decoder found in the bytes.
+#[derive(Debug, PartialEq)]
+pub enum Event<'a> {
+    /// One frame: a sample per channel, microvolts.
+    Frame(&'a [f32]),
+    /// This many frames were lost just before the next [`Event::Frame`] (a sequence gap).
+    Lost(u64),
+    /// The board described itself.
+    Info(BoardInfo),
+    /// The board acknowledged a command.
+    Ack {
+        /// The command's type byte.
+        command: u8,
+        /// The rate in force after SET_RATE, else 0.
+        value: u32,
+    },
+    /// A command from the host (what a board decodes): HELLO (value = version), START, STOP, SET_RATE
+    /// (value = rate); an unknown type has value `u32::MAX`.
+    Command {
+        /// The type byte.
+        command: u8,
+        /// Its argument.
+        value: u32,
+    },
+    /// The board reported an error.
+    BoardError {
+        /// Error code (`firmware-protocol.md` section 3).
+        code: u8,
+        /// The board's words.
+        message: String,
+    },
+}
+
+/// A streaming decoder: feed it bytes in any pieces; it calls `sink` for what they complete.
+pub trait Decoder: Send {
+    /// Takes the next bytes from the board.
+    fn feed(&mut self, bytes: &[u8], sink: &mut dyn FnMut(Event<'_>));
+    /// Counters so far.
+    fn counters(&self) -> DecodeCounters;
+    /// Bytes held for a frame or line still in progress (bounded by each decoder's largest frame).
+    fn buffered(&self) -> usize;
+}
