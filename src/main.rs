@@ -8,6 +8,7 @@ use innervate::engine::{Engine, EngineOptions, Notifier, RecordRequest};
 use innervate::source::FrameGenerator;
 use innervate::source::reader::Pace;
 use innervate::source::replay::WavReplay;
+use innervate::source::serial::{ProtocolChoice, SerialConfig, SerialSource};
 use innervate::source::simulator::{SimConfig, Simulator};
 use innervate::stats::{LinkState, LinkStats};
 use std::path::PathBuf;
@@ -60,6 +61,11 @@ enum Command {
     },
     /// Analyse a recording offline with the live chain: envelopes, fatigue, co-contraction, signal quality.
     Analyze(AnalyzeArgs),
+    /// List serial ports (path, USB vendor:product, description) to pass to --port.
+    Ports,
+    /// Run a virtual board on a pseudo-terminal (Innervate, Cyton or plotter protocol), for trying the app
+    /// and the serial path without hardware.
+    Simulate(SimulateArgs),
 }
 
 #[derive(Args, Debug)]
@@ -137,6 +143,86 @@ struct SourceArgs {
     /// Turn the mains notch off.
     #[arg(long)]
     no_notch: bool,
+    /// A board on this serial port instead of --source (see `innervate ports`).
+    #[arg(long, value_name = "PATH", conflicts_with = "source")]
+    port: Option<String>,
+    /// The board's protocol: auto, innervate, cyton or plotter.
+    #[arg(long, default_value = "auto", requires = "port")]
+    protocol: ProtocolChoice,
+    /// Baud rate [default: 500000 for Innervate boards, 115200 for Cyton and plotter].
+    #[arg(long, requires = "port")]
+    baud: Option<u32>,
+    /// Ask the board for this sample rate (Innervate and Cyton boards).
+    #[arg(long, requires = "port")]
+    board_rate: Option<u32>,
+    /// Sample rate of Serial Plotter text, which carries no clock, Hz.
+    #[arg(long, default_value_t = 1000.0, requires = "port")]
+    plotter_rate: f64,
+}
+
+/// A source, opened.
+enum Opened {
+    Generator(Box<dyn FrameGenerator>),
+    Board(Box<SerialSource>),
+}
+
+impl Opened {
+    fn info(&self) -> &innervate::source::StreamInfo {
+        match self {
+            Opened::Generator(g) => g.info(),
+            Opened::Board(b) => b.info(),
+        }
+    }
+
+    fn start(self, options: EngineOptions, notify: Option<Notifier>) -> Result<Engine> {
+        Ok(match self {
+            Opened::Generator(g) => Engine::start(g, options, notify)?,
+            Opened::Board(b) => Engine::start_serial(*b, options, notify)?,
+        })
+    }
+}
+
+#[derive(Args, Debug)]
+struct SimulateArgs {
+    /// Serve the board on a pseudo-terminal (the only transport so far; its path is printed).
+    #[arg(long, required = true)]
+    pty: bool,
+    /// Protocol to speak: innervate, cyton or plotter.
+    #[arg(long, default_value = "innervate")]
+    protocol: String,
+    /// Channels (a Cyton has 8; 16 makes it a Cyton + Daisy).
+    #[arg(long, default_value_t = 8)]
+    channels: usize,
+    /// Sample rate, Hz (a Cyton starts at 250 and changes when the host asks).
+    #[arg(long, default_value_t = 2000)]
+    rate: u32,
+    /// Signal seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Time factor (2 = twice real time).
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
+    /// Keep a symlink to the current pty here (it survives an unplug/replug).
+    #[arg(long)]
+    link: Option<PathBuf>,
+    /// Write random garbage before every Nth packet.
+    #[arg(long, default_value_t = 0)]
+    garbage_every: u64,
+    /// Drop every Nth packet.
+    #[arg(long, default_value_t = 0)]
+    drop_every: u64,
+    /// Damage every Nth packet.
+    #[arg(long, default_value_t = 0)]
+    corrupt_every: u64,
+    /// Pull the virtual cable after this many seconds...
+    #[arg(long)]
+    unplug_after: Option<f64>,
+    /// ...for this many seconds, then plug it back in.
+    #[arg(long, default_value_t = 2.0)]
+    unplug_for: f64,
+    /// Stop after this many seconds [default: run until interrupted].
+    #[arg(long)]
+    duration: Option<f64>,
 }
 
 #[derive(Args, Debug)]
@@ -155,7 +241,20 @@ struct RecordArgs {
 }
 
 impl SourceArgs {
-    fn open(&self) -> Result<Box<dyn FrameGenerator>> {
+    fn open(&self) -> Result<Opened> {
+        if let Some(port) = &self.port {
+            let mut config = SerialConfig::new(port.clone());
+            config.protocol = self.protocol;
+            config.baud = self.baud;
+            config.rate_hz = self.board_rate;
+            config.plotter_rate_hz = self.plotter_rate;
+            let board = SerialSource::connect(config)?;
+            return Ok(Opened::Board(Box::new(board)));
+        }
+        Ok(Opened::Generator(self.open_generator()?))
+    }
+
+    fn open_generator(&self) -> Result<Box<dyn FrameGenerator>> {
         if self.source == "sim" {
             let sim = Simulator::new(SimConfig {
                 channels: self.channels,
@@ -189,6 +288,8 @@ fn main() -> Result<()> {
     match cli.command {
         Some(Command::Record(args)) => record(args),
         Some(Command::Analyze(args)) => analyze(args),
+        Some(Command::Ports) => ports(),
+        Some(Command::Simulate(args)) => simulate(args),
         Some(Command::Export { wav, to, out }) => {
             let out = out.unwrap_or_else(|| wav.with_extension(&to));
             let what = if to == "csv" {
@@ -242,7 +343,7 @@ fn gui(
         // Say what is wrong before a window opens.
         innervate::session::load::open_session(wav)?;
     }
-    let generator = source.open()?;
+    let opened = source.open()?;
     let dsp = source.dsp();
     let sessions_dir = sessions_dir.unwrap_or_else(|| data_root().join("sessions"));
     let options = eframe::NativeOptions {
@@ -257,8 +358,7 @@ fn gui(
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
             let notify: Notifier = Arc::new(move || ctx.request_repaint());
-            let engine = Engine::start(
-                generator,
+            let engine = opened.start(
                 EngineOptions {
                     dsp,
                     ..EngineOptions::default()
@@ -279,8 +379,8 @@ fn record(args: RecordArgs) -> Result<()> {
     if !(args.duration.is_finite() && args.duration > 0.0) {
         bail!("--duration must be a positive number of seconds");
     }
-    let generator = args.source.open()?;
-    let fs = generator.info().sample_rate;
+    let opened = args.source.open()?;
+    let fs = opened.info().sample_rate;
     let frames = (args.duration * fs).round() as u64;
     let pace = if args.fast {
         Pace::Unthrottled
@@ -297,7 +397,8 @@ fn record(args: RecordArgs) -> Result<()> {
             max_frames: Some(frames),
         }),
     };
-    let mut engine = Engine::start(generator, options, None)
+    let mut engine = opened
+        .start(options, None)
         .with_context(|| format!("cannot record to {}", wav.display()))?;
     eprintln!(
         "Recording {:.1} s from {} ({} ch at {fs} Hz) to {}",
@@ -477,5 +578,89 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
     } else {
         print!("{}", innervate::analysis::report_text(&report));
     }
+    Ok(())
+}
+
+fn ports() -> Result<()> {
+    let ports = innervate::source::serial::list_ports()?;
+    if ports.is_empty() {
+        println!("No serial ports found. Plug the board in, or try `innervate simulate --pty`.");
+    }
+    for p in ports {
+        let usb = p
+            .usb
+            .map(|(v, d)| format!("{v:04x}:{d:04x}"))
+            .unwrap_or_else(|| "-".into());
+        println!("{}\t{usb}\t{}", p.path, p.description);
+    }
+    Ok(())
+}
+
+fn simulate(args: SimulateArgs) -> Result<()> {
+    use innervate::source::virtual_board::{Faults, VirtualBoard, VirtualBoardConfig};
+    let protocol = match args.protocol.as_str() {
+        "innervate" => innervate::protocol::Protocol::Innervate,
+        "cyton" => innervate::protocol::Protocol::Cyton,
+        "plotter" => innervate::protocol::Protocol::Plotter,
+        other => bail!("--protocol must be innervate, cyton or plotter, not `{other}`"),
+    };
+    let board = VirtualBoard::start(VirtualBoardConfig {
+        protocol,
+        channels: args.channels,
+        rate_hz: args.rate,
+        seed: args.seed,
+        speed: args.speed,
+        faults: Faults {
+            garbage_every: args.garbage_every,
+            drop_every: args.drop_every,
+            corrupt_every: args.corrupt_every,
+        },
+        link: args.link.clone(),
+    })?;
+    // The path first and alone on its line, so scripts can read it.
+    println!("{}", board.path().display());
+    eprintln!(
+        "Virtual {} board ({} ch) on {}; connect with: innervate --port {} --protocol {}",
+        args.protocol,
+        args.channels,
+        board.pty_path().display(),
+        board.path().display(),
+        args.protocol
+    );
+    let started = Instant::now();
+    let mut unplugged_at: Option<Instant> = None;
+    let mut replugged = false;
+    loop {
+        std::thread::sleep(Duration::from_millis(20));
+        let t = started.elapsed().as_secs_f64();
+        if let Some(d) = args.duration
+            && t >= d
+        {
+            break;
+        }
+        match (args.unplug_after, unplugged_at) {
+            (Some(after), None) if t >= after => {
+                board.unplug();
+                unplugged_at = Some(Instant::now());
+                eprintln!("unplugged at {t:.1} s");
+            }
+            (Some(_), Some(at)) if !replugged && at.elapsed().as_secs_f64() >= args.unplug_for => {
+                board.replug();
+                replugged = true;
+                eprintln!("plugged back in at {t:.1} s");
+            }
+            _ => {}
+        }
+    }
+    let c = board.counters();
+    eprintln!(
+        "sent {} frames in {} packets; dropped {}, damaged {}, garbage bytes {}",
+        c.frames_sent.load(std::sync::atomic::Ordering::Relaxed),
+        c.packets_sent.load(std::sync::atomic::Ordering::Relaxed),
+        c.packets_dropped.load(std::sync::atomic::Ordering::Relaxed),
+        c.packets_corrupted
+            .load(std::sync::atomic::Ordering::Relaxed),
+        c.garbage_bytes.load(std::sync::atomic::Ordering::Relaxed)
+    );
     Ok(())
 }

@@ -14,6 +14,8 @@ pub enum LinkState {
     Ended = 2,
     /// The source failed; see [`LinkStats::error`].
     Failed = 3,
+    /// The board went away (cable pulled); the reader is trying to reconnect.
+    Disconnected = 4,
 }
 
 /// Health counters of one acquisition run.
@@ -32,6 +34,20 @@ pub struct LinkStats {
     pub display_dropped: AtomicU64,
     /// Blocks the recorder's queue could not take (each is a marked gap in the recording).
     pub recorder_dropped: AtomicU64,
+    /// Bytes read from a board.
+    pub bytes_received: AtomicU64,
+    /// Board packets missing by their sequence numbers.
+    pub packets_dropped: AtomicU64,
+    /// Board frames that failed their integrity check (CRC, footer, unparseable line).
+    pub crc_errors: AtomicU64,
+    /// Times the decoder had to find the framing again after garbage.
+    pub resyncs: AtomicU64,
+    /// Times the board was reconnected after going away.
+    pub reconnects: AtomicU64,
+    /// ERROR messages the board sent (e.g. sampling overruns).
+    pub board_errors: AtomicU64,
+    // What the link is doing, in words (e.g. reconnecting); set at human pace, never per sample.
+    notice: Mutex<String>,
     // Only written once, when the source fails: not on any hot path.
     error: Mutex<Option<String>>,
 }
@@ -43,6 +59,7 @@ impl LinkStats {
             1 => LinkState::Streaming,
             2 => LinkState::Ended,
             3 => LinkState::Failed,
+            4 => LinkState::Disconnected,
             _ => LinkState::Connecting,
         }
     }
@@ -58,6 +75,18 @@ impl LinkStats {
             *e = Some(message);
         }
         self.set_state(LinkState::Failed);
+    }
+
+    /// Sets the link's notice (empty to clear).
+    pub fn set_notice(&self, message: String) {
+        if let Ok(mut n) = self.notice.lock() {
+            *n = message;
+        }
+    }
+
+    /// The link's notice (empty when there is nothing to say).
+    pub fn notice(&self) -> String {
+        self.notice.lock().map(|n| n.clone()).unwrap_or_default()
     }
 
     /// The failure message, if the source failed.

@@ -79,6 +79,12 @@ impl Default for EngineOptions {
     }
 }
 
+/// Where the reader thread gets its samples.
+enum AnySource {
+    Generator(Box<dyn FrameGenerator>),
+    Serial(Box<crate::source::serial::SerialSource>),
+}
+
 /// A running acquisition: reader and DSP threads plus an optional recording.
 pub struct Engine {
     info: StreamInfo,
@@ -101,7 +107,30 @@ impl Engine {
         options: EngineOptions,
         notify: Option<Notifier>,
     ) -> Result<Self, EngineError> {
-        let info = source.info().clone();
+        Self::start_any(AnySource::Generator(source), options, notify)
+    }
+
+    /// Starts acquisition from a board on a serial port (already connected and streaming); the pace in
+    /// `options` is ignored: the board sets it.
+    pub fn start_serial(
+        source: crate::source::serial::SerialSource,
+        options: EngineOptions,
+        notify: Option<Notifier>,
+    ) -> Result<Self, EngineError> {
+        Self::start_any(AnySource::Serial(Box::new(source)), options, notify)
+    }
+
+    fn start_any(
+        source: AnySource,
+        options: EngineOptions,
+        notify: Option<Notifier>,
+    ) -> Result<Self, EngineError> {
+        let info = match &source {
+            AnySource::Generator(g) => g.info().clone(),
+            AnySource::Serial(s) => s.info().clone(),
+        };
+        // A board cannot be asked to wait: its samples are live whatever the options say.
+        let live_board = matches!(source, AnySource::Serial(_));
         let processor =
             Processor::new(info.channels(), info.sample_rate, &options.dsp, &info.pairs)?;
         let effective = processor.effective().clone();
@@ -136,20 +165,29 @@ impl Engine {
             display: display_tx,
             stats: stats.clone(),
             notify,
-            lossless_recording: options.pace == Pace::Unthrottled,
+            lossless_recording: options.pace == Pace::Unthrottled && !live_board,
             lossless_display: options.lossless_display,
             quality: quality_tx,
         };
         let dsp = std::thread::Builder::new()
             .name("innervate-dsp".into())
             .spawn(move || worker.run())?;
-        let reader = match spawn_generator_reader(
-            source,
-            producer,
-            options.pace,
-            stats.clone(),
-            dsp.thread().clone(),
-        ) {
+        let spawned = match source {
+            AnySource::Generator(g) => spawn_generator_reader(
+                g,
+                producer,
+                options.pace,
+                stats.clone(),
+                dsp.thread().clone(),
+            ),
+            AnySource::Serial(s) => crate::source::serial::spawn_serial_reader(
+                *s,
+                producer,
+                stats.clone(),
+                dsp.thread().clone(),
+            ),
+        };
+        let reader = match spawned {
             Ok(r) => r,
             Err(e) => {
                 // Do not leave the DSP thread behind.

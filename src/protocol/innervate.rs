@@ -287,10 +287,10 @@ impl InnervateDecoder {
     /// One COBS frame (without its 0x00) from `buf`.
     fn frame_done(&mut self, sink: &mut dyn FnMut(Event<'_>)) {
         let mut wire = std::mem::take(&mut self.buf);
-        if !wire.is_empty() {
-            if let Parsed::Bad = self.check_and_dispatch(&wire, sink) {
-                self.salvage(&wire, sink);
-            }
+        if !wire.is_empty()
+            && let Parsed::Bad = self.check_and_dispatch(&wire, sink)
+        {
+            self.salvage(&wire, sink);
         }
         wire.clear();
         self.buf = wire;

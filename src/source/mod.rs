@@ -3,7 +3,9 @@
 
 pub mod reader;
 pub mod replay;
+pub mod serial;
 pub mod simulator;
+pub mod virtual_board;
 pub mod workout;
 
 use crate::dsp::MusclePair;
@@ -16,6 +18,8 @@ pub enum SourceKind {
     Simulator,
     /// A recording played back.
     FileReplay,
+    /// A board on a serial port.
+    Serial,
 }
 
 /// What a stream carries: fixed for its lifetime.

@@ -34,6 +34,14 @@ pub struct ReaderHandle {
 }
 
 impl ReaderHandle {
+    /// A handle over a reader thread that watches `stop`.
+    pub(crate) fn new(stop: Arc<AtomicBool>, join: JoinHandle<()>) -> Self {
+        Self {
+            stop,
+            join: Some(join),
+        }
+    }
+
     /// Asks the thread to stop and waits for it.
     pub fn stop(mut self) {
         self.stop_and_join();
@@ -128,7 +136,7 @@ pub fn spawn_generator_reader(
 }
 
 /// Pushes one block: counted as an overflow if the ring is full and the source is live; waited for otherwise.
-fn push_block(
+pub(crate) fn push_block(
     ring: &mut rtrb::Producer<SampleBlock>,
     block: SampleBlock,
     pace: Pace,
