@@ -363,9 +363,11 @@ fn gui(
                     dsp,
                     ..EngineOptions::default()
                 },
-                Some(notify),
+                Some(notify.clone()),
             )?;
-            let mut app = InnervateApp::new(engine, sessions_dir).with_profile(profile);
+            let mut app = InnervateApp::new(engine, sessions_dir)
+                .with_profile(profile)
+                .with_notify(notify);
             if let Some(wav) = &review {
                 app.open_review(wav);
             }

@@ -42,6 +42,10 @@ impl InnervateApp {
                 self.review_screen(ui);
                 return;
             }
+            if self.connect.is_some() {
+                self.connect_screen(ui);
+                return;
+            }
             egui::ScrollArea::vertical()
                 .auto_shrink(false)
                 .show(ui, |ui| {
@@ -89,6 +93,13 @@ impl InnervateApp {
                 if ui.button(set_label).clicked() {
                     self.toggle_set();
                 }
+            }
+            if ui
+                .button("Connect")
+                .on_hover_text("Choose a board: a serial port, a protocol, or the simulated board")
+                .clicked()
+            {
+                self.open_connect();
             }
             if ui
                 .button("Sessions")
@@ -163,7 +174,42 @@ impl InnervateApp {
                         .color(WARNING),
                 );
             }
+            let link = |c: &std::sync::atomic::AtomicU64| LinkStats::get(c);
+            if info.kind == crate::source::SourceKind::Serial {
+                ui.separator();
+                let health = format!(
+                    "Link: board drops {}, CRC errors {}, resyncs {}, reconnects {}",
+                    link(&stats.packets_dropped),
+                    link(&stats.crc_errors),
+                    link(&stats.resyncs),
+                    link(&stats.reconnects)
+                );
+                let bad = link(&stats.packets_dropped) + link(&stats.crc_errors) > 0;
+                ui.label(if bad {
+                    RichText::new(health).color(CAUTION)
+                } else {
+                    RichText::new(health)
+                })
+                .on_hover_text(format!(
+                    "{} bytes received. Drops are packets missing by their sequence numbers (marked as gaps); \
+                     CRC errors are damaged frames; resyncs are times garbage had to be skipped; the board \
+                     reported {} errors.",
+                    link(&stats.bytes_received),
+                    link(&stats.board_errors)
+                ));
+            }
             match stats.state() {
+                LinkState::Disconnected => {
+                    ui.separator();
+                    ui.label(
+                        RichText::new(format!(
+                            "Board disconnected: reconnecting... ({})",
+                            stats.notice()
+                        ))
+                        .color(WARNING)
+                        .strong(),
+                    );
+                }
                 LinkState::Ended => {
                     ui.separator();
                     ui.label("Source ended");

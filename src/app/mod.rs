@@ -5,6 +5,7 @@
 
 pub mod activation_bar;
 pub mod calibration_view;
+pub mod connect_view;
 pub mod history;
 pub mod live_reps;
 pub mod live_view;
@@ -133,6 +134,8 @@ pub struct InnervateApp {
     in_set: bool,
     sessions: Option<sessions_view::SessionsPanel>,
     review: Option<review_state::ReviewPanel>,
+    connect: Option<connect_view::ConnectPanel>,
+    notify: Option<crate::engine::Notifier>,
 }
 
 impl InnervateApp {
@@ -185,9 +188,68 @@ impl InnervateApp {
             in_set: false,
             sessions: None,
             review: None,
+            connect: None,
+            notify: None,
         };
         app.use_profile(profile_path);
         app
+    }
+
+    /// Asks for a repaint through `notify` when a new engine (another board) has data.
+    pub fn with_notify(mut self, notify: crate::engine::Notifier) -> Self {
+        self.notify = Some(notify);
+        self
+    }
+
+    /// Switches to a new stream (another board): a running recording is finished first, the old engine
+    /// stops, and the muscles, pairs and history follow the new channels (targets are kept by name).
+    pub fn replace_engine(&mut self, engine: Engine) {
+        if self.is_recording() {
+            self.toggle_recording();
+        }
+        let old = std::mem::replace(&mut self.engine, engine);
+        if let Some(r) = old.shutdown() {
+            self.finishing = Some(r);
+        }
+        let info = self.engine.info().clone();
+        let previous = std::mem::take(&mut self.muscles);
+        self.muscles = info
+            .channel_names
+            .iter()
+            .map(|name| {
+                previous
+                    .iter()
+                    .find(|m| &m.name == name)
+                    .cloned()
+                    .unwrap_or(MuscleSettings {
+                        name: name.clone(),
+                        target_uv: DEFAULT_TARGET_UV,
+                        mvc_uv: None,
+                    })
+            })
+            .collect();
+        self.pairs = info
+            .pairs
+            .iter()
+            .map(|p| PairSettings {
+                agonist: p.agonist,
+                antagonist: p.antagonist,
+                ratio_limit: DEFAULT_RATIO_LIMIT,
+            })
+            .collect();
+        self.history = LiveHistory::new(info.channels(), info.pairs.len());
+        self.quality.clear();
+        self.reps.clear();
+        self.in_set = false;
+        self.calibration = None;
+        self.notch_enabled = self.engine.dsp_config().notch.enabled;
+        self.rate = RateMeter {
+            last_frames: 0,
+            last_at: Instant::now(),
+            rate: 0.0,
+        };
+        self.apply_profile();
+        self.message = Some(format!("Now reading {}", info.description));
     }
 
     /// Uses the profile at `path` (created on the first save): its MVC references apply to the muscles
@@ -362,6 +424,7 @@ impl InnervateApp {
         self.update_rate();
         self.poll_recording();
         self.poll_review();
+        self.poll_connect();
     }
 
     fn update_rate(&mut self) {

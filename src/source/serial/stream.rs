@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 
 /// Silence after which a streaming board counts as gone.
 pub const SILENCE_LIMIT: Duration = Duration::from_secs(2);
+/// Longest a decoded frame waits to be pushed with others.
+const COALESCE: Duration = Duration::from_millis(1);
 /// First wait before reopening; it doubles up to [`BACKOFF_MAX`].
 const BACKOFF_START: Duration = Duration::from_millis(100);
 const BACKOFF_MAX: Duration = Duration::from_secs(1);
@@ -53,6 +55,8 @@ struct Streamer {
     base: DecodeCounters,
     last_frame_at: Instant,
     index_at_last_frame: u64,
+    /// When frames were last pushed to the ring.
+    last_push: Instant,
 }
 
 impl Streamer {
@@ -78,6 +82,7 @@ impl Streamer {
             base: DecodeCounters::default(),
             last_frame_at: Instant::now(),
             index_at_last_frame: 0,
+            last_push: Instant::now(),
         }
     }
 
@@ -89,8 +94,16 @@ impl Streamer {
             let Some(port) = self.port.as_mut() else {
                 break;
             };
+            // With frames waiting, come back soon to push them; otherwise wait longer for bytes.
+            let wait = if self.block.is_empty() {
+                super::READ_TIMEOUT
+            } else {
+                COALESCE
+            };
+            let _ = port.set_timeout(wait);
             match read_some(port.as_mut(), &mut buf) {
                 Ok(0) => {
+                    self.flush();
                     if last_bytes_at.elapsed() > SILENCE_LIMIT {
                         self.disconnected("the board fell silent", stop);
                         last_bytes_at = Instant::now();
@@ -99,6 +112,18 @@ impl Streamer {
                 Ok(n) => {
                     last_bytes_at = Instant::now();
                     self.decode(&buf[..n]);
+                    // Push when nothing more is waiting in the port, or a block's worth of time has passed:
+                    // latency stays under COALESCE while tiny packets do not become tiny blocks.
+                    let more_waiting = self
+                        .port
+                        .as_ref()
+                        .and_then(|p| p.bytes_to_read().ok())
+                        .is_some_and(|b| b > 0);
+                    if (!more_waiting && self.last_push.elapsed() >= COALESCE)
+                        || self.last_push.elapsed() >= COALESCE * 4
+                    {
+                        self.flush();
+                    }
                 }
                 Err(e) => {
                     self.disconnected(&e.to_string(), stop);
@@ -165,11 +190,11 @@ impl Streamer {
             self.last_frame_at = Instant::now();
             self.index_at_last_frame = self.next;
         }
-        self.flush();
         self.publish();
     }
 
     fn flush(&mut self) {
+        self.last_push = Instant::now();
         if !self.block.is_empty() {
             push_block(
                 &mut self.ring,

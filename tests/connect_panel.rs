@@ -1,0 +1,142 @@
+//! The connect panel and link-health readout through egui_kittest, against a virtual board on a real pty.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use innervate::app::InnervateApp;
+use innervate::engine::{Engine, EngineOptions};
+use innervate::protocol::Protocol;
+use innervate::source::SourceKind;
+use innervate::source::simulator::{SimConfig, Simulator};
+use innervate::source::virtual_board::{Faults, VirtualBoard, VirtualBoardConfig};
+use std::time::{Duration, Instant};
+
+fn harness(sessions: &std::path::Path) -> Harness<'static, InnervateApp> {
+    let sim = Simulator::new(SimConfig {
+        channels: 2,
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let engine = Engine::start(Box::new(sim), EngineOptions::default(), None).unwrap();
+    let app = InnervateApp::new(engine, sessions.to_path_buf());
+    Harness::builder()
+        .with_size([1400.0, 1200.0])
+        .build_ui_state(
+            |ui, app: &mut InnervateApp| {
+                app.ingest();
+                app.show(ui);
+            },
+            app,
+        )
+}
+
+fn wait_until(
+    h: &mut Harness<'static, InnervateApp>,
+    what: &str,
+    ok: impl Fn(&InnervateApp) -> bool,
+) {
+    let started = Instant::now();
+    while !ok(h.state()) {
+        assert!(
+            started.elapsed() < Duration::from_secs(8),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        h.run_steps(1);
+    }
+}
+
+#[test]
+fn connect_to_a_board_by_path_see_link_health_survive_an_unplug_and_go_back_to_the_simulator() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("board");
+    let board = VirtualBoard::start(VirtualBoardConfig {
+        protocol: Protocol::Innervate,
+        channels: 4,
+        rate_hz: 1000,
+        seed: 3,
+        speed: 1.0,
+        faults: Faults {
+            garbage_every: 5,
+            drop_every: 0,
+            corrupt_every: 0,
+        },
+        link: Some(link.clone()),
+    })
+    .unwrap();
+    let mut h = harness(dir.path());
+    h.run_steps(2);
+    h.get_by_label("Connect").click();
+    h.run_steps(2);
+    h.get_by_label("Connect a board");
+    h.get_by_label("Auto");
+    h.get_by_label("Use the simulated board");
+    h.get_by_label("Port path").click();
+    h.run_steps(1);
+    h.get_by_label("Port path")
+        .type_text(link.to_str().unwrap());
+    h.run_steps(1);
+    h.get_by_label("Connect to path").click();
+    h.run_steps(2);
+    h.state_mut().wait_for_connect(Duration::from_secs(10));
+    h.run_steps(2);
+    assert!(
+        h.state().connect_panel().is_none(),
+        "the panel closes once connected"
+    );
+    assert_eq!(h.state().engine().info().kind, SourceKind::Serial);
+    assert_eq!(h.state().muscles().len(), 4);
+    // The board's own labels name the rows.
+    h.get_by_label("Biceps brachii activation");
+    h.get_by_label("Biceps femoris activation");
+    wait_until(&mut h, "data from the board", |a| {
+        a.history().channels[0].envelope.len() > 20
+    });
+    // Link health: garbage every 5 packets means resyncs, and no loss.
+    wait_until(&mut h, "a resync", |a| {
+        innervate::stats::LinkStats::get(&a.engine().stats().resyncs) > 0
+    });
+    h.run_steps(1);
+    h.get_by_label_contains("Link: board drops 0, CRC errors");
+    h.get_by_label_contains("Source: Innervate virtual board");
+
+    // Pull the cable: the status line says so; plug it back: it streams again.
+    board.unplug();
+    wait_until(&mut h, "Disconnected", |a| {
+        a.engine().stats().state() == innervate::stats::LinkState::Disconnected
+    });
+    h.run_steps(1);
+    h.get_by_label_contains("Board disconnected: reconnecting");
+    board.replug();
+    wait_until(&mut h, "reconnection", |a| {
+        a.engine().stats().state() == innervate::stats::LinkState::Streaming
+    });
+    h.run_steps(1);
+    h.get_by_label_contains("reconnects 1");
+
+    // Back to the simulated board with 3 channels.
+    h.get_by_label("Connect").click();
+    h.run_steps(2);
+    h.get_by_label("Channels").click();
+    h.run_steps(1);
+    h.get_by_label("Use the simulated board").click();
+    h.run_steps(2);
+    assert_eq!(h.state().engine().info().kind, SourceKind::Simulator);
+}
+
+#[test]
+fn a_path_with_no_board_says_why_and_keeps_the_current_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.get_by_label("Connect").click();
+    h.run_steps(2);
+    h.get_by_label("Port path").click();
+    h.run_steps(1);
+    h.get_by_label("Port path").type_text("/dev/no-such-board");
+    h.run_steps(1);
+    h.get_by_label("Connect to path").click();
+    h.run_steps(2);
+    h.state_mut().wait_for_connect(Duration::from_secs(10));
+    h.run_steps(2);
+    h.get_by_label_contains("Not connected: cannot open /dev/no-such-board");
+    assert_eq!(h.state().engine().info().kind, SourceKind::Simulator);
+}
