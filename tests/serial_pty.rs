@@ -287,8 +287,8 @@ fn garbage_and_damaged_packets_lose_only_the_damaged_ones() {
         let bc = b.counters();
         // The board damages packets 101, 202, ... (1-based). Each must be a gap of exactly its frames at
         // exactly its place, and nothing else may be missing: every intact packet after garbage decoded.
-        let per_packet = (bc.frames_corrupted.load(Ordering::Relaxed)
-            / bc.packets_corrupted.load(Ordering::Relaxed).max(1)) as u64;
+        let per_packet = bc.frames_corrupted.load(Ordering::Relaxed)
+            / bc.packets_corrupted.load(Ordering::Relaxed).max(1);
         assert!(per_packet > 0, "{protocol:?}: nothing damaged");
         for g in &run.sidecar.gaps {
             assert_eq!(g.missing, per_packet, "{protocol:?} {g:?}");

@@ -7,8 +7,9 @@
 //! **Framing.** `0xA0` also occurs inside channel data, so a start is believed only when the byte 32 on is a
 //! footer. In sync, each packet must follow the previous one directly. When it does not (wrong header or
 //! footer) the packet counts as damaged (`crc_errors`), the decoder resyncs (`resyncs`) and scans forward
-//! byte by byte, now demanding a footer at +32 *and* the next header at +33 before it trusts a start again
-//! (it waits for that byte). The decoder starts in that stricter search (joining mid-stream is normal, so it
+//! byte by byte. It trusts a start again when its footer is right and its sample number continues the
+//! count (at most two packets lost), or else when two whole packets agree (header, footer, next header, next
+//! footer, consecutive numbers; it waits for those bytes). The decoder starts in that stricter search (joining mid-stream is normal, so it
 //! is not counted as a resync): the first packet decodes once the second one begins. Skipped bytes are
 //! counted (`skipped_bytes`). Input still undecided is kept in a fixed array of [`MAX_PENDING`] bytes.
 //!
@@ -44,8 +45,8 @@ pub const DEFAULT_GAIN: f32 = 24.0;
 pub const MAX_PENDING: usize = 2 * PACKET_LEN;
 /// Channels in one packet.
 const PACKET_CHANNELS: usize = 8;
-/// Bytes needed to judge a start while searching: the packet and the next header.
-const SEARCH_LEN: usize = PACKET_LEN + 1;
+/// Bytes needed to judge a start while searching with nothing to go on: two whole packets.
+const SEARCH_LEN: usize = 2 * PACKET_LEN;
 /// Largest 24-bit count, 2^23 - 1.
 const MAX_COUNT: i32 = (1 << 23) - 1;
 /// Smallest 24-bit count, -2^23.
@@ -121,10 +122,33 @@ impl State {
                 self.counters.skipped_bytes += s as u64;
                 i += s;
                 let rest = &w[i..];
+                if rest.len() < PACKET_LEN {
+                    break;
+                }
+                if !is_footer(rest[PACKET_LEN - 1]) {
+                    self.counters.skipped_bytes += 1;
+                    i += 1;
+                    continue;
+                }
+                // A start that continues the count we had (at most two packets lost) is believed at once,
+                // so an intact packet is not lost just because garbage follows it.
+                let continues = self
+                    .last_num
+                    .is_some_and(|l| (1..=3).contains(&rest[1].wrapping_sub(l)));
+                if continues {
+                    self.synced = true;
+                    continue;
+                }
+                // Otherwise two packets must agree: header, footer, next header, next footer, and the next
+                // sample number one on. A false start inside data or garbage almost never passes all five.
                 if rest.len() < SEARCH_LEN {
                     break;
                 }
-                if is_footer(rest[PACKET_LEN - 1]) && rest[PACKET_LEN] == HEADER {
+                let second = PACKET_LEN;
+                if rest[second] == HEADER
+                    && is_footer(rest[second + PACKET_LEN - 1])
+                    && rest[second + 1] == rest[1].wrapping_add(1)
+                {
                     // The synced branch takes it on the next turn.
                     self.synced = true;
                 } else {

@@ -9,6 +9,8 @@ use crate::block::MAX_CHANNELS;
 pub const MAX_BODY: usize = 1024;
 /// Largest COBS-encoded body.
 const MAX_WIRE: usize = cobs::max_encoding_length(MAX_BODY);
+/// Most later starts tried when a frame fails, before it is counted as damaged.
+const MAX_SALVAGE_TRIES: usize = 64;
 /// Protocol version this build speaks.
 pub const VERSION: u8 = 1;
 
@@ -232,6 +234,8 @@ enum Parsed {
 pub struct InnervateDecoder {
     buf: Vec<u8>,
     scratch: Vec<u8>,
+    /// Salvage's marks of which starts' COBS chains end at the frame's end.
+    chain_ends: Vec<bool>,
     discarding: bool,
     info: Option<BoardInfo>,
     uv_per_code: f64,
@@ -252,6 +256,7 @@ impl InnervateDecoder {
         Self {
             buf: Vec::with_capacity(MAX_WIRE),
             scratch: Vec::with_capacity(MAX_WIRE),
+            chain_ends: Vec::with_capacity(MAX_WIRE + 1),
             discarding: false,
             info: None,
             uv_per_code: 0.0,
@@ -320,12 +325,28 @@ impl InnervateDecoder {
     /// Garbage glued in front of a frame: the frame itself is intact at some later start. Tries each
     /// start (bounded by the frame size) so an intact frame after garbage is not lost.
     fn salvage(&mut self, wire: &[u8], sink: &mut dyn FnMut(Event<'_>)) {
-        for start in 1..wire.len() {
-            if let Parsed::Good = self.check_and_dispatch(&wire[start..], sink) {
-                self.counters.resyncs += 1;
-                self.counters.skipped_bytes += start as u64;
-                return;
-            }
+        // Only a start whose COBS chain of codes lands exactly on the frame's end can be a frame: one
+        // backward pass finds them all, and at most a few are decoded, so garbage costs linear time.
+        let n = wire.len();
+        let mut ends = std::mem::take(&mut self.chain_ends);
+        ends.clear();
+        ends.resize(n + 1, false);
+        ends[n] = true;
+        for i in (0..n).rev() {
+            let next = i + wire[i] as usize;
+            ends[i] = wire[i] != 0 && next <= n && ends[next];
+        }
+        let mut tries = 0;
+        let found = (1..n).filter(|&i| ends[i]).find(|&start| {
+            tries += 1;
+            tries <= MAX_SALVAGE_TRIES
+                && matches!(self.check_and_dispatch(&wire[start..], sink), Parsed::Good)
+        });
+        self.chain_ends = ends;
+        if let Some(start) = found {
+            self.counters.resyncs += 1;
+            self.counters.skipped_bytes += start as u64;
+            return;
         }
         self.counters.crc_errors += 1;
         self.counters.skipped_bytes += wire.len() as u64;
