@@ -1,6 +1,10 @@
 //! Every hex test vector in `firmware-protocol.md` decodes to what the document says. The vectors are read
 //! from the document itself, so a vector edited there without the decoder agreeing fails here.
 
+#![allow(
+    clippy::excessive_precision,
+    reason = "the values are exact binary fractions, written as the document states them"
+)]
 use innervate::protocol::innervate::{CRC, InnervateDecoder, msg};
 use innervate::protocol::{Decoder, Event};
 use std::collections::BTreeMap;
