@@ -1,0 +1,698 @@
+//! The training history: one row per set, kept in an embedded SQLite database
+//! (`history.sqlite` next to the sessions folder; the caller chooses the path).
+//!
+//! The file's format version lives in `PRAGMA user_version` (currently
+//! [`SCHEMA_VERSION`]); a file written by a newer Innervate is refused rather than
+//! misread. The database runs in WAL journal mode, so a crash or a killed process
+//! in the middle of a write never leaves a damaged file. A file that is not a
+//! database, or is damaged, gives a [`HistoryError`], never a panic.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use rusqlite::{Connection, OpenFlags, Row, params};
+use serde::{Deserialize, Serialize};
+
+/// The format version this build writes and reads (stored in `PRAGMA user_version`).
+pub const SCHEMA_VERSION: i32 = 1;
+
+/// Marks the file as Innervate's (stored in `PRAGMA application_id`): "Innv".
+const APPLICATION_ID: i32 = 0x496E_6E76;
+
+/// How long to wait for another Innervate window that holds the file's write lock.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The label used in messages for a database that only lives in memory.
+const IN_MEMORY: &str = "(in-memory training history)";
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS sets (
+    id                       INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at               TEXT    NOT NULL,
+    exercise                 TEXT    NOT NULL,
+    muscle                   TEXT    NOT NULL,
+    antagonist               TEXT,
+    session_wav              TEXT,
+    set_in_session           INTEGER NOT NULL,
+    duration_s               REAL    NOT NULL,
+    reps                     INTEGER NOT NULL,
+    good_reps                INTEGER NOT NULL,
+    peak_pct_mvc             REAL,
+    peak_uv                  REAL    NOT NULL,
+    mean_pct_mvc             REAL,
+    time_above_target_s      REAL    NOT NULL,
+    cci_pct                  REAL,
+    fatigue_slope_hz_per_min REAL,
+    score                    INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sets_by_exercise_muscle_time ON sets (exercise, muscle, started_at);
+CREATE INDEX IF NOT EXISTS sets_by_session ON sets (session_wav);
+";
+
+/// The columns in the order [`record_from_row`] reads them.
+const COLUMNS: &str = "id, started_at, exercise, muscle, antagonist, session_wav, set_in_session, \
+     duration_s, reps, good_reps, peak_pct_mvc, peak_uv, mean_pct_mvc, time_above_target_s, \
+     cci_pct, fatigue_slope_hz_per_min, score";
+
+/// Why the training history could not be used. The messages are meant to be shown as they are.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    /// The file could not be opened or created (missing folder, no permission, disk full…).
+    #[error("cannot open the training history {path}: {source}")]
+    Open {
+        /// The database file.
+        path: String,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The file was written by a newer Innervate, in a format this version does not know.
+    #[error(
+        "the training history {path} was made by a newer Innervate (format version {found}; \
+         this version reads up to {supported}); update Innervate to open it"
+    )]
+    NewerVersion {
+        /// The database file.
+        path: String,
+        /// The format version found in the file.
+        found: i32,
+        /// The newest format version this build understands.
+        supported: i32,
+    },
+    /// The file is not an Innervate training history, or it is damaged.
+    #[error(
+        "the training history {path} is a corrupt file or not a training history ({reason}); \
+         move it aside and Innervate will start a new one"
+    )]
+    Corrupt {
+        /// The database file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Reading or writing the history failed for another reason.
+    #[error("a query on the training history {path} failed: {source}")]
+    Query {
+        /// The database file.
+        path: String,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+}
+
+/// One set as remembered in the training history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetRecord {
+    /// The row id; `None` before the record is inserted.
+    pub id: Option<i64>,
+    /// When the set started, RFC 3339 in UTC (e.g. `2025-03-01T17:04:05Z`). Sets are
+    /// ordered by this text, so always write it with the same precision.
+    pub started_at: String,
+    /// The exercise, as named by the user (e.g. "Bench press").
+    pub exercise: String,
+    /// The target muscle.
+    pub muscle: String,
+    /// The antagonist muscle watched for co-contraction, if any.
+    pub antagonist: Option<String>,
+    /// Absolute path of the recording the set came from, if it was recorded.
+    pub session_wav: Option<String>,
+    /// The set's number within its session (1 = first).
+    pub set_in_session: u32,
+    /// Length of the set in seconds.
+    pub duration_s: f64,
+    /// Repetitions detected.
+    pub reps: u32,
+    /// Repetitions that reached the target.
+    pub good_reps: u32,
+    /// Highest activation of the target muscle in % of MVC (needs a calibration).
+    pub peak_pct_mvc: Option<f64>,
+    /// Highest envelope amplitude of the target muscle in microvolts.
+    pub peak_uv: f64,
+    /// Mean activation of the target muscle in % of MVC (needs a calibration).
+    pub mean_pct_mvc: Option<f64>,
+    /// Seconds the target muscle spent above the target level.
+    pub time_above_target_s: f64,
+    /// Co-contraction index with the antagonist in percent (needs an antagonist).
+    pub cci_pct: Option<f64>,
+    /// Slope of the median frequency over the set in Hz per minute (negative = fatiguing).
+    pub fatigue_slope_hz_per_min: Option<f64>,
+    /// The set's overall score.
+    pub score: u8,
+}
+
+/// The training history database. Open it once and keep it; every call is one short query.
+#[derive(Debug)]
+pub struct HistoryDb {
+    conn: Connection,
+    /// The file, as shown in error messages.
+    path: String,
+}
+
+impl HistoryDb {
+    /// Opens the history at `path`, creating the file and its tables if needed.
+    ///
+    /// The parent folder must exist. Fails with [`HistoryError::NewerVersion`] for a file
+    /// from a newer Innervate, [`HistoryError::Corrupt`] for a file that is not an
+    /// Innervate history or is damaged, and [`HistoryError::Open`] when the file cannot
+    /// be opened or created at all.
+    pub fn open(path: &Path) -> Result<Self, HistoryError> {
+        let shown = path.display().to_string();
+        // No SQLITE_OPEN_URI: the path is always a plain file name, never a `file:` URI.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|source| HistoryError::Open {
+                path: shown.clone(),
+                source,
+            })?;
+        Self::init(conn, shown, true)
+    }
+
+    /// Opens a fresh, empty history that lives only in memory (for tests and previews).
+    pub fn open_in_memory() -> Result<Self, HistoryError> {
+        let conn = Connection::open_in_memory().map_err(|source| HistoryError::Open {
+            path: IN_MEMORY.to_owned(),
+            source,
+        })?;
+        Self::init(conn, IN_MEMORY.to_owned(), false)
+    }
+
+    /// Checks the format version, switches to WAL and creates the tables when missing.
+    fn init(mut conn: Connection, path: String, on_disk: bool) -> Result<Self, HistoryError> {
+        let fail = |e| classify(&path, e);
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
+
+        // Everything up to the WAL switch only reads, so a refused file is left as it was.
+        // The first statement reads the file header: a non-database file fails here.
+        let version: i32 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(fail)?;
+        if version > SCHEMA_VERSION {
+            return Err(HistoryError::NewerVersion {
+                path,
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version < 0 {
+            return Err(HistoryError::Corrupt {
+                path,
+                reason: format!("unknown format version {version}"),
+            });
+        }
+        let app_id: i32 = conn
+            .pragma_query_value(None, "application_id", |row| row.get(0))
+            .map_err(fail)?;
+        if app_id != 0 && app_id != APPLICATION_ID {
+            return Err(HistoryError::Corrupt {
+                path,
+                reason: "it belongs to another program".to_owned(),
+            });
+        }
+        let (has_sets, other_tables): (bool, i64) = conn
+            .query_row(
+                "SELECT COALESCE(SUM(name = 'sets'), 0) > 0, COALESCE(SUM(name <> 'sets'), 0) \
+                 FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .map_err(fail)?;
+        if version == 0 && other_tables > 0 {
+            // A new file has no tables; an SQLite file of some other program does.
+            return Err(HistoryError::Corrupt {
+                path,
+                reason: "it is a database of another program".to_owned(),
+            });
+        }
+        if version == SCHEMA_VERSION && !has_sets {
+            return Err(HistoryError::Corrupt {
+                path,
+                reason: "the table of sets is missing".to_owned(),
+            });
+        }
+
+        if on_disk {
+            // Returns the mode actually in force; a file system without shared memory
+            // support keeps the rollback journal, which is still crash-safe.
+            let _mode: String = conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+                .map_err(fail)?;
+        }
+        if version < SCHEMA_VERSION {
+            // One transaction: the schema and its version number appear together or not at all.
+            let tx = conn.transaction().map_err(fail)?;
+            tx.execute_batch(SCHEMA).map_err(fail)?;
+            tx.pragma_update(None, "application_id", APPLICATION_ID)
+                .map_err(fail)?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+                .map_err(fail)?;
+            tx.commit().map_err(fail)?;
+        }
+        Ok(Self { conn, path })
+    }
+
+    /// Adds one set and returns its new row id (the record's own `id` is ignored).
+    ///
+    /// SQLite stores NaN as NULL: a NaN in an optional field reads back as `None`, and a NaN
+    /// in a required one makes the insert fail with [`HistoryError::Query`].
+    pub fn insert_set(&self, r: &SetRecord) -> Result<i64, HistoryError> {
+        self.conn
+            .execute(
+                "INSERT INTO sets (started_at, exercise, muscle, antagonist, session_wav, \
+                 set_in_session, duration_s, reps, good_reps, peak_pct_mvc, peak_uv, \
+                 mean_pct_mvc, time_above_target_s, cci_pct, fatigue_slope_hz_per_min, score) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                params![
+                    r.started_at,
+                    r.exercise,
+                    r.muscle,
+                    r.antagonist,
+                    r.session_wav,
+                    r.set_in_session,
+                    r.duration_s,
+                    r.reps,
+                    r.good_reps,
+                    r.peak_pct_mvc,
+                    r.peak_uv,
+                    r.mean_pct_mvc,
+                    r.time_above_target_s,
+                    r.cci_pct,
+                    r.fatigue_slope_hz_per_min,
+                    r.score,
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The sets, oldest first (by `started_at`, then by id), optionally only those of one
+    /// exercise and/or one target muscle.
+    pub fn sets(
+        &self,
+        exercise: Option<&str>,
+        muscle: Option<&str>,
+    ) -> Result<Vec<SetRecord>, HistoryError> {
+        let filter = match (exercise, muscle) {
+            (None, None) => "",
+            (Some(_), None) => "WHERE exercise = ?1",
+            (None, Some(_)) => "WHERE muscle = ?1",
+            (Some(_), Some(_)) => "WHERE exercise = ?1 AND muscle = ?2",
+        };
+        let sql = format!("SELECT {COLUMNS} FROM sets {filter} ORDER BY started_at, id");
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let values: Vec<&str> = exercise.into_iter().chain(muscle).collect();
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(values))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            out.push(record_from_row(row).map_err(|e| self.err(e))?);
+        }
+        Ok(out)
+    }
+
+    /// Every exercise in the history, each once, sorted.
+    pub fn exercises(&self) -> Result<Vec<String>, HistoryError> {
+        self.strings("SELECT DISTINCT exercise FROM sets ORDER BY exercise", None)
+    }
+
+    /// Every target muscle trained in `exercise`, each once, sorted.
+    pub fn muscles(&self, exercise: &str) -> Result<Vec<String>, HistoryError> {
+        self.strings(
+            "SELECT DISTINCT muscle FROM sets WHERE exercise = ?1 ORDER BY muscle",
+            Some(exercise),
+        )
+    }
+
+    /// Removes every set that came from the recording `session_wav` (as stored in
+    /// [`SetRecord::session_wav`]) and returns how many were removed.
+    pub fn delete_session(&self, session_wav: &str) -> Result<usize, HistoryError> {
+        self.conn
+            .execute("DELETE FROM sets WHERE session_wav = ?1", [session_wav])
+            .map_err(|e| self.err(e))
+    }
+
+    /// How many sets the history holds.
+    pub fn count(&self) -> Result<usize, HistoryError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM sets", [], |row| row.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// Runs a one-column text query with at most one parameter.
+    fn strings(&self, sql: &str, param: Option<&str>) -> Result<Vec<String>, HistoryError> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(param), |row| row.get(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<String>, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    fn err(&self, e: rusqlite::Error) -> HistoryError {
+        classify(&self.path, e)
+    }
+}
+
+/// Reads one row selected with [`COLUMNS`].
+fn record_from_row(row: &Row<'_>) -> rusqlite::Result<SetRecord> {
+    Ok(SetRecord {
+        id: Some(row.get(0)?),
+        started_at: row.get(1)?,
+        exercise: row.get(2)?,
+        muscle: row.get(3)?,
+        antagonist: row.get(4)?,
+        session_wav: row.get(5)?,
+        set_in_session: row.get(6)?,
+        duration_s: row.get(7)?,
+        reps: row.get(8)?,
+        good_reps: row.get(9)?,
+        peak_pct_mvc: row.get(10)?,
+        peak_uv: row.get(11)?,
+        mean_pct_mvc: row.get(12)?,
+        time_above_target_s: row.get(13)?,
+        cci_pct: row.get(14)?,
+        fatigue_slope_hz_per_min: row.get(15)?,
+        score: row.get(16)?,
+    })
+}
+
+/// Sorts an SQLite failure into "the file is bad" or "the query failed".
+fn classify(path: &str, e: rusqlite::Error) -> HistoryError {
+    use rusqlite::ffi::ErrorCode;
+    let path = path.to_owned();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => {
+            return HistoryError::Corrupt {
+                path,
+                reason: "it is not an SQLite database".to_owned(),
+            };
+        }
+        Some(ErrorCode::DatabaseCorrupt) => {
+            return HistoryError::Corrupt {
+                path,
+                reason: "the database is damaged".to_owned(),
+            };
+        }
+        _ => {}
+    }
+    match e {
+        // A value of the wrong kind in a column (e.g. text where a number belongs):
+        // the file was written by something else or damaged.
+        rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..)
+        | rusqlite::Error::FromSqlConversionFailure(..) => HistoryError::Corrupt {
+            path,
+            reason: format!("unexpected data ({e})"),
+        },
+        source => HistoryError::Query { path, source },
+    }
+}
+
+/// A quantity of a set that the history plot can show over time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Metric {
+    /// The set's overall score.
+    Score,
+    /// Peak activation of the target muscle in % of MVC.
+    PeakPctMvc,
+    /// Co-contraction index with the antagonist, in percent.
+    Cci,
+    /// Median-frequency slope in Hz per minute.
+    FatigueSlope,
+}
+
+impl Metric {
+    /// Every metric, in the order a menu shows them.
+    pub const ALL: [Metric; 4] = [
+        Metric::Score,
+        Metric::PeakPctMvc,
+        Metric::Cci,
+        Metric::FatigueSlope,
+    ];
+
+    /// The name shown on the plot axis and in menus, with its unit.
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::Score => "Score",
+            Metric::PeakPctMvc => "Peak (% MVC)",
+            Metric::Cci => "Co-contraction (CCI %)",
+            Metric::FatigueSlope => "Fatigue slope (Hz/min)",
+        }
+    }
+
+    /// This metric's value for one set, or `None` when the set does not have it
+    /// (no calibration, no antagonist, no fatigue estimate).
+    pub fn value(self, r: &SetRecord) -> Option<f64> {
+        match self {
+            Metric::Score => Some(f64::from(r.score)),
+            Metric::PeakPctMvc => r.peak_pct_mvc,
+            Metric::Cci => r.cci_pct,
+            Metric::FatigueSlope => r.fatigue_slope_hz_per_min,
+        }
+    }
+}
+
+/// Points for the history plot: x = days since the earliest record (fractional),
+/// y = the metric. Sets without the metric (or with a non-finite value) and sets whose
+/// `started_at` cannot be read as RFC 3339 UTC are left out; the rest keep the order of
+/// `records`.
+pub fn series(records: &[SetRecord], metric: Metric) -> Vec<(f64, f64)> {
+    let times: Vec<Option<SystemTime>> =
+        records.iter().map(|r| parse_time(&r.started_at)).collect();
+    let Some(first) = times.iter().flatten().min().copied() else {
+        return Vec::new();
+    };
+    records
+        .iter()
+        .zip(&times)
+        .filter_map(|(r, t)| {
+            let t = (*t)?;
+            let y = metric.value(r).filter(|y| y.is_finite())?;
+            let days = t.duration_since(first).ok()?.as_secs_f64() / 86_400.0;
+            Some((days, y))
+        })
+        .collect()
+}
+
+/// Reads an RFC 3339 UTC time (`2025-03-01T17:04:05Z`, fractions and a space instead of
+/// `T` allowed).
+fn parse_time(s: &str) -> Option<SystemTime> {
+    humantime::parse_rfc3339_weak(s.trim()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(started_at: &str, exercise: &str, muscle: &str) -> SetRecord {
+        SetRecord {
+            id: None,
+            started_at: started_at.to_owned(),
+            exercise: exercise.to_owned(),
+            muscle: muscle.to_owned(),
+            antagonist: None,
+            session_wav: None,
+            set_in_session: 1,
+            duration_s: 30.0,
+            reps: 10,
+            good_reps: 8,
+            peak_pct_mvc: None,
+            peak_uv: 412.5,
+            mean_pct_mvc: None,
+            time_above_target_s: 12.25,
+            cci_pct: None,
+            fatigue_slope_hz_per_min: None,
+            score: 70,
+        }
+    }
+
+    fn full(started_at: &str) -> SetRecord {
+        SetRecord {
+            antagonist: Some("triceps".into()),
+            session_wav: Some("/home/u/sessions/2025-03-01_1704.wav".into()),
+            set_in_session: 3,
+            peak_pct_mvc: Some(87.5),
+            mean_pct_mvc: Some(41.0625),
+            cci_pct: Some(12.5),
+            fatigue_slope_hz_per_min: Some(-3.75),
+            score: 255,
+            ..record(started_at, "Curl", "biceps")
+        }
+    }
+
+    #[test]
+    fn empty_history_has_no_rows() {
+        let db = HistoryDb::open_in_memory().unwrap();
+        assert_eq!(db.count().unwrap(), 0);
+        assert!(db.sets(None, None).unwrap().is_empty());
+        assert!(db.exercises().unwrap().is_empty());
+        assert!(db.muscles("Curl").unwrap().is_empty());
+        assert_eq!(db.delete_session("/nothing.wav").unwrap(), 0);
+    }
+
+    #[test]
+    fn round_trip_keeps_every_field() {
+        let db = HistoryDb::open_in_memory().unwrap();
+        let sparse = record("2025-03-01T10:00:00Z", "Row", "lats");
+        let rich = full("2025-03-02T10:00:00Z");
+        let id1 = db.insert_set(&sparse).unwrap();
+        let id2 = db.insert_set(&rich).unwrap();
+        assert_ne!(id1, id2);
+        let got = db.sets(None, None).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                SetRecord {
+                    id: Some(id1),
+                    ..sparse
+                },
+                SetRecord {
+                    id: Some(id2),
+                    ..rich
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn ordered_by_start_then_id_and_filtered() {
+        let db = HistoryDb::open_in_memory().unwrap();
+        let later = db
+            .insert_set(&record("2025-03-05T08:00:00Z", "Curl", "biceps"))
+            .unwrap();
+        let tie_a = db
+            .insert_set(&record("2025-03-01T08:00:00Z", "Curl", "brachialis"))
+            .unwrap();
+        let tie_b = db
+            .insert_set(&record("2025-03-01T08:00:00Z", "Curl", "biceps"))
+            .unwrap();
+        let row = db
+            .insert_set(&record("2025-03-03T08:00:00Z", "Row", "biceps"))
+            .unwrap();
+        let ids = |v: Vec<SetRecord>| v.into_iter().map(|r| r.id.unwrap()).collect::<Vec<_>>();
+        assert_eq!(
+            ids(db.sets(None, None).unwrap()),
+            [tie_a, tie_b, row, later]
+        );
+        assert_eq!(
+            ids(db.sets(Some("Curl"), None).unwrap()),
+            [tie_a, tie_b, later]
+        );
+        assert_eq!(
+            ids(db.sets(None, Some("biceps")).unwrap()),
+            [tie_b, row, later]
+        );
+        assert_eq!(
+            ids(db.sets(Some("Curl"), Some("biceps")).unwrap()),
+            [tie_b, later]
+        );
+        assert!(db.sets(Some("Squat"), None).unwrap().is_empty());
+        assert_eq!(db.exercises().unwrap(), ["Curl", "Row"]);
+        assert_eq!(db.muscles("Curl").unwrap(), ["biceps", "brachialis"]);
+        assert_eq!(db.muscles("Row").unwrap(), ["biceps"]);
+        assert_eq!(db.count().unwrap(), 4);
+    }
+
+    #[test]
+    fn delete_session_removes_only_that_recording() {
+        let db = HistoryDb::open_in_memory().unwrap();
+        let a = Some("/s/a.wav".to_owned());
+        let b = Some("/s/b.wav".to_owned());
+        for (i, wav) in [&a, &a, &b, &None].into_iter().enumerate() {
+            let mut r = record(&format!("2025-03-0{}T08:00:00Z", i + 1), "Curl", "biceps");
+            r.session_wav = wav.clone();
+            db.insert_set(&r).unwrap();
+        }
+        assert_eq!(db.delete_session("/s/a.wav").unwrap(), 2);
+        assert_eq!(db.delete_session("/s/a.wav").unwrap(), 0);
+        let left: Vec<_> = db
+            .sets(None, None)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.session_wav)
+            .collect();
+        assert_eq!(left, [b, None]);
+    }
+
+    #[test]
+    fn schema_version_and_indexes_are_written() {
+        let db = HistoryDb::open_in_memory().unwrap();
+        let version: i32 = db
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let mut stmt = db
+            .conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'sets' ORDER BY name")
+            .unwrap();
+        let names: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            names.contains(&"sets_by_exercise_muscle_time".to_owned()),
+            "{names:?}"
+        );
+        assert!(names.contains(&"sets_by_session".to_owned()), "{names:?}");
+    }
+
+    #[test]
+    fn wrong_data_in_a_column_is_an_error_not_a_panic() {
+        let db = HistoryDb::open_in_memory().unwrap();
+        db.insert_set(&record("2025-03-01T08:00:00Z", "Curl", "biceps"))
+            .unwrap();
+        db.conn.execute("UPDATE sets SET score = 300", []).unwrap();
+        let err = db.sets(None, None).unwrap_err();
+        assert!(matches!(err, HistoryError::Corrupt { .. }), "{err}");
+        db.conn
+            .execute("UPDATE sets SET score = 'high'", [])
+            .unwrap();
+        let err = db.sets(None, None).unwrap_err();
+        assert!(matches!(err, HistoryError::Corrupt { .. }), "{err}");
+    }
+
+    #[test]
+    fn metric_values_and_labels() {
+        let r = full("2025-03-01T00:00:00Z");
+        assert_eq!(Metric::Score.value(&r), Some(255.0));
+        assert_eq!(Metric::PeakPctMvc.value(&r), Some(87.5));
+        assert_eq!(Metric::Cci.value(&r), Some(12.5));
+        assert_eq!(Metric::FatigueSlope.value(&r), Some(-3.75));
+        let bare = record("2025-03-01T00:00:00Z", "Curl", "biceps");
+        assert_eq!(Metric::PeakPctMvc.value(&bare), None);
+        assert_eq!(Metric::Cci.value(&bare), None);
+        assert_eq!(Metric::FatigueSlope.value(&bare), None);
+        for m in Metric::ALL {
+            assert!(!m.label().is_empty());
+        }
+    }
+
+    #[test]
+    fn series_is_in_days_and_skips_missing_values() {
+        let mut a = record("2025-03-01T00:00:00Z", "Curl", "biceps");
+        a.cci_pct = None;
+        let mut b = record("2025-03-01T12:00:00Z", "Curl", "biceps");
+        b.cci_pct = Some(10.0);
+        let mut c = record("2025-03-04T00:00:00.5Z", "Curl", "biceps");
+        c.cci_pct = Some(20.0);
+        let mut bad_time = record("yesterday", "Curl", "biceps");
+        bad_time.cci_pct = Some(99.0);
+        let mut nan = record("2025-03-05T00:00:00Z", "Curl", "biceps");
+        nan.cci_pct = Some(f64::NAN);
+        let recs = [a, b, c, bad_time, nan];
+        let s = series(&recs, Metric::Cci);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0], (0.5, 10.0));
+        assert!((s[1].0 - (3.0 + 0.5 / 86_400.0)).abs() < 1e-9, "{s:?}");
+        assert_eq!(s[1].1, 20.0);
+        let scores = series(&recs, Metric::Score);
+        assert_eq!(scores.len(), 4);
+        assert_eq!(scores[0], (0.0, 70.0));
+        assert!(series(&[], Metric::Score).is_empty());
+    }
+}
