@@ -11,6 +11,7 @@ pub mod dsp;
 pub mod engine;
 pub mod protocol;
 pub mod file_error;
+pub mod perf;
 pub mod review;
 pub mod session;
 pub mod source;

@@ -63,6 +63,13 @@ enum Command {
     Analyze(AnalyzeArgs),
     /// List serial ports (path, USB vendor:product, description) to pass to --port.
     Ports,
+    /// Measure end-to-end latency through a pseudo-terminal (8 ch x 2 kHz and 16 ch x 4 kHz) and print it
+    /// with the method; see docs/PERFORMANCE.md for the other figures.
+    Bench {
+        /// Frames to measure per configuration.
+        #[arg(long, default_value_t = 20_000)]
+        frames: usize,
+    },
     /// Run a virtual board on a pseudo-terminal (Innervate, Cyton or plotter protocol), for trying the app
     /// and the serial path without hardware.
     Simulate(SimulateArgs),
@@ -289,6 +296,7 @@ fn main() -> Result<()> {
         Some(Command::Record(args)) => record(args),
         Some(Command::Analyze(args)) => analyze(args),
         Some(Command::Ports) => ports(),
+        Some(Command::Bench { frames }) => bench(frames),
         Some(Command::Simulate(args)) => simulate(args),
         Some(Command::Export { wav, to, out }) => {
             let out = out.unwrap_or_else(|| wav.with_extension(&to));
@@ -618,6 +626,7 @@ fn simulate(args: SimulateArgs) -> Result<()> {
             corrupt_every: args.corrupt_every,
         },
         link: args.link.clone(),
+        stamp_packets: false,
     })?;
     // The path first and alone on its line, so scripts can read it.
     println!("{}", board.path().display());
@@ -664,5 +673,26 @@ fn simulate(args: SimulateArgs) -> Result<()> {
             .load(std::sync::atomic::Ordering::Relaxed),
         c.garbage_bytes.load(std::sync::atomic::Ordering::Relaxed)
     );
+    Ok(())
+}
+
+fn bench(frames: usize) -> Result<()> {
+    println!("End-to-end latency: a virtual Innervate board writes DATA packets into a pseudo-terminal in real");
+    println!("time; for every frame, from the moment its packet's last byte was written until the engine's");
+    println!("display output (what the UI reads) carries a value computed from that frame. Processing and");
+    println!("queues only: the RMS window's own group delay is listed separately.");
+    println!();
+    println!("| channels x rate | frames | p50 ms | p99 ms | max ms | missing | RMS group delay ms |");
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    for (channels, rate) in [(8, 2000), (16, 4000)] {
+        let r = innervate::perf::pty_latency(channels, rate, frames).map_err(anyhow::Error::msg)?;
+        println!(
+            "| {} x {} Hz | {} | {:.2} | {:.2} | {:.2} | {} | {:.1} |",
+            r.channels, r.rate_hz, r.frames, r.p50_ms, r.p99_ms, r.max_ms, r.missing, r.rms_group_delay_ms
+        );
+    }
+    println!();
+    println!("DSP throughput: cargo bench --bench dsp_chain; UI frame time: cargo test --release --test ui_frame_time");
+    println!("-- --nocapture; memory: scripts/measure_recorder_memory.sh (see docs/PERFORMANCE.md).");
     Ok(())
 }

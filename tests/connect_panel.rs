@@ -61,6 +61,7 @@ fn connect_to_a_board_by_path_see_link_health_survive_an_unplug_and_go_back_to_t
             corrupt_every: 0,
         },
         link: Some(link.clone()),
+        stamp_packets: false,
     })
     .unwrap();
     let mut h = harness(dir.path());

@@ -55,6 +55,7 @@ fn board(
         speed,
         faults,
         link: None,
+        stamp_packets: false,
     })
     .unwrap()
 }
@@ -424,6 +425,7 @@ fn an_unplugged_board_is_noticed_within_1_s_reconnects_within_3_s_and_the_gap_is
         speed: 1.0,
         faults: Faults::default(),
         link: Some(link.clone()),
+        stamp_packets: false,
     })
     .unwrap();
     let source = connect(

@@ -376,6 +376,7 @@ mod tests {
             out.bandpassed[0] = x as f32;
             out.envelope[0] = 17.0;
             if m.push(&[x as f32], &out) {
+                m.judge();
                 judged += 1;
             }
         }
@@ -458,10 +459,14 @@ impl QualityMonitor {
         }
     }
 
-    /// Adds one frame: the raw values and the chain's output for them. Returns true when a new judgement
-    /// is ready (once per second of signal).
+    /// Adds one frame: the raw values and the chain's output for them. Returns true once a second of signal
+    /// is complete; then call [`Self::judge`] (the caller chooses when, so the spectral work never delays the
+    /// display). Frames pushed while a full second waits to be judged are not used.
     #[inline]
     pub fn push(&mut self, raw: &[f32], out: &super::FrameOutput) -> bool {
+        if self.filled >= self.epoch_len {
+            return true;
+        }
         for c in 0..self.channels {
             self.raw[c].add(raw.get(c).copied().unwrap_or(0.0));
             self.bandpassed[c].push(out.bandpassed[c] as f64);
@@ -473,11 +478,16 @@ impl QualityMonitor {
             self.env_pos = (self.env_pos + 1) % self.scratch.len();
         }
         self.filled += 1;
+        self.filled >= self.epoch_len
+    }
+
+    /// Judges the completed second (spectra, hum, percentiles); [`Self::latest`] has the result. Does nothing
+    /// until a second is complete.
+    pub fn judge(&mut self) {
         if self.filled < self.epoch_len {
-            return false;
+            return;
         }
         self.close_epoch();
-        true
     }
 
     fn close_epoch(&mut self) {

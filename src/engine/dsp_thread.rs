@@ -147,6 +147,8 @@ impl DspWorker {
                 });
                 decimator.flush(&mut emit);
                 if judged {
+                    // After the display has its values: the spectral work never delays what the user sees.
+                    quality.judge();
                     // Once a second; a UI that has not taken the last one simply gets this one later.
                     let _ = self.quality.try_send(quality.latest().to_vec());
                 }

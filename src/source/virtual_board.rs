@@ -46,6 +46,8 @@ pub struct VirtualBoardConfig {
     pub faults: Faults,
     /// A stable path kept as a symlink to the current pty.
     pub link: Option<PathBuf>,
+    /// Keep the time each packet's last byte was written (for latency measurements).
+    pub stamp_packets: bool,
 }
 
 impl Default for VirtualBoardConfig {
@@ -58,6 +60,7 @@ impl Default for VirtualBoardConfig {
             speed: 1.0,
             faults: Faults::default(),
             link: None,
+            stamp_packets: false,
         }
     }
 }
@@ -90,6 +93,8 @@ struct Shared {
     counters: BoardCounters,
     /// Signal frame index at each START (where each streamed segment begins).
     segment_starts: Mutex<Vec<u64>>,
+    /// (frames produced since START after this packet, when its last byte was written).
+    stamps: Mutex<Vec<(u64, Instant)>>,
 }
 
 /// A running virtual board.
@@ -306,6 +311,7 @@ impl VirtualBoard {
             path: Mutex::new(pty.path.clone()),
             counters: BoardCounters::default(),
             segment_starts: Mutex::new(Vec::new()),
+            stamps: Mutex::new(Vec::new()),
         });
         let board = Board::new(config.clone(), shared.clone(), pty)?;
         let thread = std::thread::Builder::new()
@@ -349,6 +355,16 @@ impl VirtualBoard {
     /// What the board has done.
     pub fn counters(&self) -> &BoardCounters {
         &self.shared.counters
+    }
+
+    /// For each packet written (when `stamp_packets`): the frames streamed since START including it, and
+    /// when its last byte went into the pty.
+    pub fn packet_stamps(&self) -> Vec<(u64, Instant)> {
+        self.shared
+            .stamps
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default()
     }
 
     /// Signal frame index at each START.
@@ -811,6 +827,12 @@ impl Board {
         let out = std::mem::take(&mut self.out);
         let ok = self.write_all(&out);
         self.out = out;
+        if ok && self.config.stamp_packets {
+            let at = Instant::now();
+            if let Ok(mut s) = self.shared.stamps.lock() {
+                s.push((self.produced, at));
+            }
+        }
         ok
     }
 }
