@@ -16,3 +16,4 @@ pub mod review;
 pub mod session;
 pub mod source;
 pub mod stats;
+pub mod training;
