@@ -62,7 +62,8 @@ pub fn pty_latency(channels: usize, rate_hz: u32, frames: usize) -> Result<Laten
     let rx = engine.display().clone();
     // The UI side: take each display update the moment it is there and note when.
     let mut seen: Vec<(u64, Instant)> = Vec::with_capacity(frames + 1024);
-    let deadline = Instant::now() + Duration::from_secs_f64(frames as f64 / rate_hz as f64 * 2.0 + 10.0);
+    let deadline =
+        Instant::now() + Duration::from_secs_f64(frames as f64 / rate_hz as f64 * 2.0 + 10.0);
     // The first half second is connection start-up (threads starting while the board already streams).
     let warmup = rate_hz as u64 / 2;
     let total = warmup + frames as u64;

@@ -99,12 +99,21 @@ fn ten_minutes_of_16_channels_at_4khz_with_faults_lose_only_what_was_injected() 
             memory.push((t, rss_kb()));
             last_sample = Instant::now();
         }
-        assert_ne!(engine.stats().state(), LinkState::Failed, "{:?}", engine.stats().error());
+        assert_ne!(
+            engine.stats().state(),
+            LinkState::Failed,
+            "{:?}",
+            engine.stats().error()
+        );
     }
     // Let the last packets arrive, then stop the board first so nothing is in flight.
     std::thread::sleep(Duration::from_millis(500));
     let stats = engine.stats().clone();
-    assert_eq!(stats.state(), LinkState::Streaming, "the reader is not streaming at the end");
+    assert_eq!(
+        stats.state(),
+        LinkState::Streaming,
+        "the reader is not streaming at the end"
+    );
     let processed_before = LinkStats::get(&stats.frames_processed);
     std::thread::sleep(Duration::from_millis(200));
     assert!(
@@ -116,7 +125,13 @@ fn ten_minutes_of_16_channels_at_4khz_with_faults_lose_only_what_was_injected() 
     drop(engine);
     stop_ui.store(true, Ordering::Relaxed);
     ui.join().expect("UI thread");
-    let counters = board.counters();
+    let c_board = board.counters();
+    let (sent, dropped, packets, garbage) = (
+        c_board.frames_sent.load(Ordering::Relaxed),
+        c_board.packets_dropped.load(Ordering::Relaxed),
+        c_board.packets_sent.load(Ordering::Relaxed),
+        c_board.garbage_bytes.load(Ordering::Relaxed),
+    );
     let starts = board.segment_starts();
     drop(board);
 
@@ -133,7 +148,8 @@ fn ten_minutes_of_16_channels_at_4khz_with_faults_lose_only_what_was_injected() 
         signal.next(&mut codes, &mut uv).unwrap();
         want.extend_from_slice(&uv);
     }
-    let fpp = innervate::source::virtual_board::innervate_info(channels, rate).frames_per_packet as u64;
+    let fpp =
+        innervate::source::virtual_board::innervate_info(channels, rate).frames_per_packet as u64;
     let mut board_frame = 0u64;
     let mut wav_frame = 0u64;
     let mut segment = 0usize;
@@ -149,7 +165,10 @@ fn ten_minutes_of_16_channels_at_4khz_with_faults_lose_only_what_was_injected() 
         let n = (g.wav_frame - wav_frame) as usize;
         let got = &samples[wav_frame as usize * c..(wav_frame as usize + n) * c];
         let exp = &want[board_frame as usize * c..(board_frame as usize + n) * c];
-        assert!(got == exp, "stretch at WAV frame {wav_frame} (board frame {board_frame}) differs");
+        assert!(
+            got == exp,
+            "stretch at WAV frame {wav_frame} (board frame {board_frame}) differs"
+        );
         wav_frame += n as u64;
         board_frame += n as u64;
         if g.missing == 0 {
@@ -171,12 +190,13 @@ fn ten_minutes_of_16_channels_at_4khz_with_faults_lose_only_what_was_injected() 
             board_frame = starts[segment];
         }
     }
-    let sent = counters.frames_sent.load(Ordering::Relaxed);
-    let dropped = counters.packets_dropped.load(Ordering::Relaxed);
     assert_eq!(unplug_gaps, 2, "{:?}", sidecar.gaps);
     // Every injected drop inside the recording is a marked gap of its exact size (the last few packets
     // after the recording stopped may not be).
-    assert!(dropped.abs_diff(drop_gaps) <= 1, "{dropped} drops injected, {drop_gaps} marked");
+    assert!(
+        dropped.abs_diff(drop_gaps) <= 1,
+        "{dropped} drops injected, {drop_gaps} marked"
+    );
     let rss: Vec<u64> = memory.iter().map(|m| m.1).collect();
     let half = &rss[rss.len() / 2..];
     let (lo, hi) = (
@@ -188,8 +208,8 @@ fn ten_minutes_of_16_channels_at_4khz_with_faults_lose_only_what_was_injected() 
          recorded {recorded} frames, {} gaps marked ({drop_gaps} drops, {unplug_gaps} unplugs, {} frames missing); \
          recorder summary {:.1} s; link: CRC errors {}, resyncs {}, reconnects {}, ring overflows {}; \
          resident memory {} kB at 5 s, {lo}..{hi} kB over the second half, peak {} kB",
-        counters.packets_sent.load(Ordering::Relaxed),
-        counters.garbage_bytes.load(Ordering::Relaxed),
+        packets,
+        garbage,
         sidecar.gaps.len(),
         summary.missing_frames,
         summary.seconds,
@@ -204,5 +224,8 @@ fn ten_minutes_of_16_channels_at_4khz_with_faults_lose_only_what_was_injected() 
     assert_eq!(LinkStats::get(&stats.ring_overflows), 0);
     assert_eq!(LinkStats::get(&stats.recorder_dropped), 0);
     // Flat: the second half grows by less than 8 MB.
-    assert!(hi - lo < 8 * 1024, "memory grew {lo} -> {hi} kB in the second half");
+    assert!(
+        hi - lo < 8 * 1024,
+        "memory grew {lo} -> {hi} kB in the second half"
+    );
 }

@@ -68,10 +68,18 @@ fn the_live_view_frame_stays_under_8_ms_of_cpu_with_16_channels_at_4khz() {
     std::thread::sleep(Duration::from_secs(10));
     h.step();
     let live = measure(&mut h, 300);
-    let (p50, p99, max) = (percentile(&live, 0.5), percentile(&live, 0.99), live[live.len() - 1]);
+    let (p50, p99, max) = (
+        percentile(&live, 0.5),
+        percentile(&live, 0.99),
+        live[live.len() - 1],
+    );
     println!(
         "UI frame CPU time, live view, 16 ch x 4 kHz ({} build): p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms over {} frames",
-        if cfg!(debug_assertions) { "debug" } else { "release" },
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
         live.len()
     );
     assert_eq!(
