@@ -37,6 +37,18 @@ struct Cli {
     /// Open this recording (a session WAV or any WAV) in review mode at start.
     #[arg(long, value_name = "WAV")]
     review: Option<PathBuf>,
+    /// Keep settings (and the first-run state) in this file [default: settings.json in the platform data
+    /// folder].
+    #[arg(long, value_name = "FILE")]
+    settings: Option<PathBuf>,
+    /// Open this screen at start: setup, calibration, history, sessions or connect (for demos and
+    /// screenshots).
+    #[arg(long, hide = true)]
+    start_screen: Option<String>,
+    /// Apply this exercise template, start a set after this many seconds and end it this long after
+    /// (`DELAY:LENGTH`; for demos and screenshots).
+    #[arg(long, hide = true, value_name = "DELAY:LENGTH")]
+    auto_set: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -319,7 +331,15 @@ fn main() -> Result<()> {
             println!("{report}");
             Ok(())
         }
-        None => gui(cli.source, cli.sessions_dir, &cli.profile, cli.review),
+        None => gui(GuiArgs {
+            source: cli.source,
+            sessions_dir: cli.sessions_dir,
+            profile: cli.profile,
+            review: cli.review,
+            settings: cli.settings,
+            start_screen: cli.start_screen,
+            auto_set: cli.auto_set,
+        }),
     }
 }
 
@@ -340,13 +360,37 @@ fn profile_path(name: &str) -> Result<PathBuf> {
     Ok(data_root().join("profiles").join(format!("{name}.json")))
 }
 
-fn gui(
+/// What the window starts with.
+struct GuiArgs {
     source: SourceArgs,
     sessions_dir: Option<PathBuf>,
-    profile: &str,
+    profile: String,
     review: Option<PathBuf>,
-) -> Result<()> {
-    let profile = profile_path(profile)?;
+    settings: Option<PathBuf>,
+    start_screen: Option<String>,
+    auto_set: Option<String>,
+}
+
+fn gui(args: GuiArgs) -> Result<()> {
+    let GuiArgs {
+        source,
+        sessions_dir,
+        profile,
+        review,
+        settings,
+        start_screen,
+        auto_set,
+    } = args;
+    let profile = profile_path(&profile)?;
+    let settings = settings.unwrap_or_else(|| data_root().join("settings.json"));
+    let auto_set = match auto_set.as_deref().map(|s| s.split_once(':')) {
+        None => None,
+        Some(Some((d, l))) => Some((
+            d.parse::<f64>().context("--auto-set DELAY")?,
+            l.parse::<f64>().context("--auto-set LENGTH")?,
+        )),
+        Some(None) => bail!("--auto-set takes DELAY:LENGTH in seconds"),
+    };
     if let Some(wav) = &review {
         // Say what is wrong before a window opens.
         innervate::session::load::open_session(wav)?;
@@ -375,9 +419,21 @@ fn gui(
             )?;
             let mut app = InnervateApp::new(engine, sessions_dir)
                 .with_profile(profile)
-                .with_notify(notify);
+                .with_notify(notify)
+                .with_settings(settings);
             if let Some(wav) = &review {
                 app.open_review(wav);
+            }
+            match start_screen.as_deref() {
+                Some("setup") => app.open_setup(),
+                Some("calibration") => app.open_calibration(),
+                Some("history") => app.open_history(),
+                Some("sessions") => app.open_sessions(),
+                Some("connect") => app.open_connect(),
+                _ => {}
+            }
+            if let Some((delay, length)) = auto_set {
+                app.schedule_auto_set(delay, length);
             }
             Ok(Box::new(app))
         }),

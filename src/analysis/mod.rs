@@ -653,6 +653,7 @@ pub fn analyze(
                     distinct_values: st.raw.distinct_values(),
                     verdict,
                     reason,
+                    median_frequency_hz: None,
                 },
                 mdf_slope_hz_per_min: spectrum::slope(&mdf_points),
                 spectral_reliable,

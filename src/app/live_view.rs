@@ -18,18 +18,22 @@ const ROW_PLOT_HEIGHT: f32 = 90.0;
 impl InnervateApp {
     /// Draws the whole window.
     pub fn show(&mut self, ui: &mut Ui) {
-        // M marks the moment, unless the user is typing somewhere.
-        let typing = ui.ctx().egui_wants_keyboard_input();
-        if !typing && ui.input(|i| i.key_pressed(egui::Key::M)) {
-            if self.review.is_some() {
-                self.add_review_marker();
-            } else {
-                self.add_user_marker();
-            }
-        }
+        self.shortcuts(ui);
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_line(ui));
         egui::CentralPanel::default_margins().show(ui, |ui| {
+            if self.first_run {
+                self.first_run_screen(ui);
+                return;
+            }
+            if self.setup_panel.is_some() {
+                self.setup_screen(ui);
+                return;
+            }
+            if self.history_panel.is_some() {
+                self.history_screen(ui);
+                return;
+            }
             if self.calibration.is_some() {
                 self.calibration_panel(ui);
                 return;
@@ -46,6 +50,11 @@ impl InnervateApp {
                 self.connect_screen(ui);
                 return;
             }
+            self.training_header(ui);
+            if self.training.finished.is_some() {
+                self.summary_panel(ui);
+            }
+            ui.separator();
             egui::ScrollArea::vertical()
                 .auto_shrink(false)
                 .show(ui, |ui| {
@@ -59,6 +68,55 @@ impl InnervateApp {
                     }
                 });
         });
+    }
+
+    /// Keyboard shortcuts (ignored while the user types in a field): Space starts/ends a set (or plays a
+    /// review), M marks, R records, E exercise setup, H history, C calibration, S sessions, Esc closes.
+    fn shortcuts(&mut self, ui: &mut Ui) {
+        if ui.ctx().egui_wants_keyboard_input() {
+            return;
+        }
+        let pressed = |k: egui::Key| ui.input(|i| i.key_pressed(k));
+        if pressed(egui::Key::M) {
+            if self.review.is_some() {
+                self.add_review_marker();
+            } else {
+                self.add_user_marker();
+            }
+        }
+        let panel_open = self.review.is_some()
+            || self.sessions.is_some()
+            || self.setup_panel.is_some()
+            || self.history_panel.is_some()
+            || self.connect.is_some()
+            || self.calibration.is_some()
+            || self.first_run;
+        if pressed(egui::Key::Escape) {
+            self.review = None;
+            self.sessions = None;
+            self.setup_panel = None;
+            self.history_panel = None;
+            self.connect = None;
+            if self.training.finished.is_some() {
+                self.dismiss_summary();
+            }
+        }
+        if panel_open {
+            return;
+        }
+        if pressed(egui::Key::Space) {
+            self.toggle_training_set();
+        } else if pressed(egui::Key::R) {
+            self.toggle_recording();
+        } else if pressed(egui::Key::E) {
+            self.open_setup();
+        } else if pressed(egui::Key::H) {
+            self.open_history();
+        } else if pressed(egui::Key::C) {
+            self.open_calibration();
+        } else if pressed(egui::Key::S) {
+            self.open_sessions();
+        }
     }
 
     fn toolbar(&mut self, ui: &mut Ui) {
@@ -95,6 +153,24 @@ impl InnervateApp {
                 }
             }
             if ui
+                .button("Exercise (E)")
+                .on_hover_text(
+                    "Muscles per channel, target and antagonist, electrode placement, tempo",
+                )
+                .clicked()
+            {
+                self.open_setup();
+            }
+            if ui
+                .button("History (H)")
+                .on_hover_text(
+                    "Every set over the weeks: score, peak %MVC, co-contraction, fatigue",
+                )
+                .clicked()
+            {
+                self.open_history();
+            }
+            if ui
                 .button("Connect")
                 .on_hover_text("Choose a board: a serial port, a protocol, or the simulated board")
                 .clicked()
@@ -116,8 +192,13 @@ impl InnervateApp {
                 self.open_calibration();
             }
             ui.separator();
-            ui.checkbox(&mut self.show_raw, "Raw EMG")
-                .on_hover_text("Show the filtered, unrectified signal instead of the RMS envelope");
+            if ui
+                .checkbox(&mut self.show_raw, "Raw EMG")
+                .on_hover_text("Show the filtered, unrectified signal instead of the RMS envelope")
+                .changed()
+            {
+                self.save_settings();
+            }
             let mut notch = self.notch_enabled;
             if ui
                 .checkbox(&mut notch, "Mains notch")
@@ -128,6 +209,7 @@ impl InnervateApp {
                 cfg.enabled = notch;
                 if self.engine.set_notch(cfg).is_ok() {
                     self.notch_enabled = notch;
+                    self.save_settings();
                 }
             }
             let mains = self.engine.dsp_config().notch.mains_hz;
@@ -139,7 +221,9 @@ impl InnervateApp {
                 {
                     let mut cfg = self.engine.dsp_config().notch.clone();
                     cfg.mains_hz = hz;
-                    let _ = self.engine.set_notch(cfg);
+                    if self.engine.set_notch(cfg).is_ok() {
+                        self.save_settings();
+                    }
                 }
             }
         });

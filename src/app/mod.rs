@@ -7,11 +7,16 @@ pub mod activation_bar;
 pub mod calibration_view;
 pub mod connect_view;
 pub mod history;
+pub mod history_view;
 pub mod live_reps;
 pub mod live_view;
 pub mod review_state;
 pub mod review_view;
 pub mod sessions_view;
+pub mod settings;
+pub mod setup_view;
+pub mod train_view;
+pub mod training;
 
 use crate::calibration::{MvcRoutine, MvcTiming, Profile};
 use crate::engine::Engine;
@@ -136,6 +141,12 @@ pub struct InnervateApp {
     review: Option<review_state::ReviewPanel>,
     connect: Option<connect_view::ConnectPanel>,
     notify: Option<crate::engine::Notifier>,
+    settings: settings::Settings,
+    settings_path: Option<PathBuf>,
+    first_run: bool,
+    training: training::Training,
+    setup_panel: Option<setup_view::SetupPanel>,
+    history_panel: Option<history_view::HistoryPanel>,
 }
 
 impl InnervateApp {
@@ -161,6 +172,7 @@ impl InnervateApp {
             })
             .collect();
         let profile_path = sessions_dir.join("profile.json");
+        let sessions_dir_for_db = sessions_dir.clone();
         let mut app = Self {
             history: LiveHistory::new(info.channels(), info.pairs.len()),
             notch_enabled: engine.dsp_config().notch.enabled,
@@ -190,9 +202,78 @@ impl InnervateApp {
             review: None,
             connect: None,
             notify: None,
+            settings: settings::Settings::default(),
+            settings_path: None,
+            first_run: false,
+            training: training::Training {
+                db_path: sessions_dir_for_db.join("history.sqlite"),
+                ..Default::default()
+            },
+            setup_panel: None,
+            history_panel: None,
         };
         app.use_profile(profile_path);
         app
+    }
+
+    /// Remembers settings in `path` between runs; a missing file means a first run (the welcome screen
+    /// shows). The last exercise setup is applied again.
+    pub fn with_settings(mut self, path: PathBuf) -> Self {
+        let (settings, problem) = settings::Settings::load(&path);
+        self.first_run = !settings.first_run_done;
+        if problem.is_some() {
+            self.message = problem;
+        }
+        self.show_raw = settings.show_raw;
+        if settings.notch != self.notch_enabled
+            || settings.mains_hz != self.engine.dsp_config().notch.mains_hz
+        {
+            let mut cfg = self.engine.dsp_config().notch.clone();
+            cfg.enabled = settings.notch;
+            cfg.mains_hz = settings.mains_hz;
+            if self.engine.set_notch(cfg).is_ok() {
+                self.notch_enabled = settings.notch;
+            }
+        }
+        let last = settings.last_setup.clone();
+        self.settings = settings;
+        self.settings_path = Some(path);
+        if let Some(name) = last
+            && let Ok(setup) =
+                crate::training::setup::SetupStore::new(self.setups_dir()).load(&name)
+        {
+            self.apply_setup(setup);
+        }
+        self
+    }
+
+    /// Where exercise setups are kept (next to the sessions).
+    pub fn setups_dir(&self) -> PathBuf {
+        self.sessions_dir.join("setups")
+    }
+
+    /// Writes the settings (when a settings file was given).
+    pub(crate) fn save_settings(&mut self) {
+        self.settings.show_raw = self.show_raw;
+        self.settings.notch = self.notch_enabled;
+        self.settings.mains_hz = self.engine.dsp_config().notch.mains_hz;
+        if let Some(path) = &self.settings_path
+            && let Err(e) = self.settings.save(path)
+        {
+            self.message = Some(format!("Settings not saved: {e}"));
+        }
+    }
+
+    /// True while the first-run screen shows.
+    pub fn is_first_run(&self) -> bool {
+        self.first_run
+    }
+
+    /// Leaves the first-run screen for good.
+    pub fn finish_first_run(&mut self) {
+        self.first_run = false;
+        self.settings.first_run_done = true;
+        self.save_settings();
     }
 
     /// Asks for a repaint through `notify` when a new engine (another board) has data.
@@ -400,6 +481,7 @@ impl InnervateApp {
             };
             self.history.push_chunk(&chunk);
             self.count_reps(&chunk);
+            self.track_set(&chunk);
             // The calibration sees every display point, so no peak falls between two frames.
             if let Some(Calibration {
                 channel: Some(c),
@@ -420,11 +502,13 @@ impl InnervateApp {
         }
         while let Ok(q) = self.engine.quality().try_recv() {
             self.quality = q;
+            self.track_fatigue();
         }
         self.update_rate();
         self.poll_recording();
         self.poll_review();
         self.poll_connect();
+        self.run_auto_set();
     }
 
     fn update_rate(&mut self) {

@@ -39,6 +39,13 @@ impl InnervateApp {
     /// Deletes a session once the user confirmed, then reads the folder again.
     pub fn delete_session_confirmed(&mut self, wav: &std::path::Path) {
         let result = catalog::delete_session(wav);
+        if result.is_ok() {
+            // Its sets leave the training history too.
+            let key = std::path::absolute(wav).unwrap_or(wav.to_path_buf());
+            if let Ok(db) = self.training.db() {
+                let _ = db.delete_session(&key.display().to_string());
+            }
+        }
         self.open_sessions();
         if let (Err(e), Some(panel)) = (result, self.sessions.as_mut()) {
             panel.error = Some(format!("Not deleted: {e}"));

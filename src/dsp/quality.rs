@@ -154,6 +154,10 @@ pub struct ChannelQuality {
     pub verdict: Verdict,
     /// Why, in plain words.
     pub reason: String,
+    /// Median frequency of the filtered signal over the last second, Hz (live fatigue trend; `None` offline
+    /// and for a silent second).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_frequency_hz: Option<f64>,
 }
 
 /// Applies the limits to the measures.
@@ -496,15 +500,24 @@ impl QualityMonitor {
         for c in 0..self.channels {
             let hum = self.hum_meter.power(&self.bandpassed[c]);
             let segment = self.welch.segment();
-            let band = match self.welch.psd(&self.bandpassed[c]) {
-                Some(power) => band_variance(
-                    power,
-                    segment,
-                    self.df,
-                    self.band_edges.0,
-                    self.band_edges.1,
+            let (band, mdf) = match self.welch.psd(&self.bandpassed[c]) {
+                Some(power) => (
+                    band_variance(
+                        power,
+                        segment,
+                        self.df,
+                        self.band_edges.0,
+                        self.band_edges.1,
+                    ),
+                    super::spectrum::band_frequencies(
+                        power,
+                        self.df,
+                        self.band_edges.0,
+                        self.band_edges.1,
+                    )
+                    .map(|f| f.mdf_hz),
                 ),
-                None => 0.0,
+                None => (0.0, None),
             };
             self.band[c][slot] = band;
             self.hum[c][slot] = hum;
@@ -536,6 +549,7 @@ impl QualityMonitor {
                 distinct_values: self.raw[c].distinct_values(),
                 verdict,
                 reason,
+                median_frequency_hz: mdf,
             });
             if slot + 1 == self.hum[c].len() {
                 // A new window for clipping and resolution.

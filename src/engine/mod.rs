@@ -334,9 +334,14 @@ fn make_recorder(
     max_frames: Option<u64>,
     meta: &crate::session::SessionMeta,
 ) -> Result<Recorder, SessionError> {
+    let mut info = info.clone();
+    // The user's muscle names (from an exercise setup) go into the sidecar instead of the board's labels.
+    if meta.channel_names.len() == info.channels() {
+        info.channel_names = meta.channel_names.clone();
+    }
     Recorder::start(RecorderSetup {
         wav_path: wav_path.to_path_buf(),
-        info: info.clone(),
+        info,
         dsp: dsp.clone(),
         effective: effective.clone(),
         max_frames,

@@ -274,9 +274,13 @@ impl WavSink {
             .filter(|g| g.stream_sample < at)
             .map(|g| g.missing)
             .sum();
-        let wav_frame = at
-            .saturating_sub(side.first_stream_sample)
-            .saturating_sub(missing_before);
+        // Before the first block arrives the recording is empty: the marker is at its start.
+        let wav_frame = match self.next_stream_sample {
+            None => 0,
+            Some(_) => at
+                .saturating_sub(side.first_stream_sample)
+                .saturating_sub(missing_before),
+        };
         let time_s = wav_frame as f64 / side.sample_rate_hz;
         self.sidecar.markers.push(super::Marker {
             wav_frame,

@@ -61,6 +61,10 @@ pub struct SessionMeta {
     /// Free text.
     #[serde(default)]
     pub notes: String,
+    /// Muscle names to record instead of the source's channel names (the sidecar's `channel_names` carries
+    /// them); empty keeps the source's.
+    #[serde(skip)]
+    pub channel_names: Vec<String>,
 }
 
 /// Session metadata (format version 1).

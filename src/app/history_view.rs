@@ -1,0 +1,191 @@
+//! The history screen: per exercise and muscle, the activation score, peak %MVC, co-contraction index and
+//! fatigue slope of every set over time, with the sets listed; a click opens the set's recording in review.
+
+use super::InnervateApp;
+use super::live_view::WARNING;
+use crate::training::history_db::{Metric, SetRecord, series};
+use egui::{RichText, Ui};
+use egui_plot::{Line, Plot, PlotPoints, Points};
+
+/// The open history screen.
+#[derive(Clone, Debug, Default)]
+pub struct HistoryPanel {
+    /// Exercises with sets.
+    pub exercises: Vec<String>,
+    /// Chosen exercise.
+    pub exercise: Option<String>,
+    /// Muscles trained in it.
+    pub muscles: Vec<String>,
+    /// Chosen muscle.
+    pub muscle: Option<String>,
+    /// Sets of the choice, oldest first.
+    pub sets: Vec<SetRecord>,
+    /// A problem, in plain words.
+    pub error: Option<String>,
+}
+
+impl InnervateApp {
+    /// Opens the history screen (reads the database).
+    pub fn open_history(&mut self) {
+        let mut panel = HistoryPanel::default();
+        match self.training.db() {
+            Ok(db) => match db.exercises() {
+                Ok(ex) => panel.exercises = ex,
+                Err(e) => panel.error = Some(e.to_string()),
+            },
+            Err(e) => panel.error = Some(e),
+        }
+        let first = self
+            .training
+            .setup
+            .as_ref()
+            .map(|s| s.name.clone())
+            .filter(|n| panel.exercises.contains(n))
+            .or_else(|| panel.exercises.first().cloned());
+        self.history_panel = Some(panel);
+        if let Some(e) = first {
+            self.choose_history(Some(e), None);
+        }
+    }
+
+    /// The history screen, when open.
+    pub fn history_panel(&self) -> Option<&HistoryPanel> {
+        self.history_panel.as_ref()
+    }
+
+    /// Chooses an exercise (and optionally a muscle; the first one otherwise) and reads its sets.
+    pub fn choose_history(&mut self, exercise: Option<String>, muscle: Option<String>) {
+        let Ok(db) = self.training.db() else { return };
+        let muscles = exercise
+            .as_deref()
+            .map(|e| db.muscles(e).unwrap_or_default())
+            .unwrap_or_default();
+        let muscle = muscle.or_else(|| muscles.first().cloned());
+        let sets = db.sets(exercise.as_deref(), muscle.as_deref());
+        if let Some(p) = self.history_panel.as_mut() {
+            p.exercise = exercise;
+            p.muscles = muscles;
+            p.muscle = muscle;
+            match sets {
+                Ok(s) => p.sets = s,
+                Err(e) => p.error = Some(e.to_string()),
+            }
+        }
+    }
+
+    /// Draws the history screen.
+    pub(crate) fn history_screen(&mut self, ui: &mut Ui) {
+        let Some(panel) = self.history_panel.clone() else {
+            return;
+        };
+        let mut choose: Option<(Option<String>, Option<String>)> = None;
+        let mut open: Option<String> = None;
+        let mut close = false;
+        ui.horizontal(|ui| {
+            ui.heading("History");
+            if ui.button("Close history").clicked() {
+                close = true;
+            }
+        });
+        if let Some(e) = &panel.error {
+            ui.label(RichText::new(e).color(WARNING));
+        }
+        if panel.exercises.is_empty() {
+            ui.label("No sets yet: apply an exercise setup and press Space to train a set.");
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Exercise");
+            for e in &panel.exercises {
+                if ui
+                    .selectable_label(panel.exercise.as_ref() == Some(e), e)
+                    .clicked()
+                {
+                    choose = Some((Some(e.clone()), None));
+                }
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Muscle");
+            for m in &panel.muscles {
+                if ui
+                    .selectable_label(panel.muscle.as_ref() == Some(m), m)
+                    .clicked()
+                {
+                    choose = Some((panel.exercise.clone(), Some(m.clone())));
+                }
+            }
+        });
+        egui::ScrollArea::vertical()
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                ui.columns(2, |cols| {
+                    for (k, metric) in Metric::ALL.into_iter().enumerate() {
+                        let ui = &mut cols[k % 2];
+                        ui.label(RichText::new(metric.label()).strong());
+                        let pts = series(&panel.sets, metric);
+                        let line: PlotPoints = pts.iter().map(|&(x, y)| [x, y]).collect();
+                        let dots: PlotPoints = pts.iter().map(|&(x, y)| [x, y]).collect();
+                        Plot::new(("history", k))
+                            .height(140.0)
+                            .x_axis_formatter(|m, _| format!("day {:.0}", m.value))
+                            .show(ui, |p| {
+                                p.line(Line::new(metric.label(), line));
+                                p.points(Points::new(metric.label(), dots).radius(3.0));
+                            });
+                    }
+                });
+                ui.separator();
+                egui::Grid::new("history-sets")
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for h in [
+                            "Date", "Set", "Reps", "Good", "Score", "Peak", "CCI", "Fatigue", "",
+                        ] {
+                            ui.label(RichText::new(h).strong());
+                        }
+                        ui.end_row();
+                        for (i, r) in panel.sets.iter().enumerate().rev() {
+                            ui.label(
+                                r.started_at
+                                    .get(..16)
+                                    .unwrap_or(&r.started_at)
+                                    .replace('T', " "),
+                            );
+                            ui.label(r.set_in_session.to_string());
+                            ui.label(r.reps.to_string());
+                            ui.label(r.good_reps.to_string());
+                            ui.label(r.score.to_string());
+                            ui.label(r.peak_pct_mvc.map_or(format!("{:.0} µV", r.peak_uv), |p| {
+                                format!("{p:.0} %MVC")
+                            }));
+                            ui.label(r.cci_pct.map_or("-".into(), |c| format!("{c:.0} %")));
+                            ui.label(
+                                r.fatigue_slope_hz_per_min
+                                    .map_or("-".into(), |v| format!("{v:+.1} Hz/min")),
+                            );
+                            match &r.session_wav {
+                                Some(wav) => {
+                                    if ui.button(format!("Open set {}", i + 1)).clicked() {
+                                        open = Some(wav.clone());
+                                    }
+                                }
+                                None => {
+                                    ui.label("");
+                                }
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+        if let Some((e, m)) = choose {
+            self.choose_history(e, m);
+        }
+        if let Some(wav) = open {
+            self.history_panel = None;
+            self.open_review(std::path::Path::new(&wav));
+        }
+        if close {
+            self.history_panel = None;
+        }
+    }
+}
