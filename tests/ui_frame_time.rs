@@ -1,6 +1,7 @@
-//! UI frame CPU time with 16 channels at 4 kHz: the live view driven by egui_kittest (layout and drawing
-//! commands, no GPU), the simulated board running in real time behind it. Reports p50/p99/max of the UI
-//! thread's CPU time per frame.
+//! UI frame CPU time with 16 channels at 4 kHz: each screen (live view, exercise setup, calibration, a live
+//! set, the set summary, history) driven by egui_kittest (layout and drawing commands, no GPU), the
+//! simulated board running in real time behind it. Reports p50/p99/max of the UI thread's CPU time per
+//! frame.
 //!
 //! The figure for docs/PERFORMANCE.md: `cargo test --release --test ui_frame_time -- --nocapture`
 //! (the 8 ms bound is asserted in release builds; a debug build only reports).
@@ -40,8 +41,22 @@ fn measure(h: &mut Harness<'static, InnervateApp>, frames: usize) -> Vec<f64> {
     ms
 }
 
+fn report(screen: &str, ms: &[f64]) -> f64 {
+    let (p50, p99, max) = (percentile(ms, 0.5), percentile(ms, 0.99), ms[ms.len() - 1]);
+    println!(
+        "UI frame CPU time, {screen}, 16 ch x 4 kHz ({} build): p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms over {} frames",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        ms.len()
+    );
+    p99
+}
+
 #[test]
-fn the_live_view_frame_stays_under_8_ms_of_cpu_with_16_channels_at_4khz() {
+fn every_screen_stays_under_8_ms_of_ui_cpu_per_frame_with_16_channels_at_4khz() {
     let sim = Simulator::new(SimConfig {
         channels: 16,
         sample_rate: 4000.0,
@@ -67,28 +82,44 @@ fn the_live_view_frame_stays_under_8_ms_of_cpu_with_16_channels_at_4khz() {
     }
     std::thread::sleep(Duration::from_secs(10));
     h.step();
-    let live = measure(&mut h, 300);
-    let (p50, p99, max) = (
-        percentile(&live, 0.5),
-        percentile(&live, 0.99),
-        live[live.len() - 1],
-    );
-    println!(
-        "UI frame CPU time, live view, 16 ch x 4 kHz ({} build): p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms over {} frames",
-        if cfg!(debug_assertions) {
-            "debug"
-        } else {
-            "release"
-        },
-        live.len()
-    );
+    let frames = 150;
+    let mut worst = Vec::new();
+    worst.push(("live view", report("live view", &measure(&mut h, frames))));
+    h.state_mut().open_setup();
+    worst.push((
+        "exercise setup",
+        report("exercise setup", &measure(&mut h, frames)),
+    ));
+    h.state_mut().save_and_apply_setup();
+    h.state_mut().open_calibration();
+    h.state_mut().start_calibration(0);
+    worst.push((
+        "calibration",
+        report("calibration", &measure(&mut h, frames)),
+    ));
+    h.state_mut().close_calibration(false);
+    h.state_mut().start_set();
+    worst.push(("live set", report("live set", &measure(&mut h, frames))));
+    h.state_mut().end_set();
+    worst.push((
+        "set summary",
+        report("set summary", &measure(&mut h, frames)),
+    ));
+    h.state_mut().dismiss_summary();
+    h.state_mut().open_history();
+    worst.push(("history", report("history", &measure(&mut h, frames))));
     assert_eq!(
         innervate::stats::LinkStats::get(&h.state().engine().stats().ring_overflows),
         0
     );
-    if cfg!(debug_assertions) {
-        assert!(p99 < 200.0, "p99 {p99:.1} ms even for a debug build");
-    } else {
-        assert!(p99 < 8.0, "p99 {p99:.2} ms");
+    for (screen, p99) in worst {
+        if cfg!(debug_assertions) {
+            assert!(
+                p99 < 250.0,
+                "{screen}: p99 {p99:.1} ms even for a debug build"
+            );
+        } else {
+            assert!(p99 < 8.0, "{screen}: p99 {p99:.2} ms");
+        }
     }
 }

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Screenshots of every screen on the simulated board under a virtual X server (Xvfb), into docs/:
+# welcome, live view, exercise setup, calibration, a live set, the set summary, history, review.
+# Usage: scripts/screenshots.sh   (about 2 minutes after the release build)
+# Installs Debian's xvfb and imagemagick (and the GL/X11 client libraries eframe loads) when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v Xvfb >/dev/null || need+=(xvfb)
+command -v import >/dev/null && import -version 2>/dev/null | grep -q ImageMagick || need+=(imagemagick)
+for lib in libGL.so.1 libxkbcommon-x11.so.0 libXcursor.so.1 libXrandr.so.2 libXi.so.6; do
+  ldconfig -p | grep -q "$lib" || need+=(libgl1-mesa-dri libglx-mesa0 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
+done
+if [ ${#need[@]} -gt 0 ]; then
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $(printf '%s\n' "${need[@]}" | sort -u)
+fi
+cargo build --release --quiet
+display=":$((90 + RANDOM % 9))"
+Xvfb "$display" -screen 0 1280x860x24 -nolisten tcp &
+xvfb_pid=$!
+work=$(mktemp -d)
+app_pid=""
+cleanup() { [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; kill "$xvfb_pid" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+sleep 1
+mkdir -p docs "$work/sessions"
+echo '{"first_run_done": true}' > "$work/seen.json"
+
+# shot NAME SECONDS [innervate args...]: run the app, wait, capture docs/NAME.png, close it.
+shot() {
+  local name=$1 wait_s=$2; shift 2
+  DISPLAY="$display" ./target/release/innervate --channels 2 --sessions-dir "$work/sessions" \
+    --profile screenshots "$@" &
+  app_pid=$!
+  sleep "$wait_s"
+  DISPLAY="$display" import -window root "docs/$name.png"
+  kill "$app_pid" 2>/dev/null || true
+  wait "$app_pid" 2>/dev/null || true
+  app_pid=""
+  echo "wrote docs/$name.png"
+}
+
+shot welcome 4 --settings "$work/first.json"
+shot live-view 8 --settings "$work/seen.json" --channels 4
+shot setup 4 --settings "$work/seen.json" --start-screen setup
+shot calibration 6 --settings "$work/seen.json" --start-screen calibration
+# A set starts 3 s in (the simulator's first rep) and ends after the eighth rep.
+shot live-set 14 --settings "$work/seen.json" --auto-set 2.5:34
+shot summary 40 --settings "$work/seen.json" --auto-set 2.5:34
+shot history 5 --settings "$work/seen.json" --start-screen history
+wav=$(ls "$work"/sessions/*.wav | head -1)
+shot review 6 --settings "$work/seen.json" --review "$wav"
