@@ -18,7 +18,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 cargo build --release --quiet
 display=":$((90 + RANDOM % 9))"
-Xvfb "$display" -screen 0 1280x860x24 -nolisten tcp &
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp &
 xvfb_pid=$!
 work=$(mktemp -d)
 app_pid=""
@@ -31,7 +31,7 @@ echo '{"first_run_done": true}' > "$work/seen.json"
 # shot NAME SECONDS [innervate args...]: run the app, wait, capture docs/NAME.png, close it.
 shot() {
   local name=$1 wait_s=$2; shift 2
-  DISPLAY="$display" ./target/release/innervate --channels 2 --sessions-dir "$work/sessions" \
+  DISPLAY="$display" ./target/release/innervate --sessions-dir "$work/sessions" \
     --profile screenshots "$@" &
   app_pid=$!
   sleep "$wait_s"
@@ -42,13 +42,13 @@ shot() {
   echo "wrote docs/$name.png"
 }
 
-shot welcome 4 --settings "$work/first.json"
+shot welcome 4 --channels 2 --settings "$work/first.json"
 shot live-view 8 --settings "$work/seen.json" --channels 4
-shot setup 4 --settings "$work/seen.json" --start-screen setup
-shot calibration 6 --settings "$work/seen.json" --start-screen calibration
+shot setup 4 --channels 2 --settings "$work/seen.json" --start-screen setup
+shot calibration 6 --channels 2 --settings "$work/seen.json" --start-screen calibration
 # A set starts 3 s in (the simulator's first rep) and ends after the eighth rep.
-shot live-set 14 --settings "$work/seen.json" --auto-set 2.5:34
-shot summary 40 --settings "$work/seen.json" --auto-set 2.5:34
-shot history 5 --settings "$work/seen.json" --start-screen history
+shot live-set 14 --channels 2 --settings "$work/seen.json" --auto-set 2.5:34
+shot summary 40 --channels 2 --settings "$work/seen.json" --auto-set 2.5:34
+shot history 5 --channels 2 --settings "$work/seen.json" --start-screen history
 wav=$(ls "$work"/sessions/*.wav | head -1)
-shot review 6 --settings "$work/seen.json" --review "$wav"
+shot review 6 --channels 2 --settings "$work/seen.json" --review "$wav"

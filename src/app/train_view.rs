@@ -85,14 +85,20 @@ impl InnervateApp {
                     ))
                     .size(16.0),
                 );
-                let fill = (ratio / (2.0 * limit).max(0.01)).min(1.0) as f32;
+                // At rest the ratio means nothing: say so instead of showing it.
+                let (fill, text) = if working {
+                    (
+                        (ratio / (2.0 * limit).max(0.01)).min(1.0) as f32,
+                        format!("ratio {ratio:.2} (limit {limit:.2}), CCI {cci:.0} %"),
+                    )
+                } else {
+                    (0.0, "target muscle at rest".to_string())
+                };
                 ui.add(
                     ProgressBar::new(fill)
                         .desired_width(300.0)
                         .fill(if warn { WARNING } else { CALM })
-                        .text(format!(
-                            "ratio {ratio:.2} (limit {limit:.2}), CCI {cci:.0} %"
-                        )),
+                        .text(text),
                 )
                 .on_hover_text(
                     "Co-contraction gauge: the antagonist's envelope over the target's, last 0.5 s",
