@@ -50,5 +50,6 @@ shot calibration 6 --channels 2 --settings "$work/seen.json" --start-screen cali
 shot live-set 14 --channels 2 --settings "$work/seen.json" --auto-set 2.5:34
 shot summary 40 --channels 2 --settings "$work/seen.json" --auto-set 2.5:34
 shot history 5 --channels 2 --settings "$work/seen.json" --start-screen history
-wav=$(ls "$work"/sessions/*.wav | head -1)
+# The newest recording: the summary's complete set (the live-set shot was cut mid-set).
+wav=$(ls -t "$work"/sessions/*.wav | head -1)
 shot review 6 --channels 2 --settings "$work/seen.json" --review "$wav"

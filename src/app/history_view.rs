@@ -125,9 +125,20 @@ impl InnervateApp {
                         let pts = series(&panel.sets, metric);
                         let line: PlotPoints = pts.iter().map(|&(x, y)| [x, y]).collect();
                         let dots: PlotPoints = pts.iter().map(|&(x, y)| [x, y]).collect();
+                        if pts.is_empty() {
+                            ui.label(match metric {
+                                Metric::PeakPctMvc => {
+                                    "no values yet: calibrate the muscle for %MVC"
+                                }
+                                _ => "no values yet",
+                            });
+                        }
+                        let last = pts.iter().map(|p| p.0).fold(0.0, f64::max);
                         Plot::new(("history", k))
                             .height(140.0)
+                            .default_x_bounds(-0.5, (last + 0.5).max(7.0))
                             .x_axis_formatter(|m, _| format!("day {:.0}", m.value))
+                            .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [7.0, 1.0, 1.0]))
                             .show(ui, |p| {
                                 p.line(Line::new(metric.label(), line));
                                 p.points(Points::new(metric.label(), dots).radius(3.0));
