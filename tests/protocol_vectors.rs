@@ -174,3 +174,29 @@ fn each_vector_survives_being_cut_anywhere_and_a_damaged_byte_is_caught() {
         assert_eq!(dec.counters().crc_errors, 1, "byte {i}");
     }
 }
+
+#[test]
+fn a_full_size_frame_glued_to_garbage_is_still_decoded() {
+    use innervate::protocol::innervate::{data, format, info};
+    // 16 channels x 31 frames: a body of 1000 bytes, near the 1024 limit, so garbage in front of it runs
+    // past any frame's length before the delimiter arrives.
+    let board = innervate::source::virtual_board::innervate_info(16, 4000);
+    assert_eq!(board.frames_per_packet, 31);
+    let mut dec = InnervateDecoder::new();
+    decode(&mut dec, &info(&board));
+    let codes: Vec<i32> = (0..31 * 16).map(|i| (i * 37 % 2000) - 1000).collect();
+    for garbage_len in [1usize, 20, 48, 200] {
+        let mut wire: Vec<u8> = (0..garbage_len).map(|i| (i * 91 % 255 + 1) as u8).collect();
+        data(garbage_len as u32, 31, &codes, format::I16, &mut wire);
+        let before = dec.counters();
+        let got = decode(&mut dec, &wire);
+        let frames = got.iter().filter(|g| matches!(g, Got::Frame(_))).count();
+        assert_eq!(frames, 31, "garbage of {garbage_len} bytes");
+        assert_eq!(
+            dec.counters().crc_errors,
+            before.crc_errors,
+            "garbage of {garbage_len}"
+        );
+        assert_eq!(dec.counters().resyncs, before.resyncs + 1);
+    }
+}

@@ -236,7 +236,8 @@ pub struct InnervateDecoder {
     scratch: Vec<u8>,
     /// Salvage's marks of which starts' COBS chains end at the frame's end.
     chain_ends: Vec<bool>,
-    discarding: bool,
+    /// Bytes were dropped from the front of the frame in progress (it ran past any frame's length).
+    trimmed: bool,
     info: Option<BoardInfo>,
     uv_per_code: f64,
     expected_seq: Option<u32>,
@@ -257,7 +258,7 @@ impl InnervateDecoder {
             buf: Vec::with_capacity(MAX_WIRE),
             scratch: Vec::with_capacity(MAX_WIRE),
             chain_ends: Vec::with_capacity(MAX_WIRE + 1),
-            discarding: false,
+            trimmed: false,
             info: None,
             uv_per_code: 0.0,
             expected_seq: None,
@@ -292,10 +293,14 @@ impl InnervateDecoder {
     /// One COBS frame (without its 0x00) from `buf`.
     fn frame_done(&mut self, sink: &mut dyn FnMut(Event<'_>)) {
         let mut wire = std::mem::take(&mut self.buf);
-        if !wire.is_empty()
-            && let Parsed::Bad = self.check_and_dispatch(&wire, sink)
-        {
-            self.salvage(&wire, sink);
+        let trimmed = std::mem::take(&mut self.trimmed);
+        if !wire.is_empty() {
+            match self.check_and_dispatch(&wire, sink) {
+                // The frame was found behind the garbage that was cut off.
+                Parsed::Good if trimmed => self.counters.resyncs += 1,
+                Parsed::Good => {}
+                Parsed::Bad => self.salvage(&wire, sink),
+            }
         }
         wire.clear();
         self.buf = wire;
@@ -452,25 +457,23 @@ impl Decoder for InnervateDecoder {
         while !bytes.is_empty() {
             let end = bytes.iter().position(|&b| b == 0);
             let segment = &bytes[..end.unwrap_or(bytes.len())];
-            if self.discarding {
-                self.counters.skipped_bytes += segment.len() as u64;
-            } else if self.buf.len() + segment.len() > MAX_WIRE {
-                // Longer than any frame: garbage. Drop it all up to the next delimiter.
-                self.counters.skipped_bytes += (self.buf.len() + segment.len()) as u64;
-                self.counters.crc_errors += 1;
-                self.counters.resyncs += 1;
-                self.buf.clear();
-                self.discarding = true;
+            if self.buf.len() + segment.len() > MAX_WIRE {
+                // Longer than any frame: garbage in front of (perhaps) a good frame. Keep only the last
+                // frame's worth, so a full-size frame glued to garbage is still found at the delimiter.
+                let keep_from_seg = segment.len().min(MAX_WIRE);
+                let keep_from_buf = MAX_WIRE - keep_from_seg;
+                let dropped = self.buf.len() - keep_from_buf.min(self.buf.len());
+                self.buf.drain(..dropped);
+                let seg_dropped = segment.len() - keep_from_seg;
+                self.buf.extend_from_slice(&segment[seg_dropped..]);
+                self.counters.skipped_bytes += (dropped + seg_dropped) as u64;
+                self.trimmed = true;
             } else {
                 self.buf.extend_from_slice(segment);
             }
             match end {
                 Some(e) => {
-                    if self.discarding {
-                        self.discarding = false;
-                    } else {
-                        self.frame_done(sink);
-                    }
+                    self.frame_done(sink);
                     bytes = &bytes[e + 1..];
                 }
                 None => bytes = &[],
