@@ -56,6 +56,15 @@ fn fit(mut s: ExerciseSetup, channels: usize, names: &[String]) -> ExerciseSetup
     s
 }
 
+/// The schematic placement picture for a body region, where there is one (in `assets/placement/`).
+pub fn placement_picture(region: &str) -> Option<&'static str> {
+    match region {
+        "Upper arm" => Some("upper-arm.svg"),
+        "Thigh" => Some("thigh.svg"),
+        _ => None,
+    }
+}
+
 impl InnervateApp {
     /// Opens the setup screen with the applied setup (or the first template).
     pub fn open_setup(&mut self) {
@@ -294,6 +303,12 @@ impl InnervateApp {
                             .default_open(shown.len() <= 2)
                             .show(ui, |ui| {
                                 ui.label(p.placement);
+                                if let Some(file) = placement_picture(p.region) {
+                                    ui.label(
+                                        RichText::new(format!("Diagram: assets/placement/{file}"))
+                                            .italics(),
+                                    );
+                                }
                             });
                     }
                 }
