@@ -162,15 +162,7 @@ impl InnervateApp {
                 mvc_uv: None,
             })
             .collect();
-        let pairs = info
-            .pairs
-            .iter()
-            .map(|p| PairSettings {
-                agonist: p.agonist,
-                antagonist: p.antagonist,
-                ratio_limit: DEFAULT_RATIO_LIMIT,
-            })
-            .collect();
+        let pairs = pair_settings(&info);
         let profile_path = sessions_dir.join("profile.json");
         let sessions_dir_for_db = sessions_dir.clone();
         let mut app = Self {
@@ -309,15 +301,7 @@ impl InnervateApp {
                     })
             })
             .collect();
-        self.pairs = info
-            .pairs
-            .iter()
-            .map(|p| PairSettings {
-                agonist: p.agonist,
-                antagonist: p.antagonist,
-                ratio_limit: DEFAULT_RATIO_LIMIT,
-            })
-            .collect();
+        self.pairs = pair_settings(&info);
         self.history = LiveHistory::new(info.channels(), info.pairs.len());
         self.quality.clear();
         self.reps.clear();
@@ -567,6 +551,14 @@ impl InnervateApp {
                 .iter()
                 .map(|m| m.mvc_uv.map(f64::from))
                 .collect(),
+            // The user's muscle names (an exercise setup renames channels) and the exercise.
+            channel_names: self.muscles.iter().map(|m| m.name.clone()).collect(),
+            notes: self
+                .training
+                .setup
+                .as_ref()
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
             ..Default::default()
         });
         match self.engine.start_recording(path, None) {
@@ -697,6 +689,18 @@ pub enum CalibrationAction {
     Redo,
     /// End the rest early.
     SkipRest,
+}
+
+/// Default pair settings for a stream's pairs.
+fn pair_settings(info: &crate::source::StreamInfo) -> Vec<PairSettings> {
+    info.pairs
+        .iter()
+        .map(|p| PairSettings {
+            agonist: p.agonist,
+            antagonist: p.antagonist,
+            ratio_limit: DEFAULT_RATIO_LIMIT,
+        })
+        .collect()
 }
 
 /// `session-YYYYMMDD-HHMMSS.wav` in UTC.

@@ -161,21 +161,6 @@ impl InnervateApp {
         }
         self.training.finished = None;
         if !self.is_recording() {
-            self.engine.set_session_meta(crate::session::SessionMeta {
-                mvc_uv: self
-                    .muscles
-                    .iter()
-                    .map(|m| m.mvc_uv.map(f64::from))
-                    .collect(),
-                channel_names: self.muscles.iter().map(|m| m.name.clone()).collect(),
-                notes: self
-                    .training
-                    .setup
-                    .as_ref()
-                    .map(|s| s.name.clone())
-                    .unwrap_or_default(),
-                ..Default::default()
-            });
             self.toggle_recording();
             self.training.started_recording = self.is_recording();
             self.training.sets_in_session = 0;
