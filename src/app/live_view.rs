@@ -147,9 +147,14 @@ impl InnervateApp {
                 {
                     self.add_user_marker();
                 }
-                let set_label = if self.in_set { "End set" } else { "Start set" };
+                // The same set as Space: marked in the recording and summarised when it ends.
+                let set_label = if self.training.set.is_some() {
+                    "End set"
+                } else {
+                    "Start set"
+                };
                 if ui.button(set_label).clicked() {
-                    self.toggle_set();
+                    self.toggle_training_set();
                 }
             }
             if ui
