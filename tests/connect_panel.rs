@@ -1,48 +1,20 @@
 //! The connect panel and link-health readout through egui_kittest, against a virtual board on a real pty.
 
-use egui_kittest::Harness;
+mod common;
+
 use egui_kittest::kittest::Queryable;
 use innervate::app::InnervateApp;
-use innervate::engine::{Engine, EngineOptions};
 use innervate::protocol::Protocol;
 use innervate::source::SourceKind;
-use innervate::source::simulator::{SimConfig, Simulator};
 use innervate::source::virtual_board::{Faults, VirtualBoard, VirtualBoardConfig};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-fn harness(sessions: &std::path::Path) -> Harness<'static, InnervateApp> {
-    let sim = Simulator::new(SimConfig {
-        channels: 2,
-        ..SimConfig::default()
-    })
-    .unwrap();
-    let engine = Engine::start(Box::new(sim), EngineOptions::default(), None).unwrap();
-    let app = InnervateApp::new(engine, sessions.to_path_buf());
-    Harness::builder()
-        .with_size([1400.0, 1200.0])
-        .build_ui_state(
-            |ui, app: &mut InnervateApp| {
-                app.ingest();
-                app.show(ui);
-            },
-            app,
-        )
+fn harness(sessions: &std::path::Path) -> common::AppHarness {
+    common::harness(common::sim_app(2, sessions), [1400.0, 1200.0])
 }
 
-fn wait_until(
-    h: &mut Harness<'static, InnervateApp>,
-    what: &str,
-    ok: impl Fn(&InnervateApp) -> bool,
-) {
-    let started = Instant::now();
-    while !ok(h.state()) {
-        assert!(
-            started.elapsed() < Duration::from_secs(8),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-        h.run_steps(1);
-    }
+fn wait_until(h: &mut common::AppHarness, what: &str, ok: impl Fn(&InnervateApp) -> bool) {
+    common::wait_until(h, what, Duration::from_secs(8), ok);
 }
 
 #[test]

@@ -2,37 +2,21 @@
 
 mod common;
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use innervate::app::{InnervateApp, RecordingStatus};
 use innervate::engine::{Engine, EngineOptions};
-use innervate::source::simulator::{SimConfig, Simulator};
 use std::time::Duration;
 
 fn app(channels: usize, sessions: &std::path::Path) -> InnervateApp {
-    let sim = Simulator::new(SimConfig {
-        channels,
-        ..SimConfig::default()
-    })
-    .unwrap();
-    let engine = Engine::start(Box::new(sim), EngineOptions::default(), None).unwrap();
-    InnervateApp::new(engine, sessions.to_path_buf())
+    common::sim_app(channels, sessions)
 }
 
-fn harness(app: InnervateApp) -> Harness<'static, InnervateApp> {
-    Harness::builder()
-        .with_size([1280.0, 2400.0])
-        .build_ui_state(
-            |ui, app: &mut InnervateApp| {
-                app.ingest();
-                app.show(ui);
-            },
-            app,
-        )
+fn harness(app: InnervateApp) -> common::AppHarness {
+    common::harness(app, [1280.0, 2400.0])
 }
 
 /// Lets real time pass so the simulated board delivers data, then draws.
-fn let_data_flow(h: &mut Harness<'static, InnervateApp>, ms: u64) {
+fn let_data_flow(h: &mut common::AppHarness, ms: u64) {
     std::thread::sleep(Duration::from_millis(ms));
     h.run_steps(2);
 }
@@ -200,16 +184,8 @@ fn the_pair_readout_warns_when_the_ratio_passes_the_limit() {
 }
 
 /// Steps the UI in real time until `label` is on screen (or fails after `seconds`).
-fn wait_for(h: &mut Harness<'static, InnervateApp>, label: &str, seconds: f64) {
-    let start = std::time::Instant::now();
-    while h.query_all_by_label(label).next().is_none() {
-        assert!(
-            start.elapsed().as_secs_f64() < seconds,
-            "`{label}` never appeared"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-        h.run_steps(1);
-    }
+fn wait_for(h: &mut common::AppHarness, label: &str, seconds: f64) {
+    common::wait_for_label(h, label, Duration::from_secs_f64(seconds));
 }
 
 #[test]

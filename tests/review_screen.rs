@@ -4,12 +4,9 @@
 
 mod common;
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use innervate::app::InnervateApp;
-use innervate::engine::{Engine, EngineOptions};
 use innervate::session::{Marker, MarkerKind, Sidecar};
-use innervate::source::simulator::{SimConfig, Simulator};
 use innervate::source::workout;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -17,25 +14,11 @@ use std::time::{Duration, Instant};
 const RATE: f64 = 1000.0;
 
 fn app(sessions: &Path) -> InnervateApp {
-    let sim = Simulator::new(SimConfig {
-        channels: 2,
-        ..SimConfig::default()
-    })
-    .unwrap();
-    let engine = Engine::start(Box::new(sim), EngineOptions::default(), None).unwrap();
-    InnervateApp::new(engine, sessions.to_path_buf())
+    common::sim_app(2, sessions)
 }
 
-fn harness(app: InnervateApp) -> Harness<'static, InnervateApp> {
-    Harness::builder()
-        .with_size([1400.0, 1000.0])
-        .build_ui_state(
-            |ui, app: &mut InnervateApp| {
-                app.ingest();
-                app.show(ui);
-            },
-            app,
-        )
+fn harness(app: InnervateApp) -> common::AppHarness {
+    common::harness(app, [1400.0, 1000.0])
 }
 
 /// 18.9 s of the simulated workout (2 channels, 1 kHz) recorded by `innervate record`, with a set-start
@@ -72,7 +55,7 @@ fn recorded_session(dir: &Path) -> PathBuf {
     wav
 }
 
-fn cursor(h: &Harness<'static, InnervateApp>) -> f64 {
+fn cursor(h: &common::AppHarness) -> f64 {
     h.state().review().unwrap().cursor_s
 }
 

@@ -5,32 +5,18 @@
 
 mod common;
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use innervate::app::InnervateApp;
 use innervate::engine::{Engine, EngineOptions};
 use innervate::source::reader::Pace;
 use innervate::source::simulator::{SimConfig, Simulator};
 use innervate::source::workout;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const SPEED: f64 = 8.0;
 
-fn harness(dir: &std::path::Path) -> Harness<'static, InnervateApp> {
-    let sim = Simulator::new(SimConfig {
-        channels: 2,
-        ..SimConfig::default()
-    })
-    .unwrap();
-    let engine = Engine::start(
-        Box::new(sim),
-        EngineOptions {
-            pace: Pace::RealTime { speed: SPEED },
-            ..EngineOptions::default()
-        },
-        None,
-    )
-    .unwrap();
+fn harness(dir: &std::path::Path) -> common::AppHarness {
+    let engine = common::sim_engine(2, Pace::RealTime { speed: SPEED });
     let mut app = InnervateApp::new(engine, dir.join("sessions"))
         .with_profile(dir.join("profile.json"))
         .with_settings(dir.join("settings.json"));
@@ -40,43 +26,15 @@ fn harness(dir: &std::path::Path) -> Harness<'static, InnervateApp> {
         rest_s: 0.5,
         trials: 3,
     });
-    Harness::builder()
-        .with_size([1400.0, 1300.0])
-        .build_ui_state(
-            |ui, app: &mut InnervateApp| {
-                app.ingest();
-                app.show(ui);
-            },
-            app,
-        )
+    common::harness(app, [1400.0, 1300.0])
 }
 
-fn wait_until(
-    h: &mut Harness<'static, InnervateApp>,
-    what: &str,
-    ok: impl Fn(&InnervateApp) -> bool,
-) {
-    let started = Instant::now();
-    while !ok(h.state()) {
-        assert!(
-            started.elapsed() < Duration::from_secs(40),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        h.run_steps(1);
-    }
+fn wait_until(h: &mut common::AppHarness, what: &str, ok: impl Fn(&InnervateApp) -> bool) {
+    common::wait_until(h, what, Duration::from_secs(40), ok);
 }
 
-fn wait_for_label(h: &mut Harness<'static, InnervateApp>, label: &str) {
-    let started = Instant::now();
-    while h.query_by_label(label).is_none() {
-        assert!(
-            started.elapsed() < Duration::from_secs(40),
-            "timed out waiting for {label}"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        h.run_steps(1);
-    }
+fn wait_for_label(h: &mut common::AppHarness, label: &str) {
+    common::wait_for_label(h, label, Duration::from_secs(40));
 }
 
 #[test]

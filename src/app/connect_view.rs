@@ -90,6 +90,11 @@ impl InnervateApp {
             Engine::start(Box::new(sim), self.engine_options(), self.notify.clone())
                 .map_err(|e| e.to_string())
         });
+        self.switch_or_explain(started, "Cannot start the simulated board");
+    }
+
+    /// Switches to a newly started engine and closes the panel, or says why not (the current stream goes on).
+    fn switch_or_explain(&mut self, started: Result<Engine, String>, failure: &str) {
         match started {
             Ok(engine) => {
                 self.replace_engine(engine);
@@ -97,7 +102,7 @@ impl InnervateApp {
             }
             Err(e) => {
                 if let Some(p) = self.connect.as_mut() {
-                    p.error = Some(format!("Cannot start the simulated board: {e}"));
+                    p.error = Some(format!("{failure}: {e}"));
                 }
             }
         }
@@ -130,17 +135,7 @@ impl InnervateApp {
             Engine::start_serial(source, self.engine_options(), self.notify.clone())
                 .map_err(|e| e.to_string())
         });
-        match started {
-            Ok(engine) => {
-                self.replace_engine(engine);
-                self.connect = None;
-            }
-            Err(e) => {
-                if let Some(p) = self.connect.as_mut() {
-                    p.error = Some(format!("Not connected: {e}"));
-                }
-            }
-        }
+        self.switch_or_explain(started, "Not connected");
     }
 
     /// Draws the connect panel (in place of the muscle rows while it is open).

@@ -21,20 +21,23 @@ impl InnervateApp {
         let n = ((GAUGE_WINDOW_S / self.history.step_s()).round() as usize).max(1);
         let ag = self.history.channels.get(target)?;
         let ant = self.history.channels.get(antagonist)?;
-        let take = |v: &std::collections::VecDeque<f32>| -> Vec<f64> {
-            v.iter().rev().take(n).map(|x| *x as f64).collect()
+        // Sums over the newest n points: the same window for both, no allocation per frame.
+        let sum = |v: &std::collections::VecDeque<f32>| -> (f64, usize) {
+            v.iter()
+                .rev()
+                .take(n)
+                .fold((0.0, 0), |(s, k), x| (s + *x as f64, k + 1))
         };
-        let (a, b) = (take(&ag.envelope), take(&ant.envelope));
-        if a.is_empty() || b.is_empty() {
+        let ((a, na), (b, nb)) = (sum(&ag.envelope), sum(&ant.envelope));
+        if na == 0 || nb == 0 {
             return None;
         }
-        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-        let ratio = if mean(&a) > 0.0 {
-            mean(&b) / mean(&a)
+        let ratio = if a > 0.0 {
+            (b / nb as f64) / (a / na as f64)
         } else {
             0.0
         };
-        Some((ratio, falconer_winter(a.iter().sum(), b.iter().sum())))
+        Some((ratio, falconer_winter(a, b)))
     }
 
     /// The training header above the muscle rows.
@@ -112,11 +115,13 @@ impl InnervateApp {
                 }
             });
         }
-        let Some(set) = self.training.set.clone() else {
+        // Only what the header needs: the set's points (up to 10 minutes of them) are not copied per frame.
+        let Some((started_s, mode)) = self.training.set.as_ref().map(|s| (s.started_s, s.mode))
+        else {
             return;
         };
         let now = self.stream_time_s();
-        let elapsed = now - set.started_s;
+        let elapsed = now - started_s;
         ui.horizontal(|ui| {
             ui.label(RichText::new(format!("Set {:.0} s", elapsed.max(0.0))).size(18.0));
             let reps = self
@@ -140,7 +145,7 @@ impl InnervateApp {
                 );
             }
         });
-        match set.mode {
+        match mode {
             SetMode::Reps => {
                 if let Some(setup) = &self.training.setup {
                     let (phase, done) = setup.tempo.phase_at(elapsed.max(0.0));
@@ -169,12 +174,10 @@ impl InnervateApp {
                 );
             }
         }
-        if set.mdf.len() >= 2 {
-            let pts: PlotPoints = set
-                .mdf
-                .iter()
-                .map(|&(t, f)| [t - set.started_s, f])
-                .collect();
+        if let Some(set) = &self.training.set
+            && set.mdf.len() >= 2
+        {
+            let pts: PlotPoints = set.mdf.iter().map(|&(t, f)| [t - started_s, f]).collect();
             ui.label("Fatigue trend: median frequency of the target muscle (falls as it tires)");
             Plot::new("mdf-trend")
                 .height(80.0)

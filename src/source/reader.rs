@@ -135,14 +135,36 @@ pub fn spawn_generator_reader(
     })
 }
 
+/// Pushes one block from a live source (a board cannot be asked to wait): a full ring is a counted overflow
+/// and the block is lost, which the next block's sample index shows as a gap.
+pub(crate) fn push_live(
+    ring: &mut rtrb::Producer<SampleBlock>,
+    block: SampleBlock,
+    stats: &LinkStats,
+) {
+    let frames = block.len() as u64;
+    match ring.push(block) {
+        Ok(()) => {
+            stats.frames_received.fetch_add(frames, Ordering::Relaxed);
+        }
+        Err(rtrb::PushError::Full(_)) => {
+            stats.ring_overflows.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
 /// Pushes one block: counted as an overflow if the ring is full and the source is live; waited for otherwise.
-pub(crate) fn push_block(
+fn push_block(
     ring: &mut rtrb::Producer<SampleBlock>,
     block: SampleBlock,
     pace: Pace,
     stats: &LinkStats,
     stop: &AtomicBool,
 ) {
+    if let Pace::RealTime { .. } = pace {
+        push_live(ring, block, stats);
+        return;
+    }
     let frames = block.len() as u64;
     let mut pending = block;
     loop {
@@ -151,19 +173,14 @@ pub(crate) fn push_block(
                 stats.frames_received.fetch_add(frames, Ordering::Relaxed);
                 return;
             }
-            Err(rtrb::PushError::Full(b)) => match pace {
-                Pace::RealTime { .. } => {
-                    stats.ring_overflows.fetch_add(1, Ordering::Relaxed);
+            // A source that loses nothing by waiting waits for room.
+            Err(rtrb::PushError::Full(b)) => {
+                if stop.load(Ordering::Relaxed) {
                     return;
                 }
-                Pace::Unthrottled => {
-                    if stop.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    pending = b;
-                    thread::sleep(Duration::from_micros(200));
-                }
-            },
+                pending = b;
+                thread::sleep(Duration::from_micros(200));
+            }
         }
     }
 }

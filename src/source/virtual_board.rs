@@ -571,18 +571,16 @@ impl Board {
         match self.config.protocol {
             Protocol::Innervate => {
                 let mut cmds = Vec::new();
+                let damaged_before = self.commands.counters().crc_errors;
                 self.commands.feed(bytes, &mut |ev| {
                     if let Event::Command { command, value } = ev {
                         cmds.push((command, value));
                     }
                 });
-                if self.commands.counters().crc_errors > 0 {
-                    // Report each damaged host frame once.
-                    let reply = innervate::error(error_code::BAD_FRAME, "bad frame");
-                    for _ in 0..self.commands.counters().crc_errors {
-                        self.write_all(&reply);
-                    }
-                    self.commands = InnervateDecoder::new();
+                // Each damaged host frame gets its ERROR 1.
+                let reply = innervate::error(error_code::BAD_FRAME, "bad frame");
+                for _ in damaged_before..self.commands.counters().crc_errors {
+                    self.write_all(&reply);
                 }
                 for (command, value) in cmds {
                     self.innervate_command(command, value);

@@ -81,3 +81,72 @@ impl innervate::source::FrameGenerator for Limited {
         self.sim.next_frame(frame)
     }
 }
+
+/// The window under egui_kittest.
+pub type AppHarness = egui_kittest::Harness<'static, innervate::app::InnervateApp>;
+
+/// An engine on the simulated board with `channels` channels, played at `pace`.
+pub fn sim_engine(
+    channels: usize,
+    pace: innervate::source::reader::Pace,
+) -> innervate::engine::Engine {
+    let sim =
+        innervate::source::simulator::Simulator::new(innervate::source::simulator::SimConfig {
+            channels,
+            ..Default::default()
+        })
+        .unwrap();
+    let options = innervate::engine::EngineOptions {
+        pace,
+        ..Default::default()
+    };
+    innervate::engine::Engine::start(Box::new(sim), options, None).unwrap()
+}
+
+/// A window on the simulated board in real time, recording into `sessions`.
+pub fn sim_app(channels: usize, sessions: &Path) -> innervate::app::InnervateApp {
+    let engine = sim_engine(
+        channels,
+        innervate::source::reader::Pace::RealTime { speed: 1.0 },
+    );
+    innervate::app::InnervateApp::new(engine, sessions.to_path_buf())
+}
+
+/// Drives `app` as eframe does each frame: take in new data, then draw.
+pub fn harness(app: innervate::app::InnervateApp, size: [f32; 2]) -> AppHarness {
+    egui_kittest::Harness::builder()
+        .with_size(size)
+        .build_ui_state(
+            |ui, app: &mut innervate::app::InnervateApp| {
+                app.ingest();
+                app.show(ui);
+            },
+            app,
+        )
+}
+
+/// Steps the window until `ok` holds, failing after `limit`.
+pub fn wait_until(
+    h: &mut AppHarness,
+    what: &str,
+    limit: std::time::Duration,
+    ok: impl Fn(&innervate::app::InnervateApp) -> bool,
+) {
+    let started = std::time::Instant::now();
+    while !ok(h.state()) {
+        assert!(started.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run_steps(1);
+    }
+}
+
+/// Steps the window until a widget labelled `label` shows, failing after `limit`.
+pub fn wait_for_label(h: &mut AppHarness, label: &str, limit: std::time::Duration) {
+    use egui_kittest::kittest::Queryable;
+    let started = std::time::Instant::now();
+    while h.query_all_by_label(label).next().is_none() {
+        assert!(started.elapsed() < limit, "`{label}` never appeared");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run_steps(1);
+    }
+}

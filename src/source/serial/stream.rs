@@ -7,7 +7,7 @@ use super::handshake::{handshake, read_some};
 use super::{Link, SerialSource, open_port};
 use crate::block::SampleBlock;
 use crate::protocol::{DecodeCounters, Event};
-use crate::source::reader::{Pace, ReaderHandle, push_block};
+use crate::source::reader::{ReaderHandle, push_live};
 use crate::stats::{LinkState, LinkStats};
 use serialport::SerialPort;
 use std::sync::Arc;
@@ -158,25 +158,13 @@ impl Streamer {
                 block.push_frame(f);
                 *next += 1;
                 if block.is_full() {
-                    push_block(
-                        ring,
-                        *block,
-                        Pace::RealTime { speed: 1.0 },
-                        stats,
-                        &AtomicBool::new(false),
-                    );
+                    push_live(ring, *block, stats);
                     *block = SampleBlock::new(*next, *channels);
                 }
             }
             Event::Lost(n) => {
                 if !block.is_empty() {
-                    push_block(
-                        ring,
-                        *block,
-                        Pace::RealTime { speed: 1.0 },
-                        stats,
-                        &AtomicBool::new(false),
-                    );
+                    push_live(ring, *block, stats);
                 }
                 *next += n;
                 *block = SampleBlock::new(*next, *channels);
@@ -196,13 +184,7 @@ impl Streamer {
     fn flush(&mut self) {
         self.last_push = Instant::now();
         if !self.block.is_empty() {
-            push_block(
-                &mut self.ring,
-                self.block,
-                Pace::RealTime { speed: 1.0 },
-                &self.stats,
-                &AtomicBool::new(false),
-            );
+            push_live(&mut self.ring, self.block, &self.stats);
             self.block = SampleBlock::new(self.next, self.channels);
         }
         self.wake.unpark();
