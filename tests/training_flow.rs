@@ -154,6 +154,16 @@ fn set_up_calibrate_train_a_set_see_the_summary_and_the_history() {
     h.run_steps(2);
     let panel = h.state().history_panel().expect("history open").clone();
     assert_eq!(panel.sets.len(), 1);
+    // What the plots draw: the set's own values at day 0.
+    use innervate::training::history_db::{Metric, series};
+    assert_eq!(
+        series(&panel.sets, Metric::Score),
+        vec![(0.0, finished.summary.score as f64)]
+    );
+    assert_eq!(
+        series(&panel.sets, Metric::PeakPctMvc),
+        vec![(0.0, finished.summary.peak_pct_mvc.expect("calibrated"))]
+    );
     // Four plots over time: score, peak %MVC, co-contraction and fatigue slope (the label heads each).
     for metric in innervate::training::history_db::Metric::ALL {
         assert!(
