@@ -20,6 +20,8 @@ pub struct HistoryPanel {
     pub muscle: Option<String>,
     /// Sets of the choice, oldest first.
     pub sets: Vec<SetRecord>,
+    /// What each plot draws, per [`Metric::ALL`], worked out once per choice (not per frame).
+    pub series: Vec<Vec<(f64, f64)>>,
     /// A problem, in plain words.
     pub error: Option<String>,
 }
@@ -67,7 +69,10 @@ impl InnervateApp {
             p.muscles = muscles;
             p.muscle = muscle;
             match sets {
-                Ok(s) => p.sets = s,
+                Ok(s) => {
+                    p.series = Metric::ALL.iter().map(|&m| series(&s, m)).collect();
+                    p.sets = s;
+                }
                 Err(e) => p.error = Some(e.to_string()),
             }
         }
@@ -75,7 +80,8 @@ impl InnervateApp {
 
     /// Draws the history screen.
     pub(crate) fn history_screen(&mut self, ui: &mut Ui) {
-        let Some(panel) = self.history_panel.clone() else {
+        // Drawn from a borrow; what was clicked is applied afterwards.
+        let Some(panel) = self.history_panel.as_ref() else {
             return;
         };
         let mut choose: Option<(Option<String>, Option<String>)> = None;
@@ -122,7 +128,7 @@ impl InnervateApp {
                     for (k, metric) in Metric::ALL.into_iter().enumerate() {
                         let ui = &mut cols[k % 2];
                         ui.label(RichText::new(metric.label()).strong());
-                        let pts = series(&panel.sets, metric);
+                        let pts = panel.series.get(k).map_or(&[][..], Vec::as_slice);
                         let line: PlotPoints = pts.iter().map(|&(x, y)| [x, y]).collect();
                         let dots: PlotPoints = pts.iter().map(|&(x, y)| [x, y]).collect();
                         if pts.is_empty() {
