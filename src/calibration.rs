@@ -259,19 +259,13 @@ impl Profile {
         Ok(profile)
     }
 
-    /// Writes atomically (temporary file + rename).
+    /// Writes atomically ([`crate::fsio::write_json_atomic`]).
     pub fn save(&self, path: &Path) -> Result<(), ProfileError> {
         let io = |source| ProfileError::Io {
             path: path.display().to_string(),
             source,
         };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
-        let tmp = path.with_extension("json.tmp");
-        let text = serde_json::to_vec_pretty(self).map_err(|e| io(std::io::Error::other(e)))?;
-        std::fs::write(&tmp, text).map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)
+        crate::fsio::write_json_atomic(path, self).map_err(io)
     }
 
     /// MVC references for a list of channel names (None where a muscle is not calibrated).

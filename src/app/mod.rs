@@ -8,12 +8,10 @@ pub mod calibration_view;
 pub mod connect_view;
 pub mod history;
 pub mod history_view;
-pub mod live_reps;
 pub mod live_view;
 pub mod review_state;
 pub mod review_view;
 pub mod sessions_view;
-pub mod settings;
 pub mod setup_view;
 pub mod train_view;
 pub mod training;
@@ -22,18 +20,17 @@ use crate::calibration::{MvcRoutine, MvcTiming, Profile};
 use crate::engine::Engine;
 use crate::session::Recorder;
 use crate::stats::LinkStats;
+use crate::settings;
+use crate::training::live_reps;
+use crate::training::rules;
 use history::LiveHistory;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Most display chunks taken per frame, so a backlog cannot stall one frame.
 const MAX_CHUNKS_PER_FRAME: usize = 2048;
-/// Default target line for a muscle before calibration, uV.
-pub const DEFAULT_TARGET_UV: f32 = 150.0;
-/// Default antagonist/agonist ratio above which the pair readout warns.
-pub const DEFAULT_RATIO_LIMIT: f32 = 0.3;
-/// The agonist counts as working once its envelope reaches this fraction of its target.
-pub const ACTIVE_FRACTION: f32 = 0.25;
+/// Default target line for a muscle before calibration, uV (the training rule, as the display's type).
+pub const DEFAULT_TARGET_UV: f32 = rules::DEFAULT_TARGET_UV as f32;
 
 /// Per-muscle settings the user makes in the live view.
 #[derive(Clone, Debug, PartialEq)]
@@ -339,7 +336,8 @@ impl InnervateApp {
             let mvc = mvc.map(|v| v as f32);
             if mvc.is_some() && m.mvc_uv.is_none() && m.target_uv == DEFAULT_TARGET_UV {
                 // A fresh calibration starts with the target at 60 %MVC.
-                m.target_uv = 0.6 * mvc.unwrap_or_default();
+                m.target_uv =
+                    rules::target_line_uv(rules::DEFAULT_TARGET_PCT_MVC, mvc.unwrap_or_default()) as f32;
             }
             m.mvc_uv = mvc;
         }
@@ -354,7 +352,7 @@ impl InnervateApp {
     fn count_reps(&mut self, chunk: &crate::engine::DisplayChunk) {
         let window = self.engine.dsp_config().envelope_window_s;
         for (k, pair) in self.pairs.iter().enumerate() {
-            let threshold = (ACTIVE_FRACTION * self.muscles[pair.agonist].target_uv) as f64;
+            let threshold = rules::working_threshold_uv(self.muscles[pair.agonist].target_uv as f64);
             if self.reps.len() <= k {
                 self.reps.push(live_reps::LiveReps::new(threshold, window));
             }
@@ -650,12 +648,14 @@ impl InnervateApp {
         self.rate.rate
     }
 
-    /// Whether a pair's agonist is working (its envelope reached [`ACTIVE_FRACTION`] of its target): only
-    /// then does the antagonist ratio mean anything.
+    /// Whether a pair's agonist is working ([`rules::is_working`]): only then does the antagonist ratio
+    /// mean anything.
     pub fn agonist_active(&self, pair: usize) -> bool {
         self.pairs.get(pair).is_some_and(|p| {
-            self.history.channels[p.agonist].latest
-                >= ACTIVE_FRACTION * self.muscles[p.agonist].target_uv
+            rules::is_working(
+                self.history.channels[p.agonist].latest as f64,
+                self.muscles[p.agonist].target_uv as f64,
+            )
         })
     }
 
@@ -698,7 +698,7 @@ fn pair_settings(info: &crate::source::StreamInfo) -> Vec<PairSettings> {
         .map(|p| PairSettings {
             agonist: p.agonist,
             antagonist: p.antagonist,
-            ratio_limit: DEFAULT_RATIO_LIMIT,
+            ratio_limit: rules::DEFAULT_RATIO_LIMIT as f32,
         })
         .collect()
 }

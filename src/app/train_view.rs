@@ -75,9 +75,9 @@ impl InnervateApp {
                 .training
                 .setup
                 .as_ref()
-                .map_or(super::DEFAULT_RATIO_LIMIT as f64, |s| s.ratio_limit);
+                .map_or(crate::training::rules::DEFAULT_RATIO_LIMIT, |s| s.ratio_limit);
             let working = self.history.channels.get(target).is_some_and(|h| {
-                h.latest >= super::ACTIVE_FRACTION * self.muscles[target].target_uv
+                crate::training::rules::is_working(h.latest as f64, self.muscles[target].target_uv as f64)
             });
             let warn = working && ratio > limit;
             ui.horizontal(|ui| {

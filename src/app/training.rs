@@ -4,22 +4,13 @@
 
 use super::InnervateApp;
 use crate::training::history_db::{HistoryDb, SetRecord};
+pub use crate::training::plan::SetMode;
 use crate::training::setup::{ExerciseSetup, Role};
 use crate::training::summary::{SetInput, SetPoint, SetSummary, summarize};
 use std::path::PathBuf;
 
 /// Most display points kept for one set (10 minutes at 100 per second).
 const MAX_SET_POINTS: usize = 60_000;
-
-/// What kind of set.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SetMode {
-    /// Reps with a tempo guide.
-    #[default]
-    Reps,
-    /// An isometric hold against a timer.
-    Hold,
-}
 
 /// A set in progress.
 #[derive(Clone, Debug)]
@@ -99,9 +90,6 @@ impl Training {
     /// The history database, opened on first use.
     pub fn db(&mut self) -> Result<&HistoryDb, String> {
         if self.db.is_none() {
-            if let Some(dir) = self.db_path.parent() {
-                let _ = std::fs::create_dir_all(dir);
-            }
             self.db = Some(HistoryDb::open(&self.db_path).map_err(|e| e.to_string())?);
         }
         self.db
@@ -200,7 +188,7 @@ impl InnervateApp {
             .and_then(|a| self.pairs.iter().find(|p| p.antagonist == a))
             .map(|p| p.ratio_limit as f64)
             .or(self.training.setup.as_ref().map(|s| s.ratio_limit))
-            .unwrap_or(super::DEFAULT_RATIO_LIMIT as f64);
+            .unwrap_or(crate::training::rules::DEFAULT_RATIO_LIMIT);
         let minutes: Vec<(f64, f64)> = set
             .mdf
             .iter()

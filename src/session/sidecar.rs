@@ -2,7 +2,6 @@
 
 use crate::dsp::{DspConfig, EffectiveDsp, MusclePair};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Identifies the file as ours.
@@ -114,18 +113,10 @@ pub fn sidecar_path(wav: &Path) -> PathBuf {
 }
 
 impl Sidecar {
-    /// Writes atomically: a temporary file next to the target, synced, then renamed over it, so a crash
-    /// leaves either the old or the new sidecar, never half of one.
+    /// Writes atomically ([`crate::fsio::write_json_atomic`]), so a crash leaves either the old or the new
+    /// sidecar, never half of one.
     pub fn write_atomic(&self, path: &Path) -> std::io::Result<()> {
-        let tmp = path.with_extension("json.tmp");
-        {
-            let mut f = std::fs::File::create(&tmp)?;
-            let text = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-            f.write_all(&text)?;
-            f.write_all(b"\n")?;
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, path)
+        crate::fsio::write_json_atomic(path, self)
     }
 
     /// Reads a sidecar, refusing other formats and newer versions.

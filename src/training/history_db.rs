@@ -156,6 +156,10 @@ impl HistoryDb {
     /// be opened or created at all.
     pub fn open(path: &Path) -> Result<Self, HistoryError> {
         let shown = path.display().to_string();
+        // A first set creates the sessions folder if the user has none yet; if this fails, opening says why.
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(dir);
+        }
         // No SQLITE_OPEN_URI: the path is always a plain file name, never a `file:` URI.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE

@@ -1,7 +1,11 @@
-//! Training aids around the live view: muscle and exercise presets, saved exercise setups, the summary of a
-//! set with its activation score, and the history of past sets.
+//! Training: the rules (when a muscle works, where a rep starts, defaults), muscle and exercise presets,
+//! saved exercise setups, the plan of a set as recorded in the session, the set summary with its activation
+//! score, the live rep counter, and the history of past sets. No drawing and no threads here.
 
 pub mod history_db;
+pub mod live_reps;
+pub mod plan;
 pub mod presets;
+pub mod rules;
 pub mod setup;
 pub mod summary;

@@ -7,7 +7,6 @@
 use super::presets::ExerciseTemplate;
 use crate::file_error::FileError;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The `format` tag of a setup file.
@@ -15,12 +14,7 @@ pub const FORMAT_NAME: &str = "innervate-setup";
 /// The newest setup file version this program reads and the one it writes.
 pub const FORMAT_VERSION: u64 = 1;
 
-/// Default target for a new setup, %MVC.
-pub const DEFAULT_TARGET_PCT_MVC: f64 = 60.0;
-/// Default antagonist/target ratio limit for a new setup.
-pub const DEFAULT_RATIO_LIMIT: f64 = 0.3;
-/// Default hold time for a new setup, s.
-pub const DEFAULT_HOLD_S: f64 = 10.0;
+use super::rules::{DEFAULT_HOLD_S, DEFAULT_RATIO_LIMIT, DEFAULT_TARGET_PCT_MVC};
 
 /// What a muscle does in the exercise.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -476,22 +470,9 @@ impl SetupStore {
         setup
             .validate(setup.channels.len())
             .map_err(|reason| FileError::bad(&path, reason))?;
-        std::fs::create_dir_all(&self.dir).map_err(|e| FileError::io(&self.dir, e))?;
-        let tmp = self.dir.join(format!(".{}.json.tmp", slug(&setup.name)));
-        let write = || -> std::io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(setup.to_json().as_bytes())?;
-            f.write_all(b"\n")?;
-            f.sync_all()
-        };
-        if let Err(e) = write() {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(FileError::io(&tmp, e));
-        }
-        std::fs::rename(&tmp, &path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            FileError::io(&path, e)
-        })?;
+        let mut text = setup.to_json().into_bytes();
+        text.push(b'\n');
+        crate::fsio::write_atomic(&path, &text).map_err(|e| FileError::io(&path, e))?;
         Ok(path)
     }
 

@@ -8,7 +8,7 @@
 //! its envelope reached the target line, and the antagonist stayed quiet (its mean envelope over the rep at
 //! most `ratio_limit` times the target muscle's).
 
-use crate::app::ACTIVE_FRACTION;
+use super::rules::ACTIVE_FRACTION;
 use crate::dsp::cocontraction::falconer_winter;
 use crate::dsp::reps::{DetectedRep, RepDetector, RepDetectorConfig};
 use serde::{Deserialize, Serialize};
@@ -231,7 +231,7 @@ pub fn summarize(input: &SetInput) -> SetSummary {
     let mut detected: Vec<DetectedRep> = Vec::new();
     let mut delay = 0.0;
     if let Some(level) = level {
-        let config = RepDetectorConfig::new(f64::from(ACTIVE_FRACTION) * level, rms_window_s);
+        let config = RepDetectorConfig::new(ACTIVE_FRACTION * level, rms_window_s);
         delay = config.envelope_delay_s;
         let mut detector = RepDetector::new(config);
         detected.extend(points.iter().filter_map(|p| detector.push(p.t, p.target)));

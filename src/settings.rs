@@ -58,15 +58,9 @@ impl Settings {
         }
     }
 
-    /// Writes `path` atomically (temp file + rename).
+    /// Writes `path` atomically ([`crate::fsio::write_json_atomic`]).
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = path.with_extension("json.tmp");
-        let text = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, path)
+        crate::fsio::write_json_atomic(path, self)
     }
 }
 
