@@ -106,5 +106,50 @@ pub fn report_text(report: &Report) -> String {
             pair.label, pair.falconer_winter_pct, pair.rudolph, pair.mean_ratio
         );
     }
+    marked_sets_text(&mut out, report);
     out
+}
+
+/// The sets the user marked, one line each, then where to find the bursts found without markers.
+fn marked_sets_text(out: &mut String, report: &Report) {
+    if report.sets.is_empty() {
+        let bursts: usize = report.channels.iter().map(|c| c.reps.len()).sum();
+        let _ = writeln!(
+            out,
+            "\nNo marked sets; {bursts} activity bursts found without markers (--json lists them)."
+        );
+        return;
+    }
+    let _ = writeln!(out, "\nMarked sets:");
+    for set in &report.sets {
+        let s = &set.summary;
+        let level = |uv: f64, pct: Option<f64>| match pct {
+            Some(p) => format!("{p:.0} %MVC"),
+            None => format!("{uv:.0} uV"),
+        };
+        let _ = writeln!(
+            out,
+            "  Set {} ({}, {} {:.1}-{:.1} s): {} reps, {} good, score {}/10; peak {}, CCI {}, fatigue {} Hz/min{}",
+            set.number,
+            set.plan.exercise,
+            set.target_name,
+            set.start_s,
+            set.end_s,
+            s.reps,
+            s.good_reps,
+            s.score,
+            level(s.peak_uv, s.peak_pct_mvc),
+            s.cci_pct
+                .map(|c| format!("{c:.0} %"))
+                .unwrap_or_else(|| "n/a".into()),
+            s.fatigue_slope_hz_per_min
+                .map(|v| format!("{v:+.1}"))
+                .unwrap_or_else(|| "n/a".into()),
+            if set.plan_recorded {
+                ""
+            } else {
+                " (plan assumed: recorded before set plans were kept)"
+            }
+        );
+    }
 }

@@ -19,8 +19,8 @@ pub mod training;
 use crate::calibration::{MvcRoutine, MvcTiming, Profile};
 use crate::engine::Engine;
 use crate::session::Recorder;
-use crate::stats::LinkStats;
 use crate::settings;
+use crate::stats::LinkStats;
 use crate::training::live_reps;
 use crate::training::rules;
 use history::LiveHistory;
@@ -336,8 +336,10 @@ impl InnervateApp {
             let mvc = mvc.map(|v| v as f32);
             if mvc.is_some() && m.mvc_uv.is_none() && m.target_uv == DEFAULT_TARGET_UV {
                 // A fresh calibration starts with the target at 60 %MVC.
-                m.target_uv =
-                    rules::target_line_uv(rules::DEFAULT_TARGET_PCT_MVC, mvc.unwrap_or_default()) as f32;
+                m.target_uv = rules::target_line_uv(
+                    rules::DEFAULT_TARGET_PCT_MVC,
+                    f64::from(mvc.unwrap_or_default()),
+                ) as f32;
             }
             m.mvc_uv = mvc;
         }
@@ -352,7 +354,8 @@ impl InnervateApp {
     fn count_reps(&mut self, chunk: &crate::engine::DisplayChunk) {
         let window = self.engine.dsp_config().envelope_window_s;
         for (k, pair) in self.pairs.iter().enumerate() {
-            let threshold = rules::working_threshold_uv(self.muscles[pair.agonist].target_uv as f64);
+            let threshold =
+                rules::working_threshold_uv(self.muscles[pair.agonist].target_uv as f64);
             if self.reps.len() <= k {
                 self.reps.push(live_reps::LiveReps::new(threshold, window));
             }

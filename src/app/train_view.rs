@@ -75,9 +75,14 @@ impl InnervateApp {
                 .training
                 .setup
                 .as_ref()
-                .map_or(crate::training::rules::DEFAULT_RATIO_LIMIT, |s| s.ratio_limit);
+                .map_or(crate::training::rules::DEFAULT_RATIO_LIMIT, |s| {
+                    s.ratio_limit
+                });
             let working = self.history.channels.get(target).is_some_and(|h| {
-                crate::training::rules::is_working(h.latest as f64, self.muscles[target].target_uv as f64)
+                crate::training::rules::is_working(
+                    h.latest as f64,
+                    self.muscles[target].target_uv as f64,
+                )
             });
             let warn = working && ratio > limit;
             ui.horizontal(|ui| {
