@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 /// Settings of an analysis run.
 #[derive(Clone, Debug)]
 pub struct AnalyzeOptions {
-    /// Processing parameters (defaults: DESIGN.md section 3).
+    /// Processing parameters (defaults: docs/ARCHITECTURE.md section 7).
     pub dsp: DspConfig,
     /// Pairs to report; `None` takes the source's own pairs.
     pub pairs: Option<Vec<MusclePair>>,
