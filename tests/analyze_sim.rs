@@ -185,11 +185,12 @@ fn mdf_slope_per_set_is_within_15_percent_of_the_simulated_slope() {
     // about 17 % (1 sigma): the 15 % criterion is checked on the first set; every set must show the decline.
     for (n, set) in ch.burst_groups.iter().filter(|s| s.reps == 8).enumerate() {
         let measured = set.mdf_slope_hz_per_min.unwrap();
-        // The simulated slope over the same epochs, from the model's own spectrum.
+        // The simulated slope over the same (active) epochs, from the model's own spectrum.
         let expected: Vec<(f64, f64)> = ch
             .epochs
             .iter()
             .filter(|e| e.start_s >= set.start_s - 0.5 && e.start_s + 1.0 <= set.end_s + 0.5)
+            .filter(|e| e.active_fraction >= innervate::dsp::fatigue::MIN_ACTIVE_FRACTION)
             .map(|e| {
                 (
                     (e.start_s + 0.5) / 60.0,

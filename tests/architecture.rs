@@ -126,7 +126,7 @@ fn no_module_uses_its_own_layer_or_one_above() {
                 if used == module {
                     continue;
                 }
-                if !layer_of(&used).is_some_and(|l| l < own) {
+                if layer_of(&used).is_none_or(|l| l >= own) {
                     broken
                         .entry(format!("{}", path.strip_prefix(src()).unwrap().display()))
                         .or_default()

@@ -130,7 +130,12 @@ fn a_set_summarised_while_recording_equals_the_set_analyze_reports_later() {
     assert_eq!(s.reps, truth, "{:?}", s.rep_list);
     assert!((1..=10).contains(&s.score));
     assert!(s.peak_pct_mvc.is_some() && s.cci_pct.is_some() && s.rudolph.is_some());
-    assert!(s.fatigue_slope_hz_per_min.is_some() && live.mdf_epochs >= 10);
+    assert!(
+        s.fatigue.reliable && s.fatigue.epochs_used >= 10,
+        "{:?}",
+        s.fatigue
+    );
+    assert_eq!(s.fatigue_slope_hz_per_min, s.fatigue.slope_hz_per_min);
 
     // The text report names the marked set; the bursts found without markers are still there.
     let text = innervate::analysis::report_text(&report);

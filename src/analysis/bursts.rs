@@ -5,8 +5,8 @@
 use super::pass::{ChannelPass, Pass};
 use super::report::{BurstGroup, Epoch, RepReport};
 use super::{AnalyzeOptions, OnsetSignal, SET_GAP_S};
+use crate::dsp::fatigue::fatigue_trend;
 use crate::dsp::reps::{self, DetectedRep, RepDetector, RepDetectorConfig};
-use crate::dsp::spectrum;
 
 /// One channel's bursts and how they were found.
 pub(super) struct ChannelBursts {
@@ -14,6 +14,9 @@ pub(super) struct ChannelBursts {
     pub mvc: Option<f64>,
     /// The threshold, uV (or the Teager-Kaiser signal's own unit).
     pub threshold: f64,
+    /// The activity threshold on the RMS envelope, uV (the same as `threshold` unless bursts are found on
+    /// the Teager-Kaiser signal): epochs count as active above it.
+    pub envelope_threshold: f64,
     /// The bursts.
     pub found: Vec<DetectedRep>,
 }
@@ -39,17 +42,15 @@ pub(super) fn detect(
         .map(|e| (e.envelope_mean_uv, e.envelope_sd_uv))
         .unwrap_or((st.envelope_hist.quantile(0.05).unwrap_or(0.0), 0.0));
     let slow_per_epoch = ((options.epoch_s / slow_dt).round() as usize).max(1);
+    let envelope_threshold = reps::threshold(
+        rest.0,
+        rest.1,
+        options.rep_k,
+        reference,
+        options.rep_fraction,
+    );
     let (signal, threshold) = match options.onset_signal {
-        OnsetSignal::Rms => (
-            &st.slow_envelope,
-            reps::threshold(
-                rest.0,
-                rest.1,
-                options.rep_k,
-                reference,
-                options.rep_fraction,
-            ),
-        ),
+        OnsetSignal::Rms => (&st.slow_envelope, envelope_threshold),
         OnsetSignal::TeagerKaiser => (
             &st.slow_tke,
             self_referenced_threshold(
@@ -73,6 +74,7 @@ pub(super) fn detect(
     ChannelBursts {
         mvc,
         threshold,
+        envelope_threshold,
         found,
     }
 }
@@ -126,8 +128,13 @@ pub(super) fn burst_reports(
         .collect()
 }
 
-/// Groups bursts by pauses of [`SET_GAP_S`] or more, each group with the MDF slope over its epochs.
-pub(super) fn burst_groups(reps: &[RepReport], epochs: &[Epoch], epoch_s: f64) -> Vec<BurstGroup> {
+/// Groups bursts by pauses of [`SET_GAP_S`] or more, each group with the fatigue trend over its epochs.
+pub(super) fn burst_groups(
+    reps: &[RepReport],
+    epochs: &[Epoch],
+    epoch_s: f64,
+    fs: f64,
+) -> Vec<BurstGroup> {
     let mut groups: Vec<(f64, f64, usize)> = Vec::new();
     for r in reps {
         match groups.last_mut() {
@@ -141,16 +148,16 @@ pub(super) fn burst_groups(reps: &[RepReport], epochs: &[Epoch], epoch_s: f64) -
     groups
         .into_iter()
         .map(|(start_s, end_s, reps)| {
-            let points: Vec<(f64, f64)> = epochs
+            let inside = epochs
                 .iter()
-                .filter(|e| e.start_s >= start_s - 0.5 && e.start_s + epoch_s <= end_s + 0.5)
-                .filter_map(|e| e.mdf_hz.map(|m| ((e.start_s + epoch_s / 2.0) / 60.0, m)))
-                .collect();
+                .filter(|e| e.start_s >= start_s - 0.5 && e.start_s + epoch_s <= end_s + 0.5);
+            let fatigue = fatigue_trend(inside.map(|e| e.mdf(epoch_s)), fs);
             BurstGroup {
                 start_s,
                 end_s,
                 reps,
-                mdf_slope_hz_per_min: spectrum::slope(&points),
+                mdf_slope_hz_per_min: fatigue.slope_hz_per_min,
+                fatigue,
             }
         })
         .collect()

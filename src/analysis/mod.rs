@@ -20,6 +20,7 @@ mod sets;
 /// Signal quality measures and verdicts (shared with the live view).
 pub use crate::dsp::quality;
 
+use crate::dsp::fatigue::fatigue_trend;
 use crate::dsp::spectrum;
 use crate::dsp::{DspConfig, DspError, MusclePair};
 use crate::session::MarkedSet;
@@ -165,6 +166,17 @@ pub fn analyze(
         .enumerate()
         .map(|(c, st)| bursts::detect(c, st, pass.slow_dt, options))
         .collect();
+    // Each epoch's share of activity, against the channel's own threshold.
+    for (c, found) in bursts.iter().enumerate() {
+        let fractions: Vec<f64> = pass.channels[c]
+            .epochs
+            .iter()
+            .map(|e| pass.epoch_active_fraction(c, e, fs, found.envelope_threshold))
+            .collect();
+        for (e, f) in pass.channels[c].epochs.iter_mut().zip(fractions) {
+            e.active_fraction = f;
+        }
+    }
     let sets = options
         .marked_sets
         .iter()
@@ -221,20 +233,13 @@ fn channel_report(
     let st = &pass.channels[c];
     let frames = pass.frames;
     let reps = bursts::burst_reports(pass, c, found, options);
-    let burst_groups = bursts::burst_groups(&reps, &st.epochs, options.epoch_s);
+    let burst_groups = bursts::burst_groups(&reps, &st.epochs, options.epoch_s, fs);
     let q = |p: f64| st.envelope_hist.quantile(p).unwrap_or(0.0);
     let activity = q(0.95);
     let hum_uv = quality::hum_rms(st.hum_power, frames);
     let clipped = st.raw.clipped_fraction();
     let (verdict, reason) = quality::judge(activity, hum_uv, clipped);
-    let mdf_points: Vec<(f64, f64)> = st
-        .epochs
-        .iter()
-        .filter_map(|e| {
-            e.mdf_hz
-                .map(|m| ((e.start_s + options.epoch_s / 2.0) / 60.0, m))
-        })
-        .collect();
+    let fatigue = fatigue_trend(st.epochs.iter().map(|e| e.mdf(options.epoch_s)), fs);
     ChannelReport {
         name: names[c].clone(),
         envelope_mean_uv: if frames > 0 {
@@ -259,7 +264,8 @@ fn channel_report(
             reason,
             median_frequency_hz: None,
         },
-        mdf_slope_hz_per_min: spectrum::slope(&mdf_points),
+        mdf_slope_hz_per_min: fatigue.slope_hz_per_min,
+        fatigue,
         spectral_reliable: fs >= 1000.0,
         mvc_uv: found.mvc,
         rep_threshold_uv: found.threshold,

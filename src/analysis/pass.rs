@@ -61,6 +61,8 @@ pub(super) struct Pass {
     pub slow_every: u64,
     /// Seconds between two slowed-envelope samples.
     pub slow_dt: f64,
+    /// Frames in one spectral epoch.
+    pub epoch_len: u64,
     pub channels: Vec<ChannelPass>,
     pub pairs: Vec<PairPass>,
 }
@@ -205,6 +207,7 @@ pub(super) fn run(
         effective,
         slow_every,
         slow_dt: slow_every as f64 / fs,
+        epoch_len: epoch_len as u64,
         channels: state,
         pairs: pair_state,
     })
@@ -216,6 +219,25 @@ struct EpochCloser {
     hum_meter: quality::HumMeter,
     fs: f64,
     effective: EffectiveDsp,
+}
+
+impl Pass {
+    /// The slowed envelope of channel `c` over frames `from..to` (sample `k` is frame `k * slow_every`).
+    pub fn slow_span(&self, c: usize, from: u64, to: u64) -> &[f32] {
+        let s = &self.channels[c].slow_envelope;
+        let a = (from.div_ceil(self.slow_every) as usize).min(s.len());
+        let b = (to.div_ceil(self.slow_every) as usize).clamp(a, s.len());
+        &s[a..b]
+    }
+
+    /// Share of each epoch of channel `c` in which its envelope is at or above `threshold`.
+    pub fn epoch_active_fraction(&self, c: usize, epoch: &Epoch, fs: f64, threshold: f64) -> f64 {
+        let from = (epoch.start_s * fs).round() as u64;
+        crate::dsp::fatigue::active_fraction(
+            self.slow_span(c, from, from + self.epoch_len),
+            threshold,
+        )
+    }
 }
 
 impl EpochCloser {
@@ -242,6 +264,8 @@ impl EpochCloser {
             envelope_sd_uv: env_sd,
             mdf_hz: freqs.map(|f| f.mdf_hz),
             mnf_hz: freqs.map(|f| f.mnf_hz),
+            // Known once the channel's threshold is (after the pass).
+            active_fraction: 0.0,
         });
         st.hum_power += self.hum_meter.power(&st.bandpassed_epoch) * n as f64;
         let segment = self.welch.segment();

@@ -1,6 +1,7 @@
 //! What `innervate analyze` reports: per channel, per pair, per left/right pair, and per marked set.
 
 use crate::dsp::EffectiveDsp;
+use crate::dsp::fatigue::FatigueTrend;
 use crate::dsp::quality::ChannelQuality;
 use crate::training::plan::SetPlan;
 use crate::training::summary::SetSummary;
@@ -21,6 +22,21 @@ pub struct Epoch {
     pub mdf_hz: Option<f64>,
     /// Mean frequency, Hz.
     pub mnf_hz: Option<f64>,
+    /// Share of the epoch the channel was active (envelope at or above its burst threshold); only epochs
+    /// active at least half the time enter fatigue slopes ([`crate::dsp::fatigue`]).
+    #[serde(default)]
+    pub active_fraction: f64,
+}
+
+impl Epoch {
+    /// The epoch as the fatigue trend reads it (`epoch_s` long).
+    pub fn mdf(&self, epoch_s: f64) -> crate::dsp::fatigue::EpochMdf {
+        crate::dsp::fatigue::EpochMdf {
+            mid_s: self.start_s + epoch_s / 2.0,
+            mdf_hz: self.mdf_hz,
+            active_fraction: self.active_fraction,
+        }
+    }
 }
 
 /// Results for one channel.
@@ -36,8 +52,11 @@ pub struct ChannelReport {
     pub envelope_peak_uv: f64,
     /// Signal quality.
     pub quality: ChannelQuality,
-    /// MDF slope over the recording, Hz per minute (negative = fatiguing); `None` with fewer than 2 epochs.
+    /// MDF slope over the recording's active epochs, Hz per minute (negative = fatiguing); `None` when
+    /// unreliable (see `fatigue`).
     pub mdf_slope_hz_per_min: Option<f64>,
+    /// The fatigue trend behind the slope: epochs used, span, reliability.
+    pub fatigue: FatigueTrend,
     /// Whether the spectral numbers can be trusted (sample rate of at least 1 kHz).
     pub spectral_reliable: bool,
     /// MVC reference used for %MVC, uV (`None` when not calibrated).
@@ -83,8 +102,11 @@ pub struct BurstGroup {
     pub end_s: f64,
     /// Bursts in the group.
     pub reps: usize,
-    /// MDF slope over the set's epochs, Hz per minute (negative = fatiguing); `None` under 2 epochs.
+    /// MDF slope over the group's active epochs, Hz per minute (negative = fatiguing); `None` when
+    /// unreliable (see `fatigue`).
     pub mdf_slope_hz_per_min: Option<f64>,
+    /// The fatigue trend behind the slope.
+    pub fatigue: FatigueTrend,
 }
 
 /// Co-contraction during one of the agonist's reps.
@@ -175,8 +197,6 @@ pub struct MarkedSetReport {
     pub target_name: String,
     /// The competing muscle's name, if any.
     pub competing_name: Option<String>,
-    /// Epochs whose median frequency entered the set's fatigue slope.
-    pub mdf_epochs: usize,
     /// The summary.
     pub summary: SetSummary,
 }

@@ -5,9 +5,13 @@
 
 use super::AnalyzeOptions;
 use super::pass::Pass;
-use super::report::{Epoch, MarkedSetReport};
-use crate::dsp::spectrum;
+use super::report::MarkedSetReport;
+
+/// Slack so an epoch that ends exactly at the set's end stays inside despite rounding in its start time, s.
+const SLACK_S: f64 = 1e-9;
+use crate::dsp::fatigue::{EpochMdf, fatigue_trend};
 use crate::session::MarkedSet;
+use crate::training::rules::working_threshold_uv;
 use crate::training::summary::{SetInput, SetPoint, summarize};
 
 /// The report of one marked set, or `None` when its target channel is not in the recording.
@@ -45,7 +49,19 @@ pub(super) fn marked_set_report(
         })
         .collect();
     let (start_s, end_s) = (start_frame as f64 / fs, end_frame as f64 / fs);
-    let mdf = set_mdf_points(&pass.channels[plan.target].epochs, start_s, end_s, options);
+    // The set's epochs count as active against the set's own rep threshold on the target muscle.
+    let threshold = working_threshold_uv(plan.target_level_uv);
+    let inside = pass.channels[plan.target]
+        .epochs
+        .iter()
+        .filter(|e| {
+            e.start_s >= start_s - SLACK_S && e.start_s + options.epoch_s <= end_s + SLACK_S
+        })
+        .map(|e| EpochMdf {
+            active_fraction: pass.epoch_active_fraction(plan.target, e, fs, threshold),
+            ..e.mdf(options.epoch_s)
+        });
+    let fatigue = fatigue_trend(inside, fs);
     let mvc = |c: usize| {
         options
             .mvc_uv
@@ -60,7 +76,7 @@ pub(super) fn marked_set_report(
         target_level_uv: plan.target_level_uv,
         ratio_limit: plan.ratio_limit,
         rms_window_s: options.dsp.envelope_window_s,
-        mdf_slope_hz_per_min: spectrum::slope(&mdf),
+        fatigue,
     });
     Some(MarkedSetReport {
         number: set.number,
@@ -71,28 +87,6 @@ pub(super) fn marked_set_report(
         plan_recorded: set.plan_recorded,
         target_name: names[plan.target].clone(),
         competing_name: competing.map(|c| names[c].clone()),
-        mdf_epochs: mdf.len(),
         summary,
     })
-}
-
-/// (minutes, MDF) of the epochs lying wholly inside the set.
-fn set_mdf_points(
-    epochs: &[Epoch],
-    start_s: f64,
-    end_s: f64,
-    options: &AnalyzeOptions,
-) -> Vec<(f64, f64)> {
-    // A small slack keeps an epoch that ends exactly at the set's end despite rounding in its start time.
-    const SLACK_S: f64 = 1e-9;
-    epochs
-        .iter()
-        .filter(|e| {
-            e.start_s >= start_s - SLACK_S && e.start_s + options.epoch_s <= end_s + SLACK_S
-        })
-        .filter_map(|e| {
-            e.mdf_hz
-                .map(|m| ((e.start_s + options.epoch_s / 2.0) / 60.0, m))
-        })
-        .collect()
 }

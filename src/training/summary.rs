@@ -13,6 +13,7 @@
 
 use super::rules::ACTIVE_FRACTION;
 use crate::dsp::cocontraction::{falconer_winter, rudolph};
+use crate::dsp::fatigue::FatigueTrend;
 use crate::dsp::reps::{DetectedRep, RepDetector, RepDetectorConfig};
 use serde::{Deserialize, Serialize};
 
@@ -46,8 +47,8 @@ pub struct SetInput<'a> {
     pub ratio_limit: f64,
     /// The envelope's RMS window, s (its delay, half of it, is taken off rep times).
     pub rms_window_s: f64,
-    /// Median-frequency slope over the set, Hz per minute, when measured (negative means fatigue).
-    pub mdf_slope_hz_per_min: Option<f64>,
+    /// The target muscle's fatigue trend over the set's active epochs.
+    pub fatigue: FatigueTrend,
 }
 
 /// One rep of the set.
@@ -107,8 +108,12 @@ pub struct SetSummary {
     /// Rudolph co-contraction index averaged over all reps (with an antagonist only).
     #[serde(default)]
     pub rudolph: Option<f64>,
-    /// Median-frequency slope, Hz per minute (negative means fatigue), when measured.
+    /// Median-frequency slope over the set's active epochs, Hz per minute (negative means fatigue); `None`
+    /// when too few epochs make it unreliable (see `fatigue`).
     pub fatigue_slope_hz_per_min: Option<f64>,
+    /// The fatigue trend behind the slope: epochs used, span, reliability.
+    #[serde(default)]
+    pub fatigue: FatigueTrend,
     /// Activation score 1-10 ([`activation_score`], [`SCORE_FORMULA`]).
     pub score: u8,
     /// The reps, in order.
@@ -312,7 +317,8 @@ pub fn summarize(input: &SetInput) -> SetSummary {
         cci_pct: set_acc.cci(),
         mean_uv: set_acc.mean_target().unwrap_or(0.0),
         rudolph: set_acc.rudolph(),
-        fatigue_slope_hz_per_min: input.mdf_slope_hz_per_min.filter(|s| s.is_finite()),
+        fatigue_slope_hz_per_min: input.fatigue.slope_hz_per_min.filter(|s| s.is_finite()),
+        fatigue: input.fatigue,
         score: 1,
         rep_list,
         target_level_uv: level.unwrap_or(0.0),
@@ -415,7 +421,10 @@ mod tests {
             target_level_uv: LEVEL,
             ratio_limit: 0.3,
             rms_window_s: 0.1,
-            mdf_slope_hz_per_min: Some(-4.5),
+            fatigue: FatigueTrend {
+                slope_hz_per_min: Some(-4.5),
+                ..FatigueTrend::default()
+            },
         }
     }
 
@@ -587,7 +596,10 @@ mod tests {
                 target_level_uv: f64::NAN,
                 ratio_limit: f64::NAN,
                 rms_window_s: f64::NAN,
-                mdf_slope_hz_per_min: Some(f64::NAN),
+                fatigue: FatigueTrend {
+                    slope_hz_per_min: Some(f64::NAN),
+                    ..FatigueTrend::default()
+                },
             };
             let s = summarize(&weird);
             assert_eq!((s.reps, s.score), (0, 1));
@@ -631,6 +643,7 @@ mod tests {
             mean_uv: 0.0,
             rudolph: None,
             fatigue_slope_hz_per_min: None,
+            fatigue: FatigueTrend::default(),
             score: 0,
             rep_list: Vec::new(),
             target_level_uv: 100.0,
