@@ -205,7 +205,7 @@ pub fn analyze(
         processing: pass.effective.clone(),
         spectral_method: format!(
             "Welch per {} s epoch: periodic Hann {} samples, {} overlap, mean removed per segment; bins {}-{} Hz; \
-             MDF interpolated within the half-power bin",
+             MDF interpolated within the half-power bin, each bin centred on its frequency",
             options.epoch_s,
             spectrum::SEGMENT,
             spectrum::OVERLAP,

@@ -1,11 +1,12 @@
 //! Welch power spectra and the fatigue frequencies computed from them: median (MDF) and mean (MNF).
 //!
-//! Exact definitions (docs/ARCHITECTURE.md section 7 3, so results compare with other tools): Welch over an epoch with
+//! Exact definitions (docs/ARCHITECTURE.md section 7, so results compare with other tools): Welch over an epoch with
 //! periodic Hann segments of 256 samples, 128 overlap, each segment's mean removed (SciPy's
 //! `welch(x, fs, window='hann', nperseg=256, noverlap=128, detrend='constant')`); only bins from 20 to 450 Hz
 //! count. `MNF = sum(f P) / sum(P)`. MDF is interpolated linearly inside the bin where the cumulative power
-//! reaches half: with bins `f_k`, powers `P_k`, cumulative `C_k` and `C_{-1} = 0` at `f_0 - df`,
-//! `MDF = f_{k-1} + (T/2 - C_{k-1}) / P_k * df` for the first `k` with `C_k >= T/2`.
+//! reaches half, each bin's power spread evenly over `[f_k - df/2, f_k + df/2]` (centred on its frequency):
+//! with powers `P_k`, cumulative `C_k` and `C_{-1} = 0`, `MDF = f_k - df/2 + (T/2 - C_{k-1}) / P_k * df`
+//! for the first `k` with `C_k >= T/2`. So a pure tone at `f` reports `f`, on a bin centre or between bins.
 //! Constant scale factors (density scaling, the one-sided doubling) cancel in both and are left out.
 
 use rustfft::num_complex::Complex64;
@@ -144,7 +145,7 @@ pub fn band_frequencies(
     let mut mdf = bins[bins.len() - 1].0;
     for (f, p) in &bins {
         if cumulative + p >= half {
-            mdf = (f - df) + (half - cumulative) / p * df;
+            mdf = (f - df / 2.0) + (half - cumulative) / p * df;
             break;
         }
         cumulative += p;
@@ -183,8 +184,21 @@ mod tests {
             .collect();
         let f = Welch::default().frequencies(&x, fs, 20.0, 450.0).unwrap();
         assert!((f.mnf_hz - 125.0).abs() < 1.0, "{f:?}");
-        // Half the tone's power lies in its own bin's lower half: MDF interpolates inside that bin.
-        assert!((f.mdf_hz - 125.0).abs() < 7.8125, "{f:?}");
+        assert!((f.mdf_hz - 125.0).abs() < 0.5, "{f:?}");
+    }
+
+    #[test]
+    fn a_tone_reports_its_frequency_as_mdf_on_and_between_bins() {
+        let fs = 2000.0;
+        let df = fs / SEGMENT as f64;
+        // 100 Hz (between bins 12 and 13), a bin centre, exactly between two bins, and a few others.
+        for f0 in [100.0, 16.0 * df, 16.5 * df, 63.3, 211.7, 333.0] {
+            let x: Vec<f64> = (0..2000)
+                .map(|n| (2.0 * PI * f0 * n as f64 / fs + 0.3).sin())
+                .collect();
+            let f = Welch::default().frequencies(&x, fs, 20.0, 450.0).unwrap();
+            assert!((f.mdf_hz - f0).abs() < 0.5, "tone {f0} Hz: {f:?}");
+        }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 Writes, per file, `<name>_envelope.wav` (float32 trailing RMS envelopes, one channel per input channel) and
 `analyze_reference.json` (MDF/MNF per 1 s epoch per channel, Falconer & Winter per 100 ms window per pair).
-Run from this folder:  python3 gen_analyze_reference.py   (needs numpy and scipy)
+Run from this folder:  python3 gen_analyze_reference.py   (needs numpy and scipy; `bash regenerate.sh` installs
+them under target/ and runs it)
 """
 import glob
 import json
@@ -28,7 +29,8 @@ def mdf_mnf(x, fs):
     k = int(np.argmax(cum >= total / 2))
     before = cum[k - 1] if k > 0 else 0.0
     df = fs / 256
-    mdf = (f[k] - df) + (total / 2 - before) / p[k] * df
+    # Each bin's power spread over [f_k - df/2, f_k + df/2], so a tone at f reports f.
+    mdf = (f[k] - df / 2) + (total / 2 - before) / p[k] * df
     return float(mdf), float(mnf)
 
 
