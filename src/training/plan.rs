@@ -2,7 +2,9 @@
 //! the target line, the limit, the mode and the tempo. It travels on the set-start marker in the sidecar,
 //! so the set summary can be computed again from the recording alone, anywhere, with the same result.
 
-use super::rules::{DEFAULT_HOLD_S, DEFAULT_RATIO_LIMIT, DEFAULT_TARGET_PCT_MVC, DEFAULT_TARGET_UV};
+use super::rules::{
+    DEFAULT_HOLD_S, DEFAULT_RATIO_LIMIT, DEFAULT_TARGET_PCT_MVC, DEFAULT_TARGET_UV,
+};
 use super::setup::Tempo;
 use serde::{Deserialize, Serialize};
 
