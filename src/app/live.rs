@@ -221,3 +221,53 @@ impl LiveState {
             .unwrap_or(0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calibration::MvcRecord;
+    use crate::dsp::MusclePair;
+    use crate::source::SourceKind;
+
+    fn info(names: &[&str]) -> StreamInfo {
+        StreamInfo {
+            description: "test".into(),
+            kind: SourceKind::Simulator,
+            sample_rate: 1000.0,
+            channel_names: names.iter().map(|n| n.to_string()).collect(),
+            pairs: vec![MusclePair {
+                agonist: 0,
+                antagonist: 1,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_new_stream_keeps_targets_by_name_and_a_profile_sets_the_target_at_60_pct_mvc() {
+        let mut first = LiveState::new(&info(&["Biceps", "Triceps"]), &[]);
+        first.set_target(1, 90.0);
+        first.set_target(0, -5.0);
+        assert_eq!(first.muscles[0].target_uv, 0.0, "negative targets become 0");
+        let next = LiveState::new(&info(&["Triceps", "Deltoid"]), &first.muscles);
+        assert_eq!(next.muscles[0].target_uv, 90.0);
+        assert_eq!(next.muscles[1].target_uv, DEFAULT_TARGET_UV);
+        assert_eq!(next.pairs[0].ratio_limit, rules::DEFAULT_RATIO_LIMIT as f32);
+
+        let mut profile = Profile::new("p");
+        profile.mvc.insert(
+            "Deltoid".into(),
+            MvcRecord {
+                mvc_uv: 400.0,
+                mean_peak_uv: 380.0,
+                trial_peaks_uv: vec![400.0],
+                calibrated_at: String::new(),
+            },
+        );
+        let mut next = next;
+        next.apply_profile(&profile);
+        assert_eq!(next.muscles[1].mvc_uv, Some(400.0));
+        assert_eq!(next.muscles[1].target_uv, 240.0);
+        assert_eq!(next.muscles[1].unit(), "%MVC");
+        assert_eq!(next.muscles[0].mvc_uv, None);
+    }
+}
