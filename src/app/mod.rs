@@ -1,6 +1,7 @@
 //! The egui application. [`InnervateApp`] owns a few parts with one job each: the engine, the live state
 //! ([`live::LiveState`]), the recording ([`recording::Recording`]), training ([`training::Training`]),
-//! what is kept between runs ([`prefs::Prefs`]) and the open [`Screen`], which owns its own state.
+//! what is kept between runs ([`preferences::Preferences`]) and the open [`Screen`], which owns its own
+//! state.
 //!
 //! `ingest` (run from `App::logic`) moves the DSP thread's display chunks into the live state and polls
 //! background work; `show` draws the toolbar, the status line and the open screen, then applies what the
@@ -16,7 +17,7 @@ pub mod history_view;
 pub mod live;
 pub mod live_view;
 pub mod navigation;
-pub mod prefs;
+pub mod preferences;
 pub mod recording;
 pub mod review_state;
 pub mod review_view;
@@ -39,7 +40,7 @@ use crate::engine::{Engine, EngineOptions, Notifier};
 use crate::stats::LinkStats;
 use history::LiveHistory;
 use live::LiveState;
-use prefs::Prefs;
+use preferences::Preferences;
 use recording::Recording;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -53,7 +54,7 @@ pub struct InnervateApp {
     live: LiveState,
     recording: Recording,
     training: training::Training,
-    prefs: Prefs,
+    prefs: Preferences,
     screen: Screen,
     notify: Option<Notifier>,
     /// The last thing worth telling the user, shown in the status line.
@@ -73,7 +74,7 @@ impl InnervateApp {
                 ..Default::default()
             },
             recording: Recording::new(sessions_dir),
-            prefs: Prefs::new(),
+            prefs: Preferences::new(),
             screen: Screen::Live,
             notify: None,
             message: None,

@@ -1,7 +1,7 @@
 //! Starting and ending a training set: marking it in the recording (and recording it if nothing was),
 //! summarising it when it ends and storing it in the history; applying an exercise setup; scheduled sets.
 //! Another change will compute the summary from the recording instead; until then it is worked out here
-//! from the points [`Training::track_set`] collected.
+//! from the points [`super::training::Training::track_set`] collected.
 
 use super::InnervateApp;
 use super::training::{ActiveSet, FinishedSet, SetMode};

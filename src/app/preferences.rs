@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 /// Settings and profile, with where they are stored.
 #[derive(Debug)]
-pub struct Prefs {
+pub struct Preferences {
     /// The settings as last loaded or changed.
     pub settings: Settings,
     /// Where they are kept; `None` keeps them for this window only (tests).
@@ -21,7 +21,7 @@ pub struct Prefs {
     pub mvc_timing: MvcTiming,
 }
 
-impl Prefs {
+impl Preferences {
     /// Defaults, not stored anywhere yet.
     pub fn new() -> Self {
         Self {
@@ -70,7 +70,7 @@ impl Prefs {
     }
 }
 
-impl Default for Prefs {
+impl Default for Preferences {
     fn default() -> Self {
         Self::new()
     }
