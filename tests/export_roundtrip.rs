@@ -72,6 +72,7 @@ fn session(dir: &Path) -> PathBuf {
             time_s: frame as f64 / 2000.0,
             kind,
             text: text.into(),
+            plan: None,
         });
     }
     side.write_atomic(&side_path).unwrap();

@@ -49,6 +49,7 @@ fn recorded_session(dir: &Path) -> PathBuf {
             time_s: t,
             kind,
             text: text.into(),
+            plan: None,
         });
     }
     side.write_atomic(&side_path).unwrap();

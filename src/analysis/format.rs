@@ -29,18 +29,19 @@ pub fn report_csv(report: &Report) -> String {
         p.envelope_window_samples
     );
     let _ = writeln!(out, "# {}", report.spectral_method);
-    out.push_str("channel,name,epoch_start_s,rms_uv,mdf_hz,mnf_hz\n");
+    out.push_str("channel,name,epoch_start_s,rms_uv,mdf_hz,mnf_hz,active_fraction\n");
     for (c, ch) in report.channels.iter().enumerate() {
         for e in &ch.epochs {
             let _ = writeln!(
                 out,
-                "{},{},{:.3},{:.4},{},{}",
+                "{},{},{:.3},{:.4},{},{},{:.3}",
                 c + 1,
                 ch.name.replace(',', " "),
                 e.start_s,
                 e.rms_uv,
                 opt(e.mdf_hz),
-                opt(e.mnf_hz)
+                opt(e.mnf_hz),
+                e.active_fraction
             );
         }
     }
@@ -72,14 +73,12 @@ pub fn report_text(report: &Report) -> String {
     for (c, ch) in report.channels.iter().enumerate() {
         let _ = writeln!(
             out,
-            "{:>2} {:<24} envelope mean {:>8.2} uV, peak {:>8.2} uV; MDF slope {} Hz/min{}; quality: {} ({})",
+            "{:>2} {:<24} envelope mean {:>8.2} uV, peak {:>8.2} uV; fatigue (MDF slope) {}{}; quality: {} ({})",
             c + 1,
             ch.name,
             ch.envelope_mean_uv,
             ch.envelope_peak_uv,
-            ch.mdf_slope_hz_per_min
-                .map(|s| format!("{s:+.1}"))
-                .unwrap_or_else(|| "n/a".into()),
+            ch.fatigue.describe(),
             if ch.spectral_reliable {
                 ""
             } else {
@@ -106,5 +105,48 @@ pub fn report_text(report: &Report) -> String {
             pair.label, pair.falconer_winter_pct, pair.rudolph, pair.mean_ratio
         );
     }
+    marked_sets_text(&mut out, report);
     out
+}
+
+/// The sets the user marked, one line each, then where to find the bursts found without markers.
+fn marked_sets_text(out: &mut String, report: &Report) {
+    if report.sets.is_empty() {
+        let bursts: usize = report.channels.iter().map(|c| c.reps.len()).sum();
+        let _ = writeln!(
+            out,
+            "\nNo marked sets; {bursts} activity bursts found without markers (--json lists them)."
+        );
+        return;
+    }
+    let _ = writeln!(out, "\nMarked sets:");
+    for set in &report.sets {
+        let s = &set.summary;
+        let level = |uv: f64, pct: Option<f64>| match pct {
+            Some(p) => format!("{p:.0} %MVC"),
+            None => format!("{uv:.0} uV"),
+        };
+        let _ = writeln!(
+            out,
+            "  Set {} ({}, {} {:.1}-{:.1} s): {} reps, {} good, score {}/10; peak {}, CCI {}, fatigue {}{}",
+            set.number,
+            set.plan.exercise,
+            set.target_name,
+            set.start_s,
+            set.end_s,
+            s.reps,
+            s.good_reps,
+            s.score,
+            level(s.peak_uv, s.peak_pct_mvc),
+            s.cci_pct
+                .map(|c| format!("{c:.0} %"))
+                .unwrap_or_else(|| "n/a".into()),
+            s.fatigue.describe(),
+            if set.plan_recorded {
+                ""
+            } else {
+                " (plan assumed: recorded before set plans were kept)"
+            }
+        );
+    }
 }

@@ -304,7 +304,7 @@ fn analysis_table(ui: &mut Ui, r: &ReviewPanel, acts: &mut Vec<Act>) {
                     "{}: {} reps in {} sets",
                     ch.name,
                     ch.reps.len(),
-                    ch.sets.len()
+                    ch.burst_groups.len()
                 ))
                 .id_salt(("reps", c))
                 .default_open(true)
@@ -314,7 +314,7 @@ fn analysis_table(ui: &mut Ui, r: &ReviewPanel, acts: &mut Vec<Act>) {
                             ui.label(RichText::new(h).strong());
                         }
                         ui.end_row();
-                        for (k, set) in ch.sets.iter().enumerate() {
+                        for (k, set) in ch.burst_groups.iter().enumerate() {
                             ui.label(format!("{}", k + 1));
                             ui.label(format!("{:.1} s", set.start_s));
                             ui.label(set.reps.to_string());

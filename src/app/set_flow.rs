@@ -104,7 +104,14 @@ impl InnervateApp {
             target_level_uv: target_m.target_uv as f64,
             ratio_limit,
             rms_window_s: self.engine.dsp_config().envelope_window_s,
-            mdf_slope_hz_per_min: crate::dsp::spectrum::slope(&minutes),
+            fatigue: crate::dsp::fatigue::fatigue_trend(
+                minutes.iter().map(|&(m, f)| crate::dsp::fatigue::EpochMdf {
+                    mid_s: m * 60.0,
+                    mdf_hz: Some(f),
+                    active_fraction: 1.0,
+                }),
+                self.engine.info().sample_rate,
+            ),
         });
         let exercise = self
             .training

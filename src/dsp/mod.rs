@@ -8,6 +8,7 @@ pub mod cocontraction;
 pub mod config;
 pub mod design;
 pub mod envelope;
+pub mod fatigue;
 pub mod moving_sum;
 pub mod processor;
 pub mod quality;

@@ -29,8 +29,12 @@ pub enum DspCommand {
     AttachRecorder(Sender<RecorderMsg>),
     /// Send what is pending, then `Finish`, and forget the recorder.
     DetachRecorder,
-    /// Mark the current moment in the recording.
-    Marker(crate::session::MarkerKind, String),
+    /// Mark the current moment in the recording (a set start carries its plan).
+    Marker(
+        crate::session::MarkerKind,
+        String,
+        Option<Box<crate::training::plan::SetPlan>>,
+    ),
     /// Finish any recording and end the thread.
     Stop,
 }
@@ -98,7 +102,7 @@ impl DspWorker {
                             open: true,
                         });
                     }
-                    DspCommand::Marker(kind, text) => {
+                    DspCommand::Marker(kind, text, plan) => {
                         if let Some(link) = recorder.as_mut() {
                             // Pending samples first, so the marker follows exactly the data before it.
                             let (tx, open) = (&link.tx, &mut link.open);
@@ -106,7 +110,12 @@ impl DspWorker {
                             link.coalescer
                                 .flush(|b| send_recorder(tx, open, stats, true, b));
                             let at = expected.unwrap_or(0);
-                            let _ = link.tx.send(RecorderMsg::Marker { at, kind, text });
+                            let _ = link.tx.send(RecorderMsg::Marker {
+                                at,
+                                kind,
+                                text,
+                                plan,
+                            });
                         }
                     }
                     DspCommand::DetachRecorder => {

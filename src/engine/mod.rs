@@ -274,10 +274,27 @@ impl Engine {
 
     /// Marks the current moment (the next sample to be processed) in the recording, if one is running.
     pub fn add_marker(&self, kind: crate::session::MarkerKind, text: &str) {
+        self.send_marker(kind, text, None);
+    }
+
+    /// Marks the start of a set with its plan (stored on the marker, so the set can be summarised from the
+    /// session alone), if a recording is running.
+    pub fn mark_set_start(&self, plan: crate::training::plan::SetPlan) {
+        self.send_marker(crate::session::MarkerKind::SetStart, "", Some(plan));
+    }
+
+    fn send_marker(
+        &self,
+        kind: crate::session::MarkerKind,
+        text: &str,
+        plan: Option<crate::training::plan::SetPlan>,
+    ) {
         if self.recording.is_some() {
-            let _ = self
-                .commands
-                .try_send(DspCommand::Marker(kind, text.to_string()));
+            let _ = self.commands.try_send(DspCommand::Marker(
+                kind,
+                text.to_string(),
+                plan.map(Box::new),
+            ));
         }
     }
 

@@ -22,19 +22,9 @@ pub const MAX_OVERVIEW_POINTS: usize = 20_000;
 /// Finest overview resolution, points per second (the live view's display rate).
 pub const OVERVIEW_RATE_HZ: f64 = 100.0;
 
-/// The analysis settings a session implies: its own processing parameters, pairs, MVC references and
-/// left/right pairs (defaults for a plain WAV).
+/// The analysis settings a session implies ([`AnalyzeOptions::for_session`]).
 pub fn analyze_options_for(session: &Session) -> AnalyzeOptions {
-    let mut options = AnalyzeOptions::default();
-    if let Some(s) = &session.sidecar {
-        options.dsp = s.dsp.clone();
-        options.pairs = Some(s.pairs.clone());
-        options.left_right = s.meta.left_right.clone();
-        if s.meta.mvc_uv.iter().any(Option::is_some) && s.meta.mvc_uv.len() == session.channels {
-            options.mvc_uv = Some(s.meta.mvc_uv.iter().map(|m| m.unwrap_or(0.0)).collect());
-        }
-    }
-    options
+    AnalyzeOptions::for_session(session)
 }
 
 /// What polling the background pass found.
@@ -149,6 +139,7 @@ pub fn add_marker(session: &mut Session, time_s: f64, text: &str) -> Result<Mark
         time_s: frame as f64 / session.sample_rate,
         kind: MarkerKind::User,
         text: text.trim().to_string(),
+        plan: None,
     };
     let mut sidecar = match &session.sidecar {
         Some(s) => s.clone(),

@@ -5,9 +5,11 @@ pub mod export;
 pub mod load;
 pub mod recorder;
 pub mod repair;
+pub mod sets;
 pub mod sidecar;
 
 pub use recorder::{Recorder, RecorderSetup, RecordingSummary};
+pub use sets::{MarkedSet, marked_sets};
 pub use sidecar::{Gap, Marker, MarkerKind, SessionMeta, Sidecar};
 
 use std::path::Path;

@@ -36,6 +36,8 @@ pub enum RecorderMsg {
         kind: super::MarkerKind,
         /// The user's words.
         text: String,
+        /// A set start's plan.
+        plan: Option<Box<crate::training::plan::SetPlan>>,
     },
     /// Close the files.
     Finish,
@@ -196,8 +198,13 @@ impl WavSink {
                         break;
                     }
                 }
-                Ok(RecorderMsg::Marker { at, kind, text }) => {
-                    self.add_marker(at, kind, text);
+                Ok(RecorderMsg::Marker {
+                    at,
+                    kind,
+                    text,
+                    plan,
+                }) => {
+                    self.add_marker(at, kind, text, plan.map(|p| *p));
                     // A marker is worth a sidecar write at once: it is small and it is what the user asked for.
                     self.save_sidecar()?;
                 }
@@ -266,7 +273,13 @@ impl WavSink {
     }
 
     /// Converts a stream sample index into a WAV frame (the WAV holds no gaps) and stores the marker.
-    fn add_marker(&mut self, at: u64, kind: super::MarkerKind, text: String) {
+    fn add_marker(
+        &mut self,
+        at: u64,
+        kind: super::MarkerKind,
+        text: String,
+        plan: Option<crate::training::plan::SetPlan>,
+    ) {
         let side = &self.sidecar;
         let missing_before: u64 = side
             .gaps
@@ -287,6 +300,7 @@ impl WavSink {
             time_s,
             kind,
             text,
+            plan,
         });
     }
 

@@ -1,13 +1,16 @@
 //! The JSON sidecar that travels with a session's WAV: everything needed to interpret the samples.
 
 use crate::dsp::{DspConfig, EffectiveDsp, MusclePair};
+use crate::training::plan::SetPlan;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Identifies the file as ours.
 pub const FORMAT_NAME: &str = "innervate-session";
-/// Current sidecar format version; readers refuse newer ones with a clear message.
-pub const FORMAT_VERSION: u32 = 1;
+/// Current sidecar format version; readers refuse newer ones with a clear message. Version 2 added the set
+/// plan on set-start markers ([`Marker::plan`]); version-1 files read as before (their sets get
+/// [`SetPlan::assumed`]).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A run of samples that never reached the recording.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +49,10 @@ pub struct Marker {
     /// The user's words (may be empty).
     #[serde(default)]
     pub text: String,
+    /// On a set start: the set's plan (target and competing channels, target line, limit, mode, tempo), so
+    /// its summary can be computed again from the session alone. Absent in format-1 sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<SetPlan>,
 }
 
 /// What the user knows about a session beyond the samples: carried into its sidecar.

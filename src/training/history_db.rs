@@ -139,6 +139,49 @@ pub struct SetRecord {
     pub score: u8,
 }
 
+/// Who and what a set was, beside its numbers: what [`SetRecord::from_summary`] needs besides the summary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetContext {
+    /// When the set started, RFC 3339 UTC.
+    pub started_at: String,
+    /// The exercise.
+    pub exercise: String,
+    /// The target muscle.
+    pub muscle: String,
+    /// The competing muscle, if any.
+    pub antagonist: Option<String>,
+    /// Absolute path of the recording.
+    pub session_wav: Option<String>,
+    /// The set's number in its session (1 = first).
+    pub set_in_session: u32,
+}
+
+impl SetRecord {
+    /// The history row of a set: its context and the summary's numbers, unchanged (so the row, the live
+    /// summary, review and `analyze` agree).
+    pub fn from_summary(context: SetContext, s: &super::summary::SetSummary) -> Self {
+        Self {
+            id: None,
+            started_at: context.started_at,
+            exercise: context.exercise,
+            muscle: context.muscle,
+            antagonist: context.antagonist,
+            session_wav: context.session_wav,
+            set_in_session: context.set_in_session,
+            duration_s: s.duration_s,
+            reps: s.reps as u32,
+            good_reps: s.good_reps as u32,
+            peak_pct_mvc: s.peak_pct_mvc,
+            peak_uv: s.peak_uv,
+            mean_pct_mvc: s.mean_pct_mvc,
+            time_above_target_s: s.time_above_target_s,
+            cci_pct: s.cci_pct,
+            fatigue_slope_hz_per_min: s.fatigue_slope_hz_per_min,
+            score: s.score,
+        }
+    }
+}
+
 /// The training history database. Open it once and keep it; every call is one short query.
 #[derive(Debug)]
 pub struct HistoryDb {

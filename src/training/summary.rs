@@ -1,24 +1,26 @@
-//! The summary of one set, from the display points the live view already gets (100 per second): reps, which
-//! reps were good, peak and mean activation, time at or above the target line, co-contraction, fatigue, and
-//! a 1-10 activation score.
+//! The summary of one set: reps, which reps were good, peak and mean activation, time at or above the target
+//! line, co-contraction (Falconer & Winter and Rudolph), fatigue, and a 1-10 activation score.
 //!
-//! Reps are found with the analyzer's [`RepDetector`] on the target muscle's envelope, with the threshold at
-//! which the live view calls the muscle "working" ([`ACTIVE_FRACTION`] of the target line), so the summary
-//! counts the same reps as the live counter. A rep is **good** when the target muscle was the prime mover:
-//! its envelope reached the target line, and the antagonist stayed quiet (its mean envelope over the rep at
-//! most `ratio_limit` times the target muscle's).
+//! There is one summary of a set, computed from the recording: `analysis` runs the full-rate chain over
+//! the session from its first frame and hands this module the set's envelope points (the target muscle and
+//! the competing one) and the set's median-frequency slope. The live summary, the history row, review and
+//! `innervate analyze` all come from [`summarize`] on the same points, so they agree exactly.
+//!
+//! Reps follow the rep rule in [`super::rules`]: a burst of the target muscle's envelope above
+//! [`ACTIVE_FRACTION`] of the target line, found by [`RepDetector`]. A rep is **good** when the target muscle
+//! was the prime mover: its envelope reached the target line, and the competing muscle stayed quiet (its
+//! mean envelope over the rep at most `ratio_limit` times the target muscle's).
 
 use super::rules::ACTIVE_FRACTION;
-use crate::dsp::cocontraction::falconer_winter;
+use crate::dsp::cocontraction::{falconer_winter, rudolph};
+use crate::dsp::fatigue::FatigueTrend;
 use crate::dsp::reps::{DetectedRep, RepDetector, RepDetectorConfig};
 use serde::{Deserialize, Serialize};
 
-/// Display points per second in the live view; the time step assumed when the points do not show one.
-const DISPLAY_RATE_HZ: f64 = 100.0;
-/// Slack when matching point times to rep boundaries, s (far below the 10 ms point spacing).
+/// Slack when matching point times to rep boundaries, s (far below the 5 ms point spacing).
 const TIME_EPS: f64 = 1e-6;
 
-/// One display point of the set.
+/// One envelope point of the set.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SetPoint {
     /// Stream time, s.
@@ -32,7 +34,7 @@ pub struct SetPoint {
 /// What [`summarize`] needs about a set.
 #[derive(Clone, Copy, Debug)]
 pub struct SetInput<'a> {
-    /// The set's display points, in time order.
+    /// The set's envelope points, in time order.
     pub points: &'a [SetPoint],
     /// The target muscle's MVC reference, uV, when calibrated.
     pub target_mvc_uv: Option<f64>,
@@ -45,8 +47,8 @@ pub struct SetInput<'a> {
     pub ratio_limit: f64,
     /// The envelope's RMS window, s (its delay, half of it, is taken off rep times).
     pub rms_window_s: f64,
-    /// Median-frequency slope over the set, Hz per minute, when measured (negative means fatigue).
-    pub mdf_slope_hz_per_min: Option<f64>,
+    /// The target muscle's fatigue trend over the set's active epochs.
+    pub fatigue: FatigueTrend,
 }
 
 /// One rep of the set.
@@ -70,6 +72,12 @@ pub struct RepSummary {
     pub cci_pct: Option<f64>,
     /// Mean antagonist envelope / mean target envelope over the rep (with an antagonist only).
     pub mean_ratio: Option<f64>,
+    /// Mean target envelope over the rep, uV.
+    #[serde(default)]
+    pub mean_uv: f64,
+    /// Rudolph co-contraction index averaged over the rep (with an antagonist only).
+    #[serde(default)]
+    pub rudolph: Option<f64>,
     /// The target muscle was the prime mover: it reached the target line and the antagonist ratio stayed
     /// within the limit.
     pub good: bool,
@@ -94,8 +102,18 @@ pub struct SetSummary {
     pub time_above_target_s: f64,
     /// Falconer & Winter co-contraction index over all reps, % (with an antagonist only).
     pub cci_pct: Option<f64>,
-    /// Median-frequency slope, Hz per minute (negative means fatigue), when measured.
+    /// Mean target envelope over all reps, uV (0 without reps).
+    #[serde(default)]
+    pub mean_uv: f64,
+    /// Rudolph co-contraction index averaged over all reps (with an antagonist only).
+    #[serde(default)]
+    pub rudolph: Option<f64>,
+    /// Median-frequency slope over the set's active epochs, Hz per minute (negative means fatigue); `None`
+    /// when too few epochs make it unreliable (see `fatigue`).
     pub fatigue_slope_hz_per_min: Option<f64>,
+    /// The fatigue trend behind the slope: epochs used, span, reliability.
+    #[serde(default)]
+    pub fatigue: FatigueTrend,
     /// Activation score 1-10 ([`activation_score`], [`SCORE_FORMULA`]).
     pub score: u8,
     /// The reps, in order.
@@ -134,6 +152,7 @@ struct Acc {
     paired: usize,
     paired_target: f64,
     paired_antagonist: f64,
+    paired_rudolph: f64,
 }
 
 impl Acc {
@@ -148,6 +167,7 @@ impl Acc {
             self.paired += 1;
             self.paired_target += p.target;
             self.paired_antagonist += a;
+            self.paired_rudolph += rudolph(p.target, a);
         }
     }
 
@@ -159,6 +179,11 @@ impl Acc {
         self.paired += o.paired;
         self.paired_target += o.paired_target;
         self.paired_antagonist += o.paired_antagonist;
+        self.paired_rudolph += o.paired_rudolph;
+    }
+
+    fn rudolph(&self) -> Option<f64> {
+        (self.paired > 0).then(|| self.paired_rudolph / self.paired as f64)
     }
 
     fn cci(&self) -> Option<f64> {
@@ -180,7 +205,7 @@ fn positive(x: Option<f64>) -> Option<f64> {
     x.filter(|v| v.is_finite() && *v > 0.0)
 }
 
-/// The typical time between points: the median positive step (1/100 s when there is none).
+/// The typical time between points: the median positive step (0 with fewer than two points).
 fn time_step(points: &[Point]) -> f64 {
     let mut steps: Vec<f64> = points
         .windows(2)
@@ -188,7 +213,7 @@ fn time_step(points: &[Point]) -> f64 {
         .filter(|d| *d > 0.0 && d.is_finite())
         .collect();
     if steps.is_empty() {
-        return 1.0 / DISPLAY_RATE_HZ;
+        return 0.0;
     }
     steps.sort_by(f64::total_cmp);
     steps[steps.len() / 2]
@@ -227,7 +252,7 @@ pub fn summarize(input: &SetInput) -> SetSummary {
         _ => (0.0, 0.0),
     };
 
-    // Reps, as the live counter finds them.
+    // Reps by the rep rule (the live counter uses the same rule on the display points).
     let mut detected: Vec<DetectedRep> = Vec::new();
     let mut delay = 0.0;
     if let Some(level) = level {
@@ -269,6 +294,8 @@ pub fn summarize(input: &SetInput) -> SetSummary {
             time_above_target_s: acc.above as f64 * dt,
             cci_pct: acc.cci(),
             mean_ratio,
+            mean_uv: acc.mean_target().unwrap_or(0.0),
+            rudolph: acc.rudolph(),
             good,
         });
     }
@@ -288,7 +315,10 @@ pub fn summarize(input: &SetInput) -> SetSummary {
         mean_pct_mvc: set_acc.mean_target().and_then(pct),
         time_above_target_s: above as f64 * dt,
         cci_pct: set_acc.cci(),
-        fatigue_slope_hz_per_min: input.mdf_slope_hz_per_min.filter(|s| s.is_finite()),
+        mean_uv: set_acc.mean_target().unwrap_or(0.0),
+        rudolph: set_acc.rudolph(),
+        fatigue_slope_hz_per_min: input.fatigue.slope_hz_per_min.filter(|s| s.is_finite()),
+        fatigue: input.fatigue,
         score: 1,
         rep_list,
         target_level_uv: level.unwrap_or(0.0),
@@ -391,7 +421,10 @@ mod tests {
             target_level_uv: LEVEL,
             ratio_limit: 0.3,
             rms_window_s: 0.1,
-            mdf_slope_hz_per_min: Some(-4.5),
+            fatigue: FatigueTrend {
+                slope_hz_per_min: Some(-4.5),
+                ..FatigueTrend::default()
+            },
         }
     }
 
@@ -563,7 +596,10 @@ mod tests {
                 target_level_uv: f64::NAN,
                 ratio_limit: f64::NAN,
                 rms_window_s: f64::NAN,
-                mdf_slope_hz_per_min: Some(f64::NAN),
+                fatigue: FatigueTrend {
+                    slope_hz_per_min: Some(f64::NAN),
+                    ..FatigueTrend::default()
+                },
             };
             let s = summarize(&weird);
             assert_eq!((s.reps, s.score), (0, 1));
@@ -604,7 +640,10 @@ mod tests {
             mean_pct_mvc: None,
             time_above_target_s: above,
             cci_pct: cci,
+            mean_uv: 0.0,
+            rudolph: None,
             fatigue_slope_hz_per_min: None,
+            fatigue: FatigueTrend::default(),
             score: 0,
             rep_list: Vec::new(),
             target_level_uv: 100.0,

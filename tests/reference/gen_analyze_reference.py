@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reference for `innervate analyze` on tests/data/real/subject1_*.wav (DESIGN.md section 3).
+"""Independent reference for `innervate analyze` on tests/data/real/subject1_*.wav (docs/ARCHITECTURE.md section 7).
 
 Writes, per file, `<name>_envelope.wav` (float32 trailing RMS envelopes, one channel per input channel) and
 `analyze_reference.json` (MDF/MNF per 1 s epoch per channel, Falconer & Winter per 100 ms window per pair).
