@@ -113,3 +113,36 @@ fn a_path_with_no_board_says_why_and_keeps_the_current_stream() {
     h.get_by_label_contains("Not connected: cannot open /dev/no-such-board");
     assert_eq!(h.state().engine().info().kind, SourceKind::Simulator);
 }
+
+#[test]
+fn switching_boards_ends_a_running_set_and_the_recording_it_started() {
+    use innervate::session::{MarkerKind, Sidecar};
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run_steps(2);
+    h.key_press(egui::Key::Space);
+    h.run_steps(2);
+    assert!(h.state().training().set.is_some() && h.state().is_recording());
+    std::thread::sleep(Duration::from_millis(300));
+    h.run_steps(2);
+    h.key_press(egui::Key::B);
+    h.run_steps(2);
+    h.get_by_label("Use the simulated board").click();
+    h.run_steps(2);
+    assert_eq!(h.state().screen().kind(), innervate::app::ScreenKind::Live);
+    assert!(
+        h.state().training().set.is_none(),
+        "no set left on the old board"
+    );
+    assert!(h.state().training().finished.is_some(), "it was summarised");
+    assert!(!h.state().is_recording());
+    h.get_by_label("Start set (Space)");
+    assert!(matches!(
+        h.state_mut().wait_for_saved(Duration::from_secs(5)),
+        innervate::app::RecordingStatus::Saved(_)
+    ));
+    let wav = common::find_wav(dir.path());
+    let side = Sidecar::read(&wav.with_extension("json")).unwrap();
+    let kinds: Vec<MarkerKind> = side.markers.iter().map(|m| m.kind).collect();
+    assert_eq!(kinds, vec![MarkerKind::SetStart, MarkerKind::SetEnd]);
+}

@@ -440,3 +440,94 @@ fn the_sessions_list_shows_recordings_and_deletes_only_after_confirmation() {
     h.run_steps(2);
     h.get_by_label("Biceps brachii activation");
 }
+
+#[test]
+fn every_screen_opens_from_the_toolbar_or_a_shortcut_and_esc_returns_to_the_live_view() {
+    use innervate::app::ScreenKind;
+    let dir = tempfile::tempdir().unwrap();
+    known_ratio_wav(&dir.path().join("plain.wav"));
+    let mut h = harness(app(2, dir.path()));
+    h.run_steps(2);
+    let back_to_live = |h: &mut common::AppHarness, what: &str| {
+        h.key_press(egui::Key::Escape);
+        h.run_steps(2);
+        assert_eq!(h.state().screen().kind(), ScreenKind::Live, "Esc on {what}");
+        h.get_by_label("Biceps brachii activation");
+    };
+    // (toolbar button, shortcut, screen, something only that screen shows)
+    let screens = [
+        (
+            "Exercise (E)",
+            egui::Key::E,
+            ScreenKind::Setup,
+            "Exercise setup",
+        ),
+        (
+            "History (H)",
+            egui::Key::H,
+            ScreenKind::History,
+            "Close history",
+        ),
+        (
+            "Calibrate MVC",
+            egui::Key::C,
+            ScreenKind::Calibration,
+            "MVC calibration",
+        ),
+        (
+            "Sessions",
+            egui::Key::S,
+            ScreenKind::Sessions,
+            "Close sessions",
+        ),
+        (
+            "Connect",
+            egui::Key::B,
+            ScreenKind::Connect,
+            "Connect a board",
+        ),
+        (
+            "Help",
+            egui::Key::F1,
+            ScreenKind::Welcome,
+            "Welcome to Innervate",
+        ),
+    ];
+    for (button, key, kind, shows) in screens {
+        h.get_by_label(button).click();
+        h.run_steps(2);
+        assert_eq!(h.state().screen().kind(), kind, "{button}");
+        h.get_by_label(shows);
+        back_to_live(&mut h, button);
+        h.key_press(key);
+        h.run_steps(2);
+        assert_eq!(h.state().screen().kind(), kind, "{key:?}");
+        h.get_by_label(shows);
+        back_to_live(&mut h, &format!("{key:?}"));
+    }
+    // One screen at a time: a shortcut on another screen replaces it.
+    h.key_press(egui::Key::E);
+    h.run_steps(2);
+    h.key_press(egui::Key::H);
+    h.run_steps(2);
+    assert_eq!(h.state().screen().kind(), ScreenKind::History);
+    assert!(h.query_by_label("Exercise setup").is_none());
+    back_to_live(&mut h, "history after setup");
+    // The review opens from the sessions list.
+    h.key_press(egui::Key::S);
+    h.run_steps(2);
+    h.get_by_label("Review plain.wav").click();
+    h.run_steps(2);
+    assert_eq!(h.state().screen().kind(), ScreenKind::Review);
+    h.get_by_label("Close review");
+    back_to_live(&mut h, "review");
+    // A calibration under way closes without saving anything.
+    h.key_press(egui::Key::C);
+    h.run_steps(2);
+    h.get_by_label("Calibrate Biceps brachii").click();
+    h.run_steps(2);
+    assert!(h.state().calibration().unwrap().routine.is_some());
+    back_to_live(&mut h, "a running calibration");
+    assert!(h.state().profile().mvc.is_empty());
+    assert!(h.state().muscles()[0].mvc_uv.is_none());
+}

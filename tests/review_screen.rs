@@ -283,3 +283,34 @@ fn markers_are_refused_on_a_session_still_being_written() {
     assert!(err.to_string().contains("still being recorded"), "{err}");
     assert_eq!(std::fs::read(&side_path).unwrap(), before);
 }
+
+#[test]
+fn a_review_asked_for_at_start_shows_on_a_first_run_too() {
+    use innervate::app::ScreenKind;
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("plain.wav");
+    common::write_wav(&wav, 2, 1000, 3000, |n, c| ((n * (c + 1)) % 7) as f32);
+    // Fresh settings: a path in a folder that does not exist yet, as on a new machine.
+    let settings = dir.path().join("fresh/settings.json");
+    let mut app = app(&dir.path().join("sessions")).with_settings(settings.clone());
+    assert!(app.is_first_run(), "no settings: the welcome would show");
+    // What `innervate --review FILE` does before the window's first frame.
+    app.open_review(&wav);
+    let mut h = harness(app);
+    h.run_steps(2);
+    assert_eq!(h.state().screen().kind(), ScreenKind::Review);
+    assert!(h.query_by_label("Welcome to Innervate").is_none());
+    h.get_by_label("Review");
+    h.get_by_label("plain.wav");
+    h.get_by_label("Close review");
+    h.get_by_label("Export CSV");
+    h.state_mut().wait_for_review(Duration::from_secs(20));
+    h.run_steps(2);
+    assert!(h.state().review().unwrap().overview.is_some());
+    h.get_by_label("Channel 1 activation");
+    // Closing it shows the live view; the welcome was not seen, so it is kept for the next start.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert_eq!(h.state().screen().kind(), ScreenKind::Live);
+    assert!(!settings.exists());
+}

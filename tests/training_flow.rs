@@ -63,6 +63,41 @@ fn set_up_calibrate_train_a_set_see_the_summary_and_the_history() {
     assert_eq!(draft.channels[0].muscle, "Biceps brachii");
     assert_eq!(draft.pairs, vec![(0, 1)]);
     h.get_by_label_contains("Biceps brachii (");
+    // Each row's radios read "Target", "Antagonist", "Other", "–", "L", "R"; a test (or a screen reader)
+    // finds them in their row's group.
+    assert_eq!(h.query_all_by_label("Target").count(), 2);
+    h.get_by_label("Role of channel 2")
+        .get_by_label("Other")
+        .click();
+    h.run_steps(2);
+    assert!(h.state().setup_panel().unwrap().draft.pairs.is_empty());
+    h.get_by_label("Role of channel 2")
+        .get_by_label("Antagonist")
+        .click();
+    h.run_steps(2);
+    assert_eq!(h.state().setup_panel().unwrap().draft.pairs, vec![(0, 1)]);
+    let side = h.state().setup_panel().unwrap().draft.channels[0].side;
+    h.get_by_label("Side of channel 1")
+        .get_by_label("L")
+        .click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().setup_panel().unwrap().draft.channels[0].side,
+        innervate::training::setup::Side::Left
+    );
+    let label = match side {
+        innervate::training::setup::Side::Left => "L",
+        innervate::training::setup::Side::Right => "R",
+        innervate::training::setup::Side::None => "–",
+    };
+    h.get_by_label("Side of channel 1")
+        .get_by_label(label)
+        .click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().setup_panel().unwrap().draft.channels[0].side,
+        side
+    );
     // Electrode placement notes are there for the chosen muscles.
     assert!(h.query_all_by_label_contains("20 mm").count() >= 1);
     // Calibrate from setup: the setup is saved and applied first.

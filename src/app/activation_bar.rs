@@ -1,15 +1,7 @@
 //! A big horizontal activation bar with a draggable target line: readable from across a gym.
 
-use egui::{
-    Align2, Color32, FontId, Pos2, Rect, Response, Sense, Stroke, Ui, Vec2, Widget, WidgetInfo,
-};
-
-/// Fill when the muscle is at or above its target.
-pub const ON_TARGET: Color32 = Color32::from_rgb(46, 204, 113);
-/// Fill below the target.
-pub const BELOW_TARGET: Color32 = Color32::from_rgb(52, 152, 219);
-/// The target line.
-pub const TARGET_LINE: Color32 = Color32::from_rgb(241, 196, 15);
+use super::theme::{BELOW_TARGET, ON_TARGET, TARGET_LINE};
+use egui::{Align2, FontId, Pos2, Rect, Response, Sense, Stroke, Ui, Vec2, Widget, WidgetInfo};
 
 /// The bar: `value` against `full_scale`, with a target the user drags (or clicks) to set.
 pub struct ActivationBar<'a> {

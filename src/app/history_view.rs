@@ -1,9 +1,9 @@
 //! The history screen: per exercise and muscle, the activation score, peak %MVC, co-contraction index and
 //! fatigue slope of every set over time, with the sets listed; a click opens the set's recording in review.
 
-use super::InnervateApp;
-use super::live_view::WARNING;
-use crate::training::history_db::{Metric, SetRecord, series};
+use super::screen::ScreenAction;
+use super::theme::WARNING;
+use crate::training::history_db::{HistoryDb, Metric, SetRecord, series};
 use egui::{RichText, Ui};
 use egui_plot::{Line, Plot, PlotPoints, Points};
 
@@ -26,64 +26,53 @@ pub struct HistoryPanel {
     pub error: Option<String>,
 }
 
-impl InnervateApp {
-    /// Opens the history screen (reads the database).
-    pub fn open_history(&mut self) {
+impl HistoryPanel {
+    /// The screen over `db` (or its problem), showing `preferred` (the applied exercise) when it has sets.
+    pub fn open(db: Result<&HistoryDb, String>, preferred: Option<&str>) -> Self {
         let mut panel = HistoryPanel::default();
-        match self.training.db() {
-            Ok(db) => match db.exercises() {
-                Ok(ex) => panel.exercises = ex,
-                Err(e) => panel.error = Some(e.to_string()),
-            },
-            Err(e) => panel.error = Some(e),
+        let db = match db {
+            Ok(db) => db,
+            Err(e) => {
+                panel.error = Some(e);
+                return panel;
+            }
+        };
+        match db.exercises() {
+            Ok(ex) => panel.exercises = ex,
+            Err(e) => panel.error = Some(e.to_string()),
         }
-        let first = self
-            .training
-            .setup
-            .as_ref()
-            .map(|s| s.name.clone())
+        let first = preferred
+            .map(str::to_string)
             .filter(|n| panel.exercises.contains(n))
             .or_else(|| panel.exercises.first().cloned());
-        self.history_panel = Some(panel);
-        if let Some(e) = first {
-            self.choose_history(Some(e), None);
+        if first.is_some() {
+            panel.choose(db, first, None);
         }
-    }
-
-    /// The history screen, when open.
-    pub fn history_panel(&self) -> Option<&HistoryPanel> {
-        self.history_panel.as_ref()
+        panel
     }
 
     /// Chooses an exercise (and optionally a muscle; the first one otherwise) and reads its sets.
-    pub fn choose_history(&mut self, exercise: Option<String>, muscle: Option<String>) {
-        let Ok(db) = self.training.db() else { return };
+    pub fn choose(&mut self, db: &HistoryDb, exercise: Option<String>, muscle: Option<String>) {
         let muscles = exercise
             .as_deref()
             .map(|e| db.muscles(e).unwrap_or_default())
             .unwrap_or_default();
         let muscle = muscle.or_else(|| muscles.first().cloned());
         let sets = db.sets(exercise.as_deref(), muscle.as_deref());
-        if let Some(p) = self.history_panel.as_mut() {
-            p.exercise = exercise;
-            p.muscles = muscles;
-            p.muscle = muscle;
-            match sets {
-                Ok(s) => {
-                    p.series = Metric::ALL.iter().map(|&m| series(&s, m)).collect();
-                    p.sets = s;
-                }
-                Err(e) => p.error = Some(e.to_string()),
+        self.exercise = exercise;
+        self.muscles = muscles;
+        self.muscle = muscle;
+        match sets {
+            Ok(s) => {
+                self.series = Metric::ALL.iter().map(|&m| series(&s, m)).collect();
+                self.sets = s;
             }
+            Err(e) => self.error = Some(e.to_string()),
         }
     }
 
-    /// Draws the history screen.
-    pub(crate) fn history_screen(&mut self, ui: &mut Ui) {
-        // Drawn from a borrow; what was clicked is applied afterwards.
-        let Some(panel) = self.history_panel.as_ref() else {
-            return;
-        };
+    /// Draws the screen; choosing reads `db` (the app's history database) after drawing.
+    pub fn show(&mut self, ui: &mut Ui, db: Option<&HistoryDb>) -> Option<ScreenAction> {
         let mut choose: Option<(Option<String>, Option<String>)> = None;
         let mut open: Option<String> = None;
         let mut close = false;
@@ -93,17 +82,17 @@ impl InnervateApp {
                 close = true;
             }
         });
-        if let Some(e) = &panel.error {
+        if let Some(e) = &self.error {
             ui.label(RichText::new(e).color(WARNING));
         }
-        if panel.exercises.is_empty() {
+        if self.exercises.is_empty() {
             ui.label("No sets yet: apply an exercise setup and press Space to train a set.");
         }
         ui.horizontal_wrapped(|ui| {
             ui.label("Exercise");
-            for e in &panel.exercises {
+            for e in &self.exercises {
                 if ui
-                    .selectable_label(panel.exercise.as_ref() == Some(e), e)
+                    .selectable_label(self.exercise.as_ref() == Some(e), e)
                     .clicked()
                 {
                     choose = Some((Some(e.clone()), None));
@@ -112,12 +101,12 @@ impl InnervateApp {
         });
         ui.horizontal_wrapped(|ui| {
             ui.label("Muscle");
-            for m in &panel.muscles {
+            for m in &self.muscles {
                 if ui
-                    .selectable_label(panel.muscle.as_ref() == Some(m), m)
+                    .selectable_label(self.muscle.as_ref() == Some(m), m)
                     .clicked()
                 {
-                    choose = Some((panel.exercise.clone(), Some(m.clone())));
+                    choose = Some((self.exercise.clone(), Some(m.clone())));
                 }
             }
         });
@@ -128,7 +117,7 @@ impl InnervateApp {
                     for (k, metric) in Metric::ALL.into_iter().enumerate() {
                         let ui = &mut cols[k % 2];
                         ui.label(RichText::new(metric.label()).strong());
-                        let pts = panel.series.get(k).map_or(&[][..], Vec::as_slice);
+                        let pts = self.series.get(k).map_or(&[][..], Vec::as_slice);
                         let line: PlotPoints = pts.iter().map(|&(x, y)| [x, y]).collect();
                         let dots: PlotPoints = pts.iter().map(|&(x, y)| [x, y]).collect();
                         if pts.is_empty() {
@@ -161,7 +150,7 @@ impl InnervateApp {
                             ui.label(RichText::new(h).strong());
                         }
                         ui.end_row();
-                        for (i, r) in panel.sets.iter().enumerate().rev() {
+                        for (i, r) in self.sets.iter().enumerate().rev() {
                             ui.label(
                                 r.started_at
                                     .get(..16)
@@ -194,15 +183,12 @@ impl InnervateApp {
                         }
                     });
             });
-        if let Some((e, m)) = choose {
-            self.choose_history(e, m);
+        if let (Some((e, m)), Some(db)) = (choose, db) {
+            self.choose(db, e, m);
         }
         if let Some(wav) = open {
-            self.history_panel = None;
-            self.open_review(std::path::Path::new(&wav));
+            return Some(ScreenAction::OpenReview(wav.into()));
         }
-        if close {
-            self.history_panel = None;
-        }
+        close.then_some(ScreenAction::Close)
     }
 }

@@ -1,17 +1,17 @@
 //! Review mode's state and actions: the opened session, its overview and analysis (read in the
-//! background), the time cursor, replay through a second engine, markers and exports. Drawing is in
-//! [`super::review_view`].
+//! background), the time cursor, replay through a second engine, markers and exports (background
+//! [`Task`]s). Drawing is in [`super::review_view`]. Closing the review drops all of it: the replay's
+//! engine stops and the background pass is cancelled.
 
-use super::InnervateApp;
 use super::history::LiveHistory;
 use crate::analysis::Report;
 use crate::engine::{Engine, EngineOptions};
-use crate::review::{LoadEvent, Overview, ReviewLoader};
+use crate::review::{LoadPoll, Overview, ReviewLoader};
 use crate::session::load::{Session, open_session};
 use crate::session::{Marker, MarkerKind};
 use crate::source::reader::Pace;
 use crate::stats::LinkState;
-use crossbeam_channel::Receiver;
+use crate::task::{Poll, Task};
 use std::path::Path;
 
 /// Replay speeds offered.
@@ -78,7 +78,7 @@ pub struct ReviewPanel {
     pub show_raw: bool,
     /// A view the plots should move to on the next frame (after a jump).
     pub(crate) pending_view: Option<(f64, f64)>,
-    exports: Vec<Receiver<String>>,
+    exports: Vec<Task<String>>,
 }
 
 impl ReviewPanel {
@@ -100,77 +100,13 @@ impl ReviewPanel {
         !self.exports.is_empty()
     }
 
-    fn poll(&mut self) {
-        if let Some(loader) = &self.loader {
-            let mut done = false;
-            while let Ok(event) = loader.events().try_recv() {
-                match event {
-                    LoadEvent::Progress(p) => self.progress = p,
-                    LoadEvent::Done(result) => {
-                        let (overview, report) = *result;
-                        self.overview = Some(overview);
-                        self.report = Some(report);
-                        self.progress = 1.0;
-                        done = true;
-                    }
-                    LoadEvent::Failed(e) => {
-                        self.status = Some(format!("Could not read the recording: {e}"));
-                        done = true;
-                    }
-                }
-            }
-            if done {
-                self.loader = None;
-            }
-        }
-        if let Some(run) = &mut self.replay {
-            while let Ok(chunk) = run.engine.display().try_recv() {
-                run.history.push_chunk(&chunk);
-            }
-            run.history.update_peaks();
-            self.cursor_s = run.position_s().min(self.session.duration_s());
-            if run.finished()
-                && let Some(run) = self.replay.take()
-            {
-                let _ = run.engine.shutdown();
-                self.status = Some("Replay reached the end".into());
-            }
-        }
-        let mut finished = Vec::new();
-        for (k, rx) in self.exports.iter().enumerate() {
-            if let Ok(msg) = rx.try_recv() {
-                self.status = Some(msg);
-                finished.push(k);
-            }
-        }
-        for k in finished.into_iter().rev() {
-            self.exports.remove(k);
-        }
-    }
-}
-
-impl InnervateApp {
-    /// Opens `wav` (a session or any WAV) for review; a file that cannot be opened leaves the current
-    /// screen and says why.
-    pub fn open_review(&mut self, wav: &Path) {
-        let session = match open_session(wav) {
-            Ok(s) => s,
-            Err(e) => {
-                self.message = Some(format!("Cannot review: {e}"));
-                return;
-            }
-        };
-        let loader = match ReviewLoader::spawn(&session) {
-            Ok(l) => Some(l),
-            Err(e) => {
-                self.message = Some(format!("Cannot review: {e}"));
-                return;
-            }
-        };
-        self.sessions = None;
-        self.review = Some(ReviewPanel {
+    /// Opens `wav` (a session or any WAV) and starts reading it in the background; the reason in plain
+    /// words if it cannot be opened.
+    pub fn open(wav: &Path) -> Result<Self, String> {
+        let session = open_session(wav).map_err(|e| format!("Cannot review: {e}"))?;
+        Ok(Self {
+            loader: Some(ReviewLoader::spawn(&session)),
             session,
-            loader,
             progress: 0.0,
             overview: None,
             report: None,
@@ -181,179 +117,173 @@ impl InnervateApp {
             show_raw: false,
             pending_view: None,
             exports: Vec::new(),
+        })
+    }
+
+    /// Takes in what the background work and the replay produced. Cheap; call every frame.
+    pub fn poll(&mut self) {
+        if let Some(loader) = &mut self.loader {
+            match loader.poll() {
+                LoadPoll::Running(p) => self.progress = p,
+                LoadPoll::Done(result) => {
+                    let (overview, report) = *result;
+                    self.overview = Some(overview);
+                    self.report = Some(report);
+                    self.progress = 1.0;
+                    self.loader = None;
+                }
+                LoadPoll::Failed(e) => {
+                    self.status = Some(format!("Could not read the recording: {e}"));
+                    self.loader = None;
+                }
+            }
+        }
+        if let Some(run) = &mut self.replay {
+            while let Ok(chunk) = run.engine.display().try_recv() {
+                run.history.push_chunk(&chunk);
+            }
+            run.history.update_peaks();
+            self.cursor_s = run.position_s().min(self.session.duration_s());
+            if run.finished() {
+                // Dropping the run stops its engine.
+                self.replay = None;
+                self.status = Some("Replay reached the end".into());
+            }
+        }
+        let status = &mut self.status;
+        self.exports.retain_mut(|task| match task.poll() {
+            Poll::Running => true,
+            Poll::Done(msg) | Poll::Lost(msg) => {
+                *status = Some(msg);
+                false
+            }
         });
     }
 
-    /// The review screen, when open.
-    pub fn review(&self) -> Option<&ReviewPanel> {
-        self.review.as_ref()
-    }
-
-    /// Leaves review mode (a running replay stops).
-    pub fn close_review(&mut self) {
-        self.stop_replay();
-        self.review = None;
-    }
-
     /// Waits (up to `timeout`) for the background pass and any exports, polling as the UI would.
-    pub fn wait_for_review(&mut self, timeout: std::time::Duration) {
+    pub fn wait(&mut self, timeout: std::time::Duration) {
         let until = std::time::Instant::now() + timeout;
-        while self
-            .review
-            .as_ref()
-            .is_some_and(|r| r.loading() || r.exporting())
-            && std::time::Instant::now() < until
-        {
-            self.poll_review();
+        while (self.loading() || self.exporting()) && std::time::Instant::now() < until {
+            self.poll();
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
     }
 
-    pub(crate) fn poll_review(&mut self) {
-        if let Some(r) = self.review.as_mut() {
-            r.poll();
-        }
-    }
-
     /// Moves the cursor to `time_s` (clamped to the recording). A running replay restarts from there.
-    pub fn review_seek(&mut self, time_s: f64) {
-        let Some(r) = self.review.as_mut() else {
-            return;
-        };
-        let t = time_s.clamp(0.0, r.session.duration_s());
-        r.cursor_s = t;
-        if let Some(speed) = r.replay.as_ref().map(|run| run.speed) {
+    pub fn seek(&mut self, time_s: f64) {
+        self.cursor_s = time_s.clamp(0.0, self.session.duration_s());
+        if let Some(speed) = self.replay.as_ref().map(|run| run.speed) {
             self.start_replay(speed);
         }
     }
 
     /// Moves the cursor to marker `index` and centres the view on it.
     pub fn jump_to_marker(&mut self, index: usize) {
-        let Some(t) = self
-            .review
-            .as_ref()
-            .and_then(|r| r.markers().get(index))
-            .map(|m| m.time_s)
-        else {
-            return;
-        };
-        self.review_seek(t);
-        self.centre_view(t);
+        if let Some(t) = self.markers().get(index).map(|m| m.time_s) {
+            self.seek(t);
+            self.centre_view(t);
+        }
     }
 
     /// Centres the plots on `time_s` (e.g. a rep from the table).
     pub fn centre_view(&mut self, time_s: f64) {
-        if let Some(r) = self.review.as_mut() {
-            r.pending_view = Some((time_s - JUMP_SPAN_S / 2.0, time_s + JUMP_SPAN_S / 2.0));
-        }
+        self.pending_view = Some((time_s - JUMP_SPAN_S / 2.0, time_s + JUMP_SPAN_S / 2.0));
     }
 
     /// Replays from the cursor at `speed` through the same processing as live; replaces a running replay.
     pub fn start_replay(&mut self, speed: f64) {
         self.stop_replay();
-        let Some(r) = self.review.as_mut() else {
-            return;
-        };
-        let mut source = match r.session.replay() {
+        let mut source = match self.session.replay() {
             Ok(s) => s,
             Err(e) => {
-                r.status = Some(format!("Cannot replay: {e}"));
+                self.status = Some(format!("Cannot replay: {e}"));
                 return;
             }
         };
         // At the end, play from the start again.
-        if r.cursor_s >= r.session.duration_s() - 0.05 {
-            r.cursor_s = 0.0;
+        if self.cursor_s >= self.session.duration_s() - 0.05 {
+            self.cursor_s = 0.0;
         }
-        let frame = (r.cursor_s * r.session.sample_rate).round() as u64;
+        let frame = (self.cursor_s * self.session.sample_rate).round() as u64;
         if let Err(e) = source.seek(frame) {
-            r.status = Some(format!("Cannot replay: {e}"));
+            self.status = Some(format!("Cannot replay: {e}"));
             return;
         }
-        let dsp = r
+        let dsp = self
             .session
             .sidecar
             .as_ref()
             .map(|s| s.dsp.clone())
             .unwrap_or_default();
-        let channels = r.session.channels;
+        let channels = self.session.channels;
         let pairs = crate::source::FrameGenerator::info(&source).pairs.len();
-        match Engine::start(
-            Box::new(source),
-            EngineOptions {
-                dsp,
-                pace: Pace::RealTime { speed },
-                ..EngineOptions::default()
-            },
-            None,
-        ) {
+        let options = EngineOptions {
+            dsp,
+            pace: Pace::RealTime { speed },
+            ..EngineOptions::default()
+        };
+        match Engine::start(Box::new(source), options, None) {
             Ok(engine) => {
-                r.replay = Some(ReplayRun {
+                self.replay = Some(ReplayRun {
                     engine,
-                    offset_s: frame as f64 / r.session.sample_rate,
+                    offset_s: frame as f64 / self.session.sample_rate,
                     speed,
                     history: LiveHistory::new(channels, pairs),
                 });
-                r.status = None;
+                self.status = None;
             }
-            Err(e) => r.status = Some(format!("Cannot replay: {e}")),
+            Err(e) => self.status = Some(format!("Cannot replay: {e}")),
         }
     }
 
     /// Stops a running replay; the cursor stays where the replay was.
     pub fn stop_replay(&mut self) {
-        if let Some(run) = self.review.as_mut().and_then(|r| r.replay.take()) {
+        if let Some(run) = self.replay.take() {
             let _ = run.engine.shutdown();
         }
     }
 
+    /// Plays at 1x, or stops a running replay (Space).
+    pub fn toggle_replay(&mut self) {
+        if self.replay.is_some() {
+            self.stop_replay();
+        } else {
+            self.start_replay(1.0);
+        }
+    }
+
     /// Adds a user marker at the cursor with the typed text; saved to the session's sidecar at once.
-    pub fn add_review_marker(&mut self) {
-        let Some(r) = self.review.as_mut() else {
-            return;
-        };
-        let text = std::mem::take(&mut r.marker_text);
-        r.status = Some(
-            match crate::review::add_marker(&mut r.session, r.cursor_s, &text) {
+    pub fn add_marker(&mut self) {
+        let text = std::mem::take(&mut self.marker_text);
+        self.status = Some(
+            match crate::review::add_marker(&mut self.session, self.cursor_s, &text) {
                 Ok(m) => format!("Marker added at {:.2} s", m.time_s),
                 Err(e) => {
-                    r.marker_text = text;
+                    self.marker_text = text;
                     format!("Marker not saved: {e}")
                 }
             },
         );
     }
 
-    /// Exports the session next to its WAV (same name, `.csv` or `.edf`) on a background thread.
-    pub fn review_export(&mut self, kind: ExportKind) {
-        let Some(r) = self.review.as_mut() else {
-            return;
-        };
-        let wav = r.session.wav_path.clone();
+    /// Exports the session next to its WAV (same name, `.csv` or `.edf`) in the background.
+    pub fn export(&mut self, kind: ExportKind) {
+        let wav = self.session.wav_path.clone();
         let (out, label) = match kind {
             ExportKind::Csv => (wav.with_extension("csv"), "CSV"),
             ExportKind::Edf => (wav.with_extension("edf"), "EDF+"),
         };
-        let (tx, rx) = crossbeam_channel::bounded(1);
-        let spawned = std::thread::Builder::new()
-            .name("innervate-export".into())
-            .spawn(move || {
-                let result = match kind {
-                    ExportKind::Csv => crate::session::export::export_csv(&wav, &out),
-                    ExportKind::Edf => crate::session::export::export_edf(&wav, &out),
-                };
-                let _ = tx.send(match result {
-                    Ok(_) => format!("{label} written to {}", out.display()),
-                    Err(e) => format!("{label} export failed: {e}"),
-                });
-            });
-        match spawned {
-            Ok(_) => {
-                r.exports.push(rx);
-                r.status = Some(format!("Writing {label}..."));
+        self.exports.push(Task::spawn("export", move |_| {
+            let result = match kind {
+                ExportKind::Csv => crate::session::export::export_csv(&wav, &out),
+                ExportKind::Edf => crate::session::export::export_edf(&wav, &out),
+            };
+            match result {
+                Ok(_) => format!("{label} written to {}", out.display()),
+                Err(e) => format!("{label} export failed: {e}"),
             }
-            Err(e) => r.status = Some(format!("{label} export failed: {e}")),
-        }
+        }));
+        self.status = Some(format!("Writing {label}..."));
     }
 }
 

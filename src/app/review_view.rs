@@ -2,19 +2,16 @@
 //! analyzer's sets and reps. Reads [`super::review_state::ReviewPanel`]; what the user clicks is applied
 //! after drawing.
 
-use super::InnervateApp;
 use super::activation_bar::ActivationBar;
-use super::live_view::{CALM, CAUTION, WARNING};
 use super::review_state::{ExportKind, REPLAY_SPEEDS, ReviewPanel, marker_words};
+use super::screen::ScreenAction;
+use super::theme::{CALM, CAUTION, CURSOR, ENVELOPE, RAW, WARNING};
 use crate::analysis::Report;
 use crate::review::overview::Track;
 use crate::session::MarkerKind;
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 use egui_plot::{FilledArea, Line, Plot, VLine};
 
-const ENVELOPE: Color32 = Color32::from_rgb(52, 152, 219);
-const RAW: Color32 = Color32::from_rgb(120, 130, 140);
-const CURSOR: Color32 = Color32::from_rgb(236, 240, 241);
 const PLOT_HEIGHT: f32 = 110.0;
 
 /// What the user did on the review screen this frame.
@@ -29,55 +26,46 @@ enum Act {
     Export(ExportKind),
 }
 
-impl InnervateApp {
-    /// Draws the review screen (in place of the live rows while it is open).
-    pub(crate) fn review_screen(&mut self, ui: &mut Ui) {
+impl ReviewPanel {
+    /// Draws the review screen; the review's own controls act on it after drawing, closing goes to the app.
+    pub fn show(&mut self, ui: &mut Ui) -> Option<ScreenAction> {
         let mut acts: Vec<Act> = Vec::new();
-        let typing = ui.ctx().egui_wants_keyboard_input();
-        let Some(r) = self.review.as_mut() else {
-            return;
-        };
-        if !typing && ui.input(|i| i.key_pressed(egui::Key::Space)) {
-            acts.push(if r.replay.is_some() {
-                Act::Stop
-            } else {
-                Act::Play(1.0)
-            });
-        }
-        if r.loading() || r.replay.is_some() || r.exporting() {
+        if self.loading() || self.replay.is_some() || self.exporting() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(30));
         }
-        header(ui, r, &mut acts);
+        header(ui, self, &mut acts);
         egui::Panel::right("review-analysis")
             .resizable(true)
             .default_size(400.0)
-            .show(ui, |ui| analysis_table(ui, r, &mut acts));
+            .show(ui, |ui| analysis_table(ui, self, &mut acts));
         egui::ScrollArea::vertical()
             .auto_shrink(false)
             .show(ui, |ui| {
-                for c in 0..r.session.channels {
-                    channel_row(ui, r, c, &mut acts);
+                for c in 0..self.session.channels {
+                    channel_row(ui, self, c, &mut acts);
                     ui.separator();
                 }
             });
         // A jump moves every plot once.
-        r.pending_view = None;
+        self.pending_view = None;
+        let mut close = None;
         for act in acts {
             match act {
-                Act::Close => self.close_review(),
+                Act::Close => close = Some(ScreenAction::Close),
                 Act::Play(speed) => self.start_replay(speed),
                 Act::Stop => self.stop_replay(),
-                Act::Seek(t) => self.review_seek(t),
+                Act::Seek(t) => self.seek(t),
                 Act::Jump(i) => self.jump_to_marker(i),
                 Act::Show(t) => {
-                    self.review_seek(t);
+                    self.seek(t);
                     self.centre_view(t);
                 }
-                Act::AddMarker => self.add_review_marker(),
-                Act::Export(kind) => self.review_export(kind),
+                Act::AddMarker => self.add_marker(),
+                Act::Export(kind) => self.export(kind),
             }
         }
+        close
     }
 }
 

@@ -1,7 +1,8 @@
 //! The sessions list: every recording in the sessions folder with its date, length, muscles and notes;
 //! deleting asks first.
 
-use super::InnervateApp;
+use super::screen::ScreenAction;
+use super::theme::{CAUTION, WARNING};
 use crate::session::catalog::{self, SessionEntry};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
@@ -25,61 +26,51 @@ fn file_name(p: &std::path::Path) -> String {
         .unwrap_or_default()
 }
 
-impl InnervateApp {
-    /// Opens the sessions list (reads the folder once; reading again happens after a delete).
-    pub fn open_sessions(&mut self) {
+impl SessionsPanel {
+    /// The list of the recordings in `dir` (read once; again after a delete).
+    pub fn open(dir: &std::path::Path) -> Self {
         let mut panel = SessionsPanel::default();
-        match catalog::list_sessions(&self.sessions_dir) {
-            Ok(entries) => panel.entries = entries,
-            Err(e) => panel.error = Some(format!("Cannot read the sessions folder: {e}")),
-        }
-        self.sessions = Some(panel);
+        panel.read(dir);
+        panel
     }
 
-    /// Deletes a session once the user confirmed, then reads the folder again.
-    pub fn delete_session_confirmed(&mut self, wav: &std::path::Path) {
-        let result = catalog::delete_session(wav);
-        if result.is_ok() {
-            // Its sets leave the training history too.
-            let key = std::path::absolute(wav).unwrap_or(wav.to_path_buf());
-            if let Ok(db) = self.training.db() {
-                let _ = db.delete_session(&key.display().to_string());
-            }
-        }
-        self.open_sessions();
-        if let (Err(e), Some(panel)) = (result, self.sessions.as_mut()) {
-            panel.error = Some(format!("Not deleted: {e}"));
+    /// Reads the folder again (the typed path stays).
+    pub fn read(&mut self, dir: &std::path::Path) {
+        self.confirm_delete = None;
+        self.error = None;
+        match catalog::list_sessions(dir) {
+            Ok(entries) => self.entries = entries,
+            Err(e) => self.error = Some(format!("Cannot read the sessions folder: {e}")),
         }
     }
 
-    /// Draws the sessions list (in place of the muscle rows while it is open). Draws from a borrow of the
-    /// panel and applies what was clicked afterwards, so nothing is copied per frame.
-    pub(crate) fn sessions_panel(&mut self, ui: &mut Ui) {
-        let Some(panel) = &self.sessions else { return };
+    /// Draws the list of the recordings in `dir`. Asking and keeping are handled here; reviewing and
+    /// deleting go to the app.
+    pub fn show(&mut self, ui: &mut Ui, dir: &std::path::Path) -> Option<ScreenAction> {
         let mut action = None;
         ui.horizontal(|ui| {
             ui.heading("Sessions");
-            ui.label(format!("in {}", self.sessions_dir.display()));
+            ui.label(format!("in {}", dir.display()));
             if ui.button("Close sessions").clicked() {
                 action = Some(Action::Close);
             }
         });
-        let mut typed = panel.open_path.clone();
         ui.horizontal(|ui| {
             let label = ui.label("Review any WAV (path)");
-            ui.add(egui::TextEdit::singleline(&mut typed).desired_width(360.0))
+            ui.add(egui::TextEdit::singleline(&mut self.open_path).desired_width(360.0))
                 .labelled_by(label.id);
-            if ui.button("Open for review").clicked() && !typed.trim().is_empty() {
-                action = Some(Action::Review(PathBuf::from(typed.trim())));
+            let typed = self.open_path.trim();
+            if ui.button("Open for review").clicked() && !typed.is_empty() {
+                action = Some(Action::Review(PathBuf::from(typed)));
             }
         });
-        if let Some(e) = &panel.error {
-            ui.label(RichText::new(e).color(super::live_view::WARNING));
+        if let Some(e) = &self.error {
+            ui.label(RichText::new(e).color(WARNING));
         }
-        if panel.entries.is_empty() {
+        if self.entries.is_empty() {
             ui.label("No recordings yet: press Record in the live view.");
         }
-        if let Some(target) = &panel.confirm_delete {
+        if let Some(target) = &self.confirm_delete {
             let name = file_name(target);
             ui.label(
                 RichText::new(format!(
@@ -103,7 +94,7 @@ impl InnervateApp {
                     ui.label(RichText::new(heading).strong());
                 }
                 ui.end_row();
-                for entry in &panel.entries {
+                for entry in &self.entries {
                     let name = file_name(&entry.wav_path);
                     ui.label(&entry.started).on_hover_text(&name);
                     match &entry.problem {
@@ -115,7 +106,7 @@ impl InnervateApp {
                         }
                         Some(problem) => {
                             ui.label("?");
-                            ui.label(RichText::new(problem).color(super::live_view::CAUTION));
+                            ui.label(RichText::new(problem).color(CAUTION));
                             ui.label("");
                             ui.label("try innervate repair");
                         }
@@ -132,34 +123,14 @@ impl InnervateApp {
                 }
             });
         });
-        if let Some(p) = self.sessions.as_mut()
-            && p.open_path != typed
-        {
-            p.open_path = typed;
+        match action? {
+            Action::Review(wav) => return Some(ScreenAction::OpenReview(wav)),
+            Action::Delete(wav) => return Some(ScreenAction::DeleteSession(wav)),
+            Action::Close => return Some(ScreenAction::Close),
+            Action::Keep => self.confirm_delete = None,
+            Action::AskDelete(wav) => self.confirm_delete = Some(wav),
         }
-        match action {
-            None => {}
-            Some(Action::Review(wav)) => {
-                self.open_review(&wav);
-                if self.review.is_none()
-                    && let (Some(p), Some(msg)) = (self.sessions.as_mut(), self.message.take())
-                {
-                    p.error = Some(msg);
-                }
-            }
-            Some(Action::Close) => self.sessions = None,
-            Some(Action::Keep) => {
-                if let Some(p) = self.sessions.as_mut() {
-                    p.confirm_delete = None;
-                }
-            }
-            Some(Action::AskDelete(wav)) => {
-                if let Some(p) = self.sessions.as_mut() {
-                    p.confirm_delete = Some(wav);
-                }
-            }
-            Some(Action::Delete(wav)) => self.delete_session_confirmed(&wav),
-        }
+        None
     }
 }
 

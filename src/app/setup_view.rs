@@ -2,11 +2,12 @@
 //! each channel, read how to place the electrodes, set the target and the antagonist limit, the tempo and
 //! the hold, save it under a name, apply it, and calibrate from here.
 
-use super::InnervateApp;
-use super::live_view::WARNING;
+use super::screen::ScreenAction;
+use super::theme::WARNING;
 use crate::training::presets::{EXERCISES, PRESETS, find};
 use crate::training::setup::{ChannelRole, ExerciseSetup, Role, SetupStore, Side};
-use egui::{RichText, Ui};
+use egui::{RichText, Ui, UiBuilder};
+use std::path::Path;
 
 /// The open setup screen: a setup being edited.
 #[derive(Clone, Debug)]
@@ -65,16 +66,16 @@ pub fn placement_picture(region: &str) -> Option<&'static str> {
     }
 }
 
-impl InnervateApp {
-    /// Opens the setup screen with the applied setup (or the first template).
-    pub fn open_setup(&mut self) {
-        let names: Vec<String> = self.muscles.iter().map(|m| m.name.clone()).collect();
+impl SetupPanel {
+    /// The screen editing `current` (or the first template), fitted to the channels named `names`; the
+    /// saved setups are read from `dir`.
+    pub fn open(names: &[String], current: Option<&ExerciseSetup>, dir: &Path) -> Self {
         let n = names.len();
-        let draft = match &self.training.setup {
-            Some(s) => fit(s.clone(), n, &names),
-            None => blank(n, &names),
+        let draft = match current {
+            Some(s) => fit(s.clone(), n, names),
+            None => blank(n, names),
         };
-        let (saved, status) = match SetupStore::new(self.setups_dir()).list_with_problems() {
+        let (saved, status) = match SetupStore::new(dir).list_with_problems() {
             Ok((saved, problems)) if problems.is_empty() => (saved, None),
             Ok((saved, problems)) => (
                 saved,
@@ -85,62 +86,39 @@ impl InnervateApp {
             ),
             Err(e) => (Vec::new(), Some(format!("Setups not read: {e}"))),
         };
-        self.setup_panel = Some(SetupPanel {
+        Self {
             draft,
             saved,
             status,
-        });
-    }
-
-    /// The setup screen, when open.
-    pub fn setup_panel(&self) -> Option<&SetupPanel> {
-        self.setup_panel.as_ref()
-    }
-
-    /// Starts the edited setup from an exercise template.
-    pub fn setup_from_template(&mut self, name: &str) {
-        let names: Vec<String> = self.muscles.iter().map(|m| m.name.clone()).collect();
-        let n = names.len();
-        if let (Some(p), Some(t)) = (
-            self.setup_panel.as_mut(),
-            crate::training::presets::find_exercise(name),
-        ) {
-            p.draft = fit(ExerciseSetup::from_template(t), n, &names);
-            p.status = None;
         }
     }
 
-    /// Saves the edited setup under its name and applies it; false (with the reason shown) if invalid.
-    pub fn save_and_apply_setup(&mut self) -> bool {
-        let n = self.muscles.len();
-        let dir = self.setups_dir();
-        let Some(p) = self.setup_panel.as_mut() else {
-            return false;
-        };
-        if let Err(e) = p.draft.validate(n) {
-            p.status = Some(e);
-            return false;
+    /// Starts the draft from an exercise template.
+    pub fn from_template(&mut self, name: &str, names: &[String]) {
+        if let Some(t) = crate::training::presets::find_exercise(name) {
+            self.draft = fit(ExerciseSetup::from_template(t), names.len(), names);
+            self.status = None;
         }
-        match SetupStore::new(dir).save(&p.draft) {
-            Ok(_) => {
-                let setup = p.draft.clone();
-                self.setup_panel = None;
-                self.apply_setup(setup);
-                true
-            }
+    }
+
+    /// Saves the draft under its name in `dir` and returns it; `None` (with the reason shown) if invalid
+    /// for `channels` channels or not saved.
+    pub fn save(&mut self, channels: usize, dir: &Path) -> Option<ExerciseSetup> {
+        if let Err(e) = self.draft.validate(channels) {
+            self.status = Some(e);
+            return None;
+        }
+        match SetupStore::new(dir).save(&self.draft) {
+            Ok(_) => Some(self.draft.clone()),
             Err(e) => {
-                p.status = Some(format!("Not saved: {e}"));
-                false
+                self.status = Some(format!("Not saved: {e}"));
+                None
             }
         }
     }
 
-    /// Draws the setup screen.
-    pub(crate) fn setup_screen(&mut self, ui: &mut Ui) {
-        let names: Vec<String> = self.muscles.iter().map(|m| m.name.clone()).collect();
-        let Some(panel) = self.setup_panel.as_mut() else {
-            return;
-        };
+    /// Draws the screen for the channels named `names`.
+    pub fn show(&mut self, ui: &mut Ui, names: &[String]) -> Option<ScreenAction> {
         let mut template: Option<&'static str> = None;
         let mut load: Option<ExerciseSetup> = None;
         let mut save = false;
@@ -152,7 +130,7 @@ impl InnervateApp {
                 close = true;
             }
         });
-        if let Some(st) = &panel.status {
+        if let Some(st) = &self.status {
             ui.label(RichText::new(st).color(WARNING));
         }
         egui::ScrollArea::vertical()
@@ -176,10 +154,10 @@ impl InnervateApp {
                         }
                     }
                 });
-                if !panel.saved.is_empty() {
+                if !self.saved.is_empty() {
                     ui.horizontal_wrapped(|ui| {
                         ui.label(RichText::new("Saved").strong());
-                        for s in &panel.saved {
+                        for s in &self.saved {
                             if ui.button(format!("Load {}", s.name)).clicked() {
                                 load = Some(s.clone());
                             }
@@ -187,7 +165,7 @@ impl InnervateApp {
                     });
                 }
                 ui.separator();
-                let d = &mut panel.draft;
+                let d = &mut self.draft;
                 ui.horizontal(|ui| {
                     let label = ui.label("Setup name");
                     ui.add(egui::TextEdit::singleline(&mut d.name).desired_width(260.0))
@@ -222,18 +200,25 @@ impl InnervateApp {
                                         );
                                     }
                                 });
-                            for (r, text) in [
-                                (Role::Target, "Target"),
-                                (Role::Antagonist, "Antagonist"),
-                                (Role::Other, "Other"),
-                            ] {
-                                ui.radio_value(&mut role.role, r, format!("{text} {}", c + 1));
-                            }
-                            for (sd, text) in
-                                [(Side::None, "-"), (Side::Left, "L"), (Side::Right, "R")]
-                            {
-                                ui.radio_value(&mut role.side, sd, format!("{text} {}", c + 1));
-                            }
+                            // One labelled group per row and question, so each radio reads
+                            // "Target" or "L" and still says which channel it is for.
+                            radio_group(ui, format!("Role of channel {}", c + 1), |ui| {
+                                for (r, text) in [
+                                    (Role::Target, "Target"),
+                                    (Role::Antagonist, "Antagonist"),
+                                    (Role::Other, "Other"),
+                                ] {
+                                    ui.radio_value(&mut role.role, r, text);
+                                }
+                            });
+                            radio_group(ui, format!("Side of channel {}", c + 1), |ui| {
+                                ui.radio_value(&mut role.side, Side::None, "–")
+                                    .on_hover_text("No side (a single muscle)");
+                                ui.radio_value(&mut role.side, Side::Left, "L")
+                                    .on_hover_text("Left");
+                                ui.radio_value(&mut role.side, Side::Right, "R")
+                                    .on_hover_text("Right");
+                            });
                             ui.end_row();
                         }
                     });
@@ -332,21 +317,24 @@ impl InnervateApp {
                 });
             });
         if let Some(name) = template {
-            self.setup_from_template(name);
+            self.from_template(name, names);
         } else if let Some(s) = load {
-            let n = names.len();
-            if let Some(p) = self.setup_panel.as_mut() {
-                p.draft = fit(s, n, &names);
-            }
+            self.draft = fit(s, names.len(), names);
         }
-        if save {
-            self.save_and_apply_setup();
+        if save || calibrate {
+            return Some(ScreenAction::SaveSetup { calibrate });
         }
-        if calibrate && self.save_and_apply_setup() {
-            self.open_calibration();
-        }
-        if close {
-            self.setup_panel = None;
-        }
+        close.then_some(ScreenAction::Close)
     }
+}
+
+/// A horizontal group named `label` for assistive technology (and tests): its radios are found in it.
+fn radio_group(ui: &mut Ui, label: String, add: impl FnOnce(&mut Ui)) {
+    ui.scope_builder(
+        UiBuilder::new()
+            .layout(egui::Layout::left_to_right(egui::Align::Center))
+            .accessibility_label(label)
+            .accessibility_role(egui::accesskit::Role::RadioGroup),
+        add,
+    );
 }

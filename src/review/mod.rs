@@ -15,9 +15,7 @@ use crate::session::load::Session;
 use crate::session::sidecar::{FORMAT_NAME, FORMAT_VERSION, Sidecar, sidecar_path};
 use crate::session::{Marker, MarkerKind, SessionError};
 use crate::source::{FrameGenerator, SourceError, StreamInfo};
-use crossbeam_channel::{Receiver, Sender};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use crate::task::{CancelToken, Poll, Task};
 
 /// Most overview points per channel, whatever the recording's length (about 4 MB for 16 channels).
 pub const MAX_OVERVIEW_POINTS: usize = 20_000;
@@ -29,68 +27,51 @@ pub fn analyze_options_for(session: &Session) -> AnalyzeOptions {
     AnalyzeOptions::for_session(session)
 }
 
-/// What the background pass reports.
+/// What polling the background pass found.
 #[derive(Debug)]
-pub enum LoadEvent {
-    /// Fraction of the file read, 0..=1.
-    Progress(f32),
-    /// The pass finished.
+pub enum LoadPoll {
+    /// Still reading; the fraction of the file read so far, 0..=1.
+    Running(f32),
+    /// The pass finished (returned once).
     Done(Box<(Overview, Report)>),
     /// The pass failed; the reason in plain words.
     Failed(String),
 }
 
-/// A running background pass; dropping it cancels the pass.
+/// A running background pass (a [`Task`]); dropping it cancels the pass.
 #[derive(Debug)]
 pub struct ReviewLoader {
-    events: Receiver<LoadEvent>,
-    cancel: Arc<AtomicBool>,
+    task: Task<Result<(Overview, Report), String>>,
 }
 
 impl ReviewLoader {
-    /// Starts reading `session` on a background thread.
-    pub fn spawn(session: &Session) -> Result<Self, SessionError> {
-        let (tx, rx) = crossbeam_channel::bounded(64);
-        let cancel = Arc::new(AtomicBool::new(false));
-        let wav = session.wav_path.clone();
+    /// Starts reading `session` in the background.
+    pub fn spawn(session: &Session) -> Self {
         let session = session.clone();
-        let stop = cancel.clone();
-        std::thread::Builder::new()
-            .name("innervate-review".into())
-            .spawn(move || {
-                let result = build(&session, stop, &tx);
-                let _ = tx.send(match result {
-                    Ok(done) => LoadEvent::Done(Box::new(done)),
-                    Err(e) => LoadEvent::Failed(e),
-                });
-            })
-            .map_err(|e| SessionError::io(&wav, e))?;
-        Ok(Self { events: rx, cancel })
+        Self {
+            task: Task::spawn("review", move |token| build(&session, token)),
+        }
     }
 
-    /// Events so far (never blocks).
-    pub fn events(&self) -> &Receiver<LoadEvent> {
-        &self.events
-    }
-}
-
-impl Drop for ReviewLoader {
-    fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
+    /// Never blocks: progress while reading, then the result once.
+    pub fn poll(&mut self) -> LoadPoll {
+        match self.task.poll() {
+            Poll::Running => LoadPoll::Running(self.task.progress()),
+            Poll::Done(Ok(done)) => LoadPoll::Done(Box::new(done)),
+            Poll::Done(Err(e)) | Poll::Lost(e) => LoadPoll::Failed(e),
+        }
     }
 }
 
 /// Reads the session once: overview and analysis (blocking; [`ReviewLoader`] runs it in the background).
 pub fn load_blocking(session: &Session) -> Result<(Overview, Report), String> {
-    let (tx, _rx) = crossbeam_channel::bounded(1);
-    build(session, Arc::new(AtomicBool::new(false)), &tx)
+    let session = session.clone();
+    Task::spawn("review", move |token| build(&session, token))
+        .wait(std::time::Duration::MAX)
+        .unwrap_or_else(|| Err("the background pass stopped without a result".into()))
 }
 
-fn build(
-    session: &Session,
-    cancel: Arc<AtomicBool>,
-    events: &Sender<LoadEvent>,
-) -> Result<(Overview, Report), String> {
+fn build(session: &Session, token: &CancelToken) -> Result<(Overview, Report), String> {
     let replay = session.replay().map_err(|e| e.to_string())?;
     let options = analyze_options_for(session);
     let channels = session.channels;
@@ -98,14 +79,11 @@ fn build(
     let builder = overview::Builder::new(channels, bucket, session.sample_rate);
     let mut envelope = overview::EnvelopeBuckets::new(channels, bucket);
     let total = session.frames.max(1);
-    let mut progress = |done: u64| {
-        let _ = events.try_send(LoadEvent::Progress((done as f64 / total as f64) as f32));
-    };
+    let mut progress = |done: u64| token.set_progress((done as f64 / total as f64) as f32);
     let mut tee = Tee {
         inner: replay,
         builder,
-        cancel: false,
-        cancel_flag: cancel.clone(),
+        token: token.clone(),
     };
     let mut sink = |env: &[f32]| -> Result<(), SourceError> {
         envelope.push(env);
@@ -113,7 +91,7 @@ fn build(
     };
     let report =
         analyze(&mut tee, &options, &mut progress, Some(&mut sink)).map_err(|e| e.to_string())?;
-    if cancel.load(Ordering::Relaxed) {
+    if token.is_cancelled() {
         return Err("cancelled".into());
     }
     Ok((tee.builder.finish(envelope), report))
@@ -123,8 +101,7 @@ fn build(
 struct Tee {
     inner: crate::source::replay::WavReplay,
     builder: overview::Builder,
-    cancel: bool,
-    cancel_flag: Arc<AtomicBool>,
+    token: CancelToken,
 }
 
 impl FrameGenerator for Tee {
@@ -134,8 +111,7 @@ impl FrameGenerator for Tee {
 
     fn next_frame(&mut self, frame: &mut [f32]) -> Result<bool, SourceError> {
         // Closing the review mid-pass ends the file early; the result is thrown away.
-        self.cancel = self.cancel || self.cancel_flag.load(Ordering::Relaxed);
-        if self.cancel {
+        if self.token.is_cancelled() {
             return Ok(false);
         }
         let more = self.inner.next_frame(frame)?;

@@ -1,0 +1,139 @@
+//! Which screen shows, and what a screen can ask the app to do. Each screen owns its state inside its
+//! [`Screen`] variant; opening or closing one is one assignment to `InnervateApp::screen`. Screens draw from
+//! borrows and return [`ScreenAction`]s, which the app applies after drawing.
+
+use super::calibration_view::Calibration;
+use super::connect_view::ConnectPanel;
+use super::history_view::HistoryPanel;
+use super::review_state::ReviewPanel;
+use super::sessions_view::SessionsPanel;
+use super::setup_view::SetupPanel;
+use crate::training::plan::SetMode;
+use std::path::PathBuf;
+
+/// The screen in the window's centre (the toolbar and status line are always there).
+pub enum Screen {
+    /// Muscle rows, pair readouts, the training header and the last set's summary.
+    Live,
+    /// The first-run welcome.
+    Welcome,
+    /// The exercise setup being edited.
+    Setup(SetupPanel),
+    /// MVC calibration.
+    Calibration(Calibration),
+    /// Sets over the weeks.
+    History(HistoryPanel),
+    /// The recordings in the sessions folder.
+    Sessions(SessionsPanel),
+    /// A recording under review (boxed: it is much larger than the others).
+    Review(Box<ReviewPanel>),
+    /// Choosing a board.
+    Connect(ConnectPanel),
+}
+
+/// A screen without its state: what the toolbar and shortcuts open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScreenKind {
+    /// See [`Screen::Live`].
+    Live,
+    /// See [`Screen::Welcome`].
+    Welcome,
+    /// See [`Screen::Setup`].
+    Setup,
+    /// See [`Screen::Calibration`].
+    Calibration,
+    /// See [`Screen::History`].
+    History,
+    /// See [`Screen::Sessions`].
+    Sessions,
+    /// See [`Screen::Review`] (opened with a file: [`ScreenAction::OpenReview`]).
+    Review,
+    /// See [`Screen::Connect`].
+    Connect,
+}
+
+impl Screen {
+    /// Which screen this is.
+    pub fn kind(&self) -> ScreenKind {
+        match self {
+            Screen::Live => ScreenKind::Live,
+            Screen::Welcome => ScreenKind::Welcome,
+            Screen::Setup(_) => ScreenKind::Setup,
+            Screen::Calibration(_) => ScreenKind::Calibration,
+            Screen::History(_) => ScreenKind::History,
+            Screen::Sessions(_) => ScreenKind::Sessions,
+            Screen::Review(_) => ScreenKind::Review,
+            Screen::Connect(_) => ScreenKind::Connect,
+        }
+    }
+}
+
+/// What the welcome's buttons lead to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WelcomeChoice {
+    /// The simulated board.
+    Simulate,
+    /// The connect screen.
+    Connect,
+    /// The exercise setup.
+    Setup,
+}
+
+/// Something the user asked for this frame, applied by the app after drawing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScreenAction {
+    /// Show a screen in place of the open one (the review needs [`ScreenAction::OpenReview`]).
+    Open(ScreenKind),
+    /// Close the open screen: back to the live view.
+    Close,
+    /// Review a recording.
+    OpenReview(PathBuf),
+    /// Start or stop recording.
+    ToggleRecording,
+    /// A user marker: in the recording (live) or at the review's cursor.
+    AddMarker,
+    /// Start or end a training set.
+    ToggleSet,
+    /// Reps or hold for the next set.
+    SetMode(SetMode),
+    /// Start or stop the review's replay (Space in review).
+    ToggleReplay,
+    /// Raw signal instead of envelopes.
+    ShowRaw(bool),
+    /// Mains notch on or off.
+    Notch(bool),
+    /// Mains frequency, Hz.
+    Mains(f64),
+    /// Close the set summary.
+    DismissSummary,
+    /// Open the last set's recording in review (once it is written).
+    ReviewSet(PathBuf),
+    /// A welcome button: the welcome is done.
+    Welcome(WelcomeChoice),
+    /// Switch to the simulated board with this many channels.
+    UseSimulator(usize),
+    /// Save the edited setup and use it; then calibrate if asked.
+    SaveSetup {
+        /// Open the calibration afterwards.
+        calibrate: bool,
+    },
+    /// Start calibrating a channel.
+    StartCalibration(usize),
+    /// Accept, redo or skip the rest of the calibration routine.
+    Calibrate(CalibrationAction),
+    /// Save the finished calibration to the profile and close it.
+    SaveCalibration,
+    /// Delete a recording (confirmed) and its sets in the history.
+    DeleteSession(PathBuf),
+}
+
+/// What the user can do during a calibration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CalibrationAction {
+    /// Keep the trial.
+    Accept,
+    /// Do the trial again.
+    Redo,
+    /// End the rest early.
+    SkipRest,
+}

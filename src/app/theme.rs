@@ -1,0 +1,24 @@
+//! Every colour the window uses, in one place, so screens agree on what "warning" or "calm" looks like.
+
+use egui::Color32;
+
+/// Alarm: an antagonist over its limit, a dropped block, a failed recording.
+pub const WARNING: Color32 = Color32::from_rgb(231, 76, 60);
+/// Advice that is not an alarm: check an electrode, a rep below target.
+pub const CAUTION: Color32 = Color32::from_rgb(243, 156, 18);
+/// All is well: a calm co-contraction readout, a good signal.
+pub const CALM: Color32 = Color32::from_rgb(46, 204, 113);
+/// The RMS envelope in plots.
+pub const ENVELOPE: Color32 = Color32::from_rgb(52, 152, 219);
+/// The raw signal's range behind the envelope (review) and rep markers.
+pub const RAW: Color32 = Color32::from_rgb(120, 130, 140);
+/// The review's time cursor.
+pub const CURSOR: Color32 = Color32::from_rgb(236, 240, 241);
+/// The target line, in bars and plots.
+pub const TARGET_LINE: Color32 = Color32::from_rgb(241, 196, 15);
+/// An activation bar's fill at or above its target.
+pub const ON_TARGET: Color32 = Color32::from_rgb(46, 204, 113);
+/// An activation bar's fill below its target.
+pub const BELOW_TARGET: Color32 = Color32::from_rgb(52, 152, 219);
+/// The fatigue trend (median frequency).
+pub const FATIGUE: Color32 = Color32::from_rgb(155, 89, 182);
