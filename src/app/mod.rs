@@ -222,6 +222,7 @@ impl InnervateApp {
         self.live
             .update_rate(LinkStats::get(&self.engine.stats().frames_received));
         self.recording.poll(&mut self.engine);
+        self.poll_set_summary();
         self.poll_screen();
         self.run_auto_set();
     }

@@ -1,15 +1,20 @@
-//! Starting and ending a training set: marking it in the recording (and recording it if nothing was),
-//! summarising it when it ends and storing it in the history; applying an exercise setup; scheduled sets.
-//! Another change will compute the summary from the recording instead; until then it is worked out here
-//! from the points [`super::training::Training::track_set`] collected.
+//! Starting and ending a training set: marking it (with its plan) in the recording, and recording it if
+//! nothing was; when it ends, its summary is computed from the recording in the background
+//! ([`crate::analysis::summarize_recorded_set`], the same numbers review and `analyze` give), stored in the
+//! history and shown. Also applying an exercise setup and scheduled sets.
 
 use super::InnervateApp;
-use super::training::{ActiveSet, FinishedSet, SetMode};
+use super::training::{ActiveSet, FinishedSet, PendingSummary, SetMode};
 use crate::session::MarkerKind;
-use crate::training::history_db::SetRecord;
+use crate::task::{Poll, Task};
+use crate::training::history_db::{SetContext, SetRecord};
+use crate::training::plan::SetPlan;
+use crate::training::rules::DEFAULT_RATIO_LIMIT;
 use crate::training::setup::ExerciseSetup;
-use crate::training::summary::{SetInput, summarize};
-use std::path::Path;
+use std::time::Duration;
+
+/// How long the summary waits for the recorder to put the set's end on disk (it flushes every second).
+const SUMMARY_WAIT: Duration = Duration::from_secs(30);
 
 impl InnervateApp {
     /// Applies an exercise setup: muscle names per channel, targets in %MVC where calibrated, the ratio
@@ -50,7 +55,7 @@ impl InnervateApp {
         }
     }
 
-    /// Starts a set now.
+    /// Starts a set now: recorded (a recording starts if none runs), marked with its plan.
     pub fn start_set(&mut self) {
         if self.training.set.is_some() {
             return;
@@ -59,108 +64,147 @@ impl InnervateApp {
         if !self.recording.is_recording() {
             self.toggle_recording();
             self.training.started_recording = self.recording.is_recording();
-            self.training.sets_in_session = 0;
         }
-        self.engine.add_marker(MarkerKind::SetStart, "");
+        let number = match (&self.training.sets_in_recording, self.recording.path()) {
+            (Some((path, n)), Some(now)) if path == now => n + 1,
+            _ => 1,
+        };
+        if let Some(path) = self.recording.path() {
+            self.training.sets_in_recording = Some((path.to_path_buf(), number));
+        }
+        self.engine.mark_set_start(self.set_plan());
         self.training.set = Some(ActiveSet {
             started_s: self.stream_time_s(),
             started_at: std::time::SystemTime::now(),
-            points: Vec::with_capacity(4096),
+            number,
             mdf: Vec::new(),
+            working_points: (0, 0),
             mode: self.training.next_mode,
             hold_reached_s: None,
         });
     }
 
-    /// Ends the set: marks it, stops the recording we started, summarises and stores it.
+    /// The plan of a set started now: the setup's target and antagonist, the target line and limit as set
+    /// in the live view, the mode and the tempo.
+    fn set_plan(&self) -> SetPlan {
+        let (target, antagonist) = self.training.channels();
+        let muscles = &self.live.muscles;
+        let target = target.min(muscles.len().saturating_sub(1));
+        let m = &muscles[target];
+        let ratio_limit = antagonist
+            .and_then(|a| self.live.pairs.iter().find(|p| p.antagonist == a))
+            .map(|p| p.ratio_limit as f64)
+            .or(self.training.setup.as_ref().map(|s| s.ratio_limit))
+            .unwrap_or(DEFAULT_RATIO_LIMIT);
+        let setup = self.training.setup.as_ref();
+        SetPlan {
+            exercise: setup.map_or_else(|| "Free training".into(), |s| s.name.clone()),
+            target,
+            competing: antagonist.filter(|&a| a < muscles.len() && a != target),
+            target_level_uv: m.target_uv as f64,
+            target_pct_mvc: m
+                .mvc_uv
+                .filter(|v| *v > 0.0)
+                .map(|mvc| 100.0 * m.target_uv as f64 / mvc as f64),
+            ratio_limit,
+            mode: self.training.next_mode,
+            tempo: setup.map(|s| s.tempo).unwrap_or_default(),
+            hold_s: setup.map_or(crate::training::rules::DEFAULT_HOLD_S, |s| s.hold_s),
+        }
+    }
+
+    /// Ends the set: marks its end, stops the recording we started, and starts computing its summary from
+    /// the recording (shown and stored when [`Self::poll_set_summary`] sees it done).
     pub fn end_set(&mut self) {
         let Some(set) = self.training.set.take() else {
             return;
         };
         self.engine.add_marker(MarkerKind::SetEnd, "");
-        let session_wav = self.recording.path().map(Path::to_path_buf);
+        let Some(wav) = self.recording.path().map(std::path::Path::to_path_buf) else {
+            self.message = Some("The set was not recorded, so it has no summary".into());
+            return;
+        };
         if self.training.started_recording {
             self.toggle_recording();
             self.training.started_recording = false;
         }
         let (target, antagonist) = self.training.channels();
-        let target_m = &self.live.muscles[target.min(self.live.muscles.len() - 1)];
-        let ratio_limit = antagonist
-            .and_then(|a| self.live.pairs.iter().find(|p| p.antagonist == a))
-            .map(|p| p.ratio_limit as f64)
-            .or(self.training.setup.as_ref().map(|s| s.ratio_limit))
-            .unwrap_or(crate::training::rules::DEFAULT_RATIO_LIMIT);
-        let minutes: Vec<(f64, f64)> = set
-            .mdf
-            .iter()
-            .map(|&(t, f)| ((t - set.started_s) / 60.0, f))
-            .collect();
-        let summary = summarize(&SetInput {
-            points: &set.points,
-            target_mvc_uv: target_m.mvc_uv.map(f64::from),
-            antagonist_mvc_uv: antagonist
-                .and_then(|a| self.live.muscles.get(a))
-                .and_then(|m| m.mvc_uv.map(f64::from)),
-            target_level_uv: target_m.target_uv as f64,
-            ratio_limit,
-            rms_window_s: self.engine.dsp_config().envelope_window_s,
-            fatigue: crate::dsp::fatigue::fatigue_trend(
-                minutes.iter().map(|&(m, f)| crate::dsp::fatigue::EpochMdf {
-                    mid_s: m * 60.0,
-                    mdf_hz: Some(f),
-                    active_fraction: 1.0,
-                }),
-                self.engine.info().sample_rate,
-            ),
-        });
-        let exercise = self
-            .training
-            .setup
-            .as_ref()
-            .map(|s| s.name.clone())
-            .unwrap_or_else(|| "Free training".into());
-        let muscle = target_m.name.clone();
-        let antagonist_name = antagonist
-            .and_then(|a| self.live.muscles.get(a))
-            .map(|m| m.name.clone());
-        self.training.sets_in_session += 1;
-        let record = SetRecord {
-            id: None,
+        let name = |c: usize| self.live.muscles.get(c).map(|m| m.name.clone());
+        let context = SetContext {
             started_at: humantime::format_rfc3339_millis(set.started_at).to_string(),
-            exercise: exercise.clone(),
-            muscle: muscle.clone(),
-            antagonist: antagonist_name.clone(),
-            session_wav: session_wav.as_ref().map(|p| {
-                std::path::absolute(p)
-                    .unwrap_or(p.clone())
+            exercise: self
+                .training
+                .setup
+                .as_ref()
+                .map_or_else(|| "Free training".into(), |s| s.name.clone()),
+            muscle: name(target).unwrap_or_default(),
+            antagonist: antagonist.and_then(name),
+            session_wav: Some(
+                std::path::absolute(&wav)
+                    .unwrap_or(wav.clone())
                     .display()
-                    .to_string()
-            }),
-            set_in_session: self.training.sets_in_session,
-            duration_s: summary.duration_s,
-            reps: summary.reps as u32,
-            good_reps: summary.good_reps as u32,
-            peak_pct_mvc: summary.peak_pct_mvc,
-            peak_uv: summary.peak_uv,
-            mean_pct_mvc: summary.mean_pct_mvc,
-            time_above_target_s: summary.time_above_target_s,
-            cci_pct: summary.cci_pct,
-            fatigue_slope_hz_per_min: summary.fatigue_slope_hz_per_min,
-            score: summary.score,
+                    .to_string(),
+            ),
+            set_in_session: set.number,
         };
+        let job_wav = wav.clone();
+        let number = set.number as usize;
+        let task = Task::spawn("set-summary", move |cancel| {
+            crate::analysis::summarize_recorded_set(&job_wav, number, SUMMARY_WAIT, cancel)
+        });
+        self.training.pending = Some(PendingSummary {
+            task,
+            context,
+            session_wav: wav,
+        });
+    }
+
+    /// Takes the summary of the set that ended once it is computed: stores it in the history and shows it.
+    pub(crate) fn poll_set_summary(&mut self) {
+        let Some(pending) = self.training.pending.as_mut() else {
+            return;
+        };
+        let result = match pending.task.poll() {
+            Poll::Running => return,
+            Poll::Done(r) => r.map_err(|e| e.to_string()),
+            Poll::Lost(why) => Err(why),
+        };
+        let Some(pending) = self.training.pending.take() else {
+            return;
+        };
+        let report = match result {
+            Ok(r) => r,
+            Err(e) => {
+                self.message = Some(format!("No set summary: {e}"));
+                return;
+            }
+        };
+        let record = SetRecord::from_summary(pending.context.clone(), &report.summary);
         let stored = self
             .training
             .db()
             .and_then(|db| db.insert_set(&record).map_err(|e| e.to_string()))
             .map(|_| ());
         self.training.finished = Some(FinishedSet {
-            exercise,
-            muscle,
-            antagonist: antagonist_name,
-            summary,
-            session_wav,
+            exercise: pending.context.exercise,
+            muscle: pending.context.muscle,
+            antagonist: pending.context.antagonist,
+            summary: report.summary.clone(),
+            report: Box::new(report),
+            session_wav: Some(pending.session_wav),
             stored,
         });
+    }
+
+    /// Waits (up to `timeout`) for the summary of the set that ended (tests and shutdown).
+    pub fn wait_for_set_summary(&mut self, timeout: Duration) -> Option<&FinishedSet> {
+        let until = std::time::Instant::now() + timeout;
+        while self.training.pending.is_some() && std::time::Instant::now() < until {
+            self.recording.poll(&mut self.engine);
+            self.poll_set_summary();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        self.training.finished.as_ref()
     }
 
     /// Starts a set `delay_s` seconds of stream time from now and ends it `length_s` later (demos and

@@ -1,17 +1,18 @@
-//! Training state: the active exercise setup, the set in progress (its display points, the live fatigue
-//! trend, the hold timer), the summary when it ends, and the history it is stored in. Starting and ending
-//! a set is in [`super::set_flow`]; drawing in [`super::train_view`] and [`super::setup_view`].
+//! Training state: the active exercise setup, the set in progress (its live fatigue trend, the hold timer),
+//! the summary being computed from the recording when it ends, the finished summary, and the history it
+//! is stored in. Starting and ending a set is in [`super::set_flow`]; drawing in [`super::train_view`] and
+//! [`super::setup_view`].
 
 use super::live::MuscleSettings;
+use crate::analysis::{MarkedSetReport, RecordedSetError};
 use crate::dsp::quality::ChannelQuality;
-use crate::training::history_db::HistoryDb;
+use crate::task::Task;
+use crate::training::history_db::{HistoryDb, SetContext};
 pub use crate::training::plan::SetMode;
+use crate::training::rules::is_working;
 use crate::training::setup::{ExerciseSetup, Role};
-use crate::training::summary::{SetPoint, SetSummary};
+use crate::training::summary::SetSummary;
 use std::path::PathBuf;
-
-/// Most display points kept for one set (10 minutes at 100 per second).
-const MAX_SET_POINTS: usize = 60_000;
 
 /// A set in progress.
 #[derive(Clone, Debug)]
@@ -20,14 +21,28 @@ pub struct ActiveSet {
     pub started_s: f64,
     /// Wall-clock start.
     pub started_at: std::time::SystemTime,
-    /// Target (and antagonist) envelope at every display point.
-    pub points: Vec<SetPoint>,
-    /// Median frequency of the target muscle once a second: (stream time s, Hz).
+    /// The set's number in its recording (1 = first).
+    pub number: u32,
+    /// Median frequency of the target muscle once a second while it worked for at least half of that
+    /// second: (stream time s, Hz). Only a live view; the summary's slope comes from the recording.
     pub mdf: Vec<(f64, f64)>,
+    /// Display points since the last fatigue reading: (with the target muscle working, all).
+    pub working_points: (u32, u32),
     /// Reps or hold.
     pub mode: SetMode,
     /// When the target muscle first reached its line during a hold, s.
     pub hold_reached_s: Option<f64>,
+}
+
+/// A set that ended and whose summary is being computed from its recording.
+#[derive(Debug)]
+pub struct PendingSummary {
+    /// The background job ([`crate::analysis::summarize_recorded_set`]).
+    pub task: Task<Result<MarkedSetReport, RecordedSetError>>,
+    /// Who and what the set was, for the history row.
+    pub context: SetContext,
+    /// The recording it is in.
+    pub session_wav: PathBuf,
 }
 
 /// A finished set, as shown in the summary.
@@ -39,8 +54,10 @@ pub struct FinishedSet {
     pub muscle: String,
     /// Antagonist, if any.
     pub antagonist: Option<String>,
-    /// The numbers.
+    /// The numbers: the set's summary computed from its recording, as review and `analyze` show it.
     pub summary: SetSummary,
+    /// The set as the analysis reports it (times in the recording, plan, fatigue).
+    pub report: Box<MarkedSetReport>,
     /// The recording it is in.
     pub session_wav: Option<PathBuf>,
     /// Whether the history database took it (and the problem if not).
@@ -54,12 +71,14 @@ pub struct Training {
     pub setup: Option<ExerciseSetup>,
     /// The set in progress.
     pub set: Option<ActiveSet>,
+    /// The set whose summary is being computed.
+    pub pending: Option<PendingSummary>,
     /// The last finished set (the summary stays up until dismissed).
     pub finished: Option<FinishedSet>,
     /// Mode for the next set.
     pub next_mode: SetMode,
-    /// Sets finished in the current recording.
-    pub sets_in_session: u32,
+    /// The recording the last set went into and how many sets it holds, so each set knows its number.
+    pub sets_in_recording: Option<(PathBuf, u32)>,
     /// The history database (opened on first use).
     pub db: Option<HistoryDb>,
     /// Where the history database lives.
@@ -106,35 +125,37 @@ impl Training {
         set.hold_reached_s.map(|t| now_s - t)
     }
 
-    /// Feeds the set in progress with a display chunk.
+    /// Feeds the set in progress with a display chunk: the hold timer and the live trend's activity count.
     pub fn track_set(&mut self, chunk: &crate::engine::DisplayChunk, muscles: &[MuscleSettings]) {
-        let (target, antagonist) = self.channels();
+        let (target, _) = self.channels();
         let Some(set) = self.set.as_mut() else {
             return;
         };
         let line = muscles.get(target).map_or(f32::INFINITY, |m| m.target_uv);
         for p in 0..chunk.points {
-            if set.points.len() >= MAX_SET_POINTS {
-                break;
-            }
             let t = chunk.first_time_s + p as f64 * chunk.step_s;
             let target_uv = chunk.envelope[target.min(15)][p];
             if set.mode == SetMode::Hold && set.hold_reached_s.is_none() && target_uv >= line {
                 set.hold_reached_s = Some(t);
             }
-            set.points.push(SetPoint {
-                t,
-                target_uv,
-                antagonist_uv: antagonist.map(|a| chunk.envelope[a.min(15)][p]),
-            });
+            let (on, all) = &mut set.working_points;
+            *on += u32::from(is_working(target_uv as f64, line as f64));
+            *all += 1;
         }
     }
 
-    /// Feeds the set's fatigue trend with a signal-quality update (once a second) at stream time `now_s`.
+    /// Feeds the set's live fatigue trend with a signal-quality update (once a second) at stream time
+    /// `now_s`: as in the summary, a reading counts only when the target muscle worked for at least half
+    /// of the time since the last one ([`crate::dsp::fatigue::MIN_ACTIVE_FRACTION`]).
     pub fn track_fatigue(&mut self, quality: &[ChannelQuality], now_s: f64) {
         let (target, _) = self.channels();
-        if let (Some(set), Some(q)) = (self.set.as_mut(), quality.get(target))
-            && let Some(mdf) = q.median_frequency_hz
+        let Some(set) = self.set.as_mut() else {
+            return;
+        };
+        let (on, all) = std::mem::take(&mut set.working_points);
+        let active = all > 0 && on as f64 >= crate::dsp::fatigue::MIN_ACTIVE_FRACTION * all as f64;
+        if let Some(mdf) = quality.get(target).and_then(|q| q.median_frequency_hz)
+            && active
         {
             set.mdf.push((now_s, mdf));
         }
