@@ -1,9 +1,10 @@
 //! MVC calibration: the guided routine (get ready, contract as hard as you can, review, rest; three times)
 //! and the user profile that keeps each muscle's reference.
 //!
-//! The reference is the highest peak of the 100 ms RMS envelope over the accepted trials (DESIGN.md section
-//! 3, SENIAM); the mean of the peaks is kept too. The routine is driven by stream time (the sample clock),
-//! never by the wall clock, so it behaves the same on a live board, a replay and in tests.
+//! The reference is the highest peak of the 100 ms RMS envelope over the accepted trials (SENIAM; the signal
+//! chain in docs/ARCHITECTURE.md); the mean of the peaks is kept too. The routine is driven by stream time
+//! (the sample clock), never by the wall clock, so it behaves the same on a live board, a replay and in
+//! tests.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

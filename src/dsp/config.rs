@@ -27,7 +27,7 @@ impl Default for NotchConfig {
     }
 }
 
-/// Processing parameters (defaults from SENIAM practice, see DESIGN.md section 3).
+/// Processing parameters (defaults from SENIAM practice, see the signal chain in docs/ARCHITECTURE.md).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DspConfig {
     /// Band-pass lower edge, Hz.

@@ -1,6 +1,6 @@
 //! Welch power spectra and the fatigue frequencies computed from them: median (MDF) and mean (MNF).
 //!
-//! Exact definitions (DESIGN.md section 3, so results compare with other tools): Welch over an epoch with
+//! Exact definitions (docs/ARCHITECTURE.md, signal chain; so results compare with other tools): Welch over an epoch with
 //! periodic Hann segments of 256 samples, 128 overlap, each segment's mean removed (SciPy's
 //! `welch(x, fs, window='hann', nperseg=256, noverlap=128, detrend='constant')`); only bins from 20 to 450 Hz
 //! count. `MNF = sum(f P) / sum(P)`. MDF is interpolated linearly inside the bin where the cumulative power
