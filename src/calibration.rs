@@ -2,8 +2,9 @@
 //! and the user profile that keeps each muscle's reference.
 //!
 //! The reference is the highest peak of the 100 ms RMS envelope over the accepted trials
-//! (docs/ARCHITECTURE.md section 7, SENIAM); the mean of the peaks is kept too. The routine is driven by stream time (the sample clock),
-//! never by the wall clock, so it behaves the same on a live board, a replay and in tests.
+//! (docs/ARCHITECTURE.md section 7, SENIAM); the mean of the peaks is kept too. The routine is driven by
+//! stream time (the sample clock), never by the wall clock, so it behaves the same on a live board, a replay
+//! and in tests.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! Welch power spectra and the fatigue frequencies computed from them: median (MDF) and mean (MNF).
 //!
-//! Exact definitions (docs/ARCHITECTURE.md section 7, so results compare with other tools): Welch over an epoch with
-//! periodic Hann segments of 256 samples, 128 overlap, each segment's mean removed (SciPy's
+//! Exact definitions (docs/ARCHITECTURE.md section 7, so results compare with other tools): Welch over an
+//! epoch with periodic Hann segments of 256 samples, 128 overlap, each segment's mean removed (SciPy's
 //! `welch(x, fs, window='hann', nperseg=256, noverlap=128, detrend='constant')`); only bins from 20 to 450 Hz
 //! count. `MNF = sum(f P) / sum(P)`. MDF is interpolated linearly inside the bin where the cumulative power
 //! reaches half, each bin's power spread evenly over `[f_k - df/2, f_k + df/2]` (centred on its frequency):

@@ -13,7 +13,7 @@ use crate::block::{BLOCK_FRAMES, SampleBlock};
 use crate::dsp::{DspConfig, DspError, EffectiveDsp, NotchConfig, Processor};
 use crate::session::{Recorder, RecorderSetup, SessionError};
 use crate::source::reader::{Pace, ReaderHandle, spawn_generator_reader};
-use crate::source::{FrameGenerator, StreamInfo};
+use crate::source::{FrameGenerator, OpenSource, StreamInfo};
 use crate::stats::LinkStats;
 use crossbeam_channel::{Receiver, Sender};
 use dsp_thread::{DspCommand, DspWorker};
@@ -79,12 +79,6 @@ impl Default for EngineOptions {
     }
 }
 
-/// Where the reader thread gets its samples.
-enum AnySource {
-    Generator(Box<dyn FrameGenerator>),
-    Serial(Box<crate::source::serial::SerialSource>),
-}
-
 /// A running acquisition: reader and DSP threads plus an optional recording.
 pub struct Engine {
     info: StreamInfo,
@@ -107,7 +101,7 @@ impl Engine {
         options: EngineOptions,
         notify: Option<Notifier>,
     ) -> Result<Self, EngineError> {
-        Self::start_any(AnySource::Generator(source), options, notify)
+        Self::start_source(OpenSource::Generator(source), options, notify)
     }
 
     /// Starts acquisition from a board on a serial port (already connected and streaming); the pace in
@@ -117,20 +111,19 @@ impl Engine {
         options: EngineOptions,
         notify: Option<Notifier>,
     ) -> Result<Self, EngineError> {
-        Self::start_any(AnySource::Serial(Box::new(source)), options, notify)
+        Self::start_source(OpenSource::Serial(Box::new(source)), options, notify)
     }
 
-    fn start_any(
-        source: AnySource,
+    /// Starts acquisition from any opened source. For a board on a serial port the pace in `options` is
+    /// ignored: the board sets it.
+    pub fn start_source(
+        source: OpenSource,
         options: EngineOptions,
         notify: Option<Notifier>,
     ) -> Result<Self, EngineError> {
-        let info = match &source {
-            AnySource::Generator(g) => g.info().clone(),
-            AnySource::Serial(s) => s.info().clone(),
-        };
+        let info = source.info().clone();
         // A board cannot be asked to wait: its samples are live whatever the options say.
-        let live_board = matches!(source, AnySource::Serial(_));
+        let live_board = source.is_live_board();
         let processor =
             Processor::new(info.channels(), info.sample_rate, &options.dsp, &info.pairs)?;
         let effective = processor.effective().clone();
@@ -173,14 +166,14 @@ impl Engine {
             .name("innervate-dsp".into())
             .spawn(move || worker.run())?;
         let spawned = match source {
-            AnySource::Generator(g) => spawn_generator_reader(
+            OpenSource::Generator(g) => spawn_generator_reader(
                 g,
                 producer,
                 options.pace,
                 stats.clone(),
                 dsp.thread().clone(),
             ),
-            AnySource::Serial(s) => crate::source::serial::spawn_serial_reader(
+            OpenSource::Serial(s) => crate::source::serial::spawn_serial_reader(
                 *s,
                 producer,
                 stats.clone(),

@@ -5,8 +5,9 @@
 //! - [`cyton`]: OpenBCI Cyton (8 channels) and Cyton + Daisy (16 channels), 33-byte packets.
 //! - [`plotter`]: Arduino Serial Plotter text lines.
 //!
-//! The serial reader (`crate::source::serial`) does the talking (handshakes, commands) and feeds the bytes it
-//! reads to one of these.
+//! This is the lower layer: it depends on nothing but [`crate::block`]. The serial source above it
+//! (`source::serial`) does the talking (handshakes, commands) and feeds the bytes it reads to one of these;
+//! the virtual board (`source::virtual_board`) uses the encoders to play a board.
 
 pub mod cyton;
 pub mod innervate;

@@ -1,4 +1,4 @@
-//! Where samples come from: the simulated board, file replay (and, later, serial boards), and the reader
+//! Where samples come from: the simulated board, file replay and boards on a serial port, and the reader
 //! thread that moves their frames into the lock-free ring.
 
 pub mod reader;
@@ -67,4 +67,27 @@ pub trait FrameGenerator: Send + 'static {
     /// Writes the next frame (one value per channel, microvolts) into `frame`. Returns `Ok(false)` at the
     /// end of the stream.
     fn next_frame(&mut self, frame: &mut [f32]) -> Result<bool, SourceError>;
+}
+
+/// A source, opened and ready to stream: what the engine's reader thread runs.
+pub enum OpenSource {
+    /// Frames made on demand (simulator, file replay); the reader thread paces them.
+    Generator(Box<dyn FrameGenerator>),
+    /// A board on a serial port, connected and streaming; the board sets the pace.
+    Serial(Box<serial::SerialSource>),
+}
+
+impl OpenSource {
+    /// What the stream carries.
+    pub fn info(&self) -> &StreamInfo {
+        match self {
+            OpenSource::Generator(g) => g.info(),
+            OpenSource::Serial(s) => s.info(),
+        }
+    }
+
+    /// True for a live board, whose samples cannot be asked to wait.
+    pub fn is_live_board(&self) -> bool {
+        matches!(self, OpenSource::Serial(_))
+    }
 }

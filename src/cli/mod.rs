@@ -1,0 +1,97 @@
+//! The `innervate` command line: the window by default, plus headless subcommands (one module each).
+
+mod analyze;
+mod bench;
+mod export;
+mod filter_args;
+mod gui;
+mod ports;
+mod record;
+mod repair;
+mod simulate;
+mod source_args;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use source_args::SourceArgs;
+use std::path::PathBuf;
+
+/// Real-time surface-EMG biofeedback. With no subcommand, opens the live view.
+#[derive(Parser, Debug)]
+#[command(
+    name = "innervate",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Folder for recordings made with the Record button [default: the platform data folder].
+    #[arg(long)]
+    sessions_dir: Option<PathBuf>,
+    /// User profile holding the MVC calibration (stored in the platform data folder).
+    #[arg(long, default_value = "default")]
+    profile: String,
+    /// Open this recording (a session WAV or any WAV) in review mode at start.
+    #[arg(long, value_name = "WAV")]
+    review: Option<PathBuf>,
+    /// Keep settings (and the first-run state) in this file [default: settings.json in the platform data
+    /// folder].
+    #[arg(long, value_name = "FILE")]
+    settings: Option<PathBuf>,
+    /// Open this screen at start: setup, calibration, history, sessions or connect (for demos and
+    /// screenshots).
+    #[arg(long, hide = true)]
+    start_screen: Option<String>,
+    /// Apply this exercise template, start a set after this many seconds and end it this long after
+    /// (`DELAY:LENGTH`; for demos and screenshots).
+    #[arg(long, hide = true, value_name = "DELAY:LENGTH")]
+    auto_set: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Record from a source to a WAV + JSON session without opening a window.
+    Record(record::RecordArgs),
+    /// Export a recording to CSV (time, raw and envelope per channel) or EDF+ (with markers as annotations).
+    Export(export::ExportArgs),
+    /// Make an interrupted recording readable again (header, torn last frame, sidecar) and say what was recovered.
+    Repair(repair::RepairArgs),
+    /// Analyse a recording offline with the live chain: envelopes, fatigue, co-contraction, signal quality.
+    Analyze(analyze::AnalyzeArgs),
+    /// List serial ports (path, USB vendor:product, description) to pass to --port.
+    Ports,
+    /// Measure end-to-end latency through a pseudo-terminal (8 ch x 2 kHz and 16 ch x 4 kHz) and print it
+    /// with the method; see docs/PERFORMANCE.md for the other figures.
+    Bench(bench::BenchArgs),
+    /// Run a virtual board on a pseudo-terminal (Innervate, Cyton or plotter protocol), for trying the app
+    /// and the serial path without hardware.
+    Simulate(simulate::SimulateArgs),
+}
+
+impl Cli {
+    /// Runs the chosen subcommand, or opens the window when there is none.
+    pub fn run(self) -> Result<()> {
+        match self.command {
+            Some(Command::Record(args)) => record::run(args),
+            Some(Command::Export(args)) => export::run(args),
+            Some(Command::Repair(args)) => repair::run(args),
+            Some(Command::Analyze(args)) => analyze::run(args),
+            Some(Command::Ports) => ports::run(),
+            Some(Command::Bench(args)) => bench::run(args),
+            Some(Command::Simulate(args)) => simulate::run(args),
+            None => gui::run(gui::GuiArgs {
+                source: self.source,
+                sessions_dir: self.sessions_dir,
+                profile: self.profile,
+                review: self.review,
+                settings: self.settings,
+                start_screen: self.start_screen,
+                auto_set: self.auto_set,
+            }),
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! `--source`, `--port` and their options: where samples come from, shared by the window and `record`.
+
+use anyhow::{Result, bail};
+use clap::Args;
+use innervate::dsp::DspConfig;
+use innervate::source::serial::{ProtocolChoice, SerialConfig, SerialSource};
+use innervate::source::simulator::{SimConfig, Simulator};
+use innervate::source::{FrameGenerator, OpenSource, replay::WavReplay};
+use std::path::PathBuf;
+
+/// Where samples come from.
+#[derive(Args, Debug, Clone)]
+pub struct SourceArgs {
+    /// `sim` for the built-in simulated board, or the path of a WAV file to replay.
+    #[arg(long, default_value = "sim")]
+    source: String,
+    /// Simulated board: number of channels (1-16).
+    #[arg(long, default_value_t = 4)]
+    channels: usize,
+    /// Simulated board: sample rate in Hz (250-4000).
+    #[arg(long, default_value_t = 2000.0)]
+    rate: f64,
+    /// Simulated board: random seed (the same seed gives the same signal).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Mains frequency in Hz (50 or 60): the notch and the simulated hum.
+    #[arg(long, default_value_t = 50.0)]
+    mains: f64,
+    /// Turn the mains notch off.
+    #[arg(long)]
+    no_notch: bool,
+    /// A board on this serial port instead of --source (see `innervate ports`).
+    #[arg(long, value_name = "PATH", conflicts_with = "source")]
+    port: Option<String>,
+    /// The board's protocol: auto, innervate, cyton or plotter.
+    #[arg(long, default_value = "auto", requires = "port")]
+    protocol: ProtocolChoice,
+    /// Baud rate [default: 500000 for Innervate boards, 115200 for Cyton and plotter].
+    #[arg(long, requires = "port")]
+    baud: Option<u32>,
+    /// Ask the board for this sample rate (Innervate and Cyton boards).
+    #[arg(long, requires = "port")]
+    board_rate: Option<u32>,
+    /// Sample rate of Serial Plotter text, which carries no clock, Hz.
+    #[arg(long, default_value_t = 1000.0, requires = "port")]
+    plotter_rate: f64,
+}
+
+impl SourceArgs {
+    /// Opens the board on `--port` (handshake included), else the simulator or the WAV of `--source`.
+    pub fn open(&self) -> Result<OpenSource> {
+        if let Some(port) = &self.port {
+            let mut config = SerialConfig::new(port.clone());
+            config.protocol = self.protocol;
+            config.baud = self.baud;
+            config.rate_hz = self.board_rate;
+            config.plotter_rate_hz = self.plotter_rate;
+            let board = SerialSource::connect(config)?;
+            return Ok(OpenSource::Serial(Box::new(board)));
+        }
+        Ok(OpenSource::Generator(self.open_generator()?))
+    }
+
+    fn open_generator(&self) -> Result<Box<dyn FrameGenerator>> {
+        if self.source == "sim" {
+            let sim = Simulator::new(SimConfig {
+                channels: self.channels,
+                sample_rate: self.rate,
+                seed: self.seed,
+                mains_hz: self.mains,
+            })?;
+            Ok(Box::new(sim))
+        } else {
+            let path = PathBuf::from(&self.source);
+            if !path.exists() {
+                bail!(
+                    "--source must be `sim` or an existing WAV file; {} does not exist",
+                    path.display()
+                );
+            }
+            Ok(Box::new(WavReplay::open(&path)?))
+        }
+    }
+
+    /// The live chain's settings: defaults with this mains frequency and notch switch.
+    pub fn dsp(&self) -> DspConfig {
+        let mut dsp = DspConfig::default();
+        dsp.notch.mains_hz = self.mains;
+        dsp.notch.enabled = !self.no_notch;
+        dsp
+    }
+}
