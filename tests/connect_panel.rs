@@ -134,7 +134,12 @@ fn switching_boards_ends_a_running_set_and_the_recording_it_started() {
         h.state().training().set.is_none(),
         "no set left on the old board"
     );
-    assert!(h.state().training().finished.is_some(), "it was summarised");
+    assert!(
+        h.state_mut()
+            .wait_for_set_summary(Duration::from_secs(30))
+            .is_some(),
+        "it was summarised from its recording"
+    );
     assert!(!h.state().is_recording());
     h.get_by_label("Start set (Space)");
     assert!(matches!(

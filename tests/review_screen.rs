@@ -94,7 +94,15 @@ fn open_a_session_jump_to_a_marker_replay_and_add_markers() {
         "{:?}",
         report.channels[0].reps
     );
-    h.get_by_label_contains(&format!("Biceps brachii: {truth} reps in 1 sets"));
+    // The set marked in the session (its start only: it runs to the end), with its summary.
+    assert_eq!(report.sets.len(), 1);
+    assert!(!report.sets[0].plan_recorded, "a marker without a plan");
+    assert_eq!(report.sets[0].summary.reps, truth);
+    h.get_by_label("Show set 1");
+    // The bursts found without markers, per channel, folded until opened.
+    h.get_by_label_contains(&format!("Biceps brachii: {truth} bursts in 1 groups"))
+        .click();
+    h.run_steps(2);
     h.get_by_label("Show Biceps brachii rep 2").click();
     h.run_steps(2);
     let rep2 = report.channels[0].reps[1].onset_s;

@@ -150,6 +150,12 @@ fn set_up_calibrate_train_a_set_see_the_summary_and_the_history() {
     });
     h.get_by_label("End set (Space)").click();
     h.run_steps(2);
+    // The summary is computed from the set's recording in the background.
+    h.get_by_label_contains("Summarising the set");
+    wait_until(&mut h, "the set's summary", |a| {
+        a.training().finished.is_some()
+    });
+    h.run_steps(2);
     let truth = workout::reps_between(set_start, set_end_stream)
         .into_iter()
         .filter(|r| r.offset_s < set_end_stream)

@@ -28,6 +28,12 @@ pub struct LiveView<'a> {
 /// Draws the live view.
 pub fn show(ui: &mut Ui, v: LiveView<'_>) -> Vec<ScreenAction> {
     let mut acts = train_view::header(ui, v.training, v.live, v.now_s);
+    if v.training.pending.is_some() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Summarising the set from its recording...");
+        });
+    }
     if let Some(finished) = &v.training.finished {
         acts.extend(train_view::summary(ui, finished));
     }

@@ -20,6 +20,7 @@ pub mod navigation;
 pub mod preferences;
 pub mod recording;
 pub mod review_state;
+mod review_tables;
 pub mod review_view;
 pub mod screen;
 pub mod sessions_view;

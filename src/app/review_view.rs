@@ -4,9 +4,9 @@
 
 use super::activation_bar::ActivationBar;
 use super::review_state::{ExportKind, REPLAY_SPEEDS, ReviewPanel, marker_words};
+use super::review_tables;
 use super::screen::ScreenAction;
 use super::theme::{CALM, CAUTION, CURSOR, ENVELOPE, RAW, WARNING};
-use crate::analysis::Report;
 use crate::review::overview::Track;
 use crate::session::MarkerKind;
 use egui::{RichText, Ui};
@@ -15,7 +15,7 @@ use egui_plot::{FilledArea, Line, Plot, VLine};
 const PLOT_HEIGHT: f32 = 110.0;
 
 /// What the user did on the review screen this frame.
-enum Act {
+pub(super) enum Act {
     Close,
     Play(f64),
     Stop,
@@ -38,7 +38,7 @@ impl ReviewPanel {
         egui::Panel::right("review-analysis")
             .resizable(true)
             .default_size(400.0)
-            .show(ui, |ui| analysis_table(ui, self, &mut acts));
+            .show(ui, |ui| review_tables::analysis_table(ui, self, &mut acts));
         egui::ScrollArea::vertical()
             .auto_shrink(false)
             .show(ui, |ui| {
@@ -281,110 +281,4 @@ fn channel_row(ui: &mut Ui, r: &ReviewPanel, c: usize, acts: &mut Vec<Act>) {
             acts.push(Act::Seek(t));
         }
     });
-}
-
-fn analysis_table(ui: &mut Ui, r: &ReviewPanel, acts: &mut Vec<Act>) {
-    ui.heading("Sets and reps");
-    let Some(report) = &r.report else {
-        ui.label("They appear once the recording has been read.");
-        return;
-    };
-    egui::ScrollArea::vertical()
-        .id_salt("review-table")
-        .show(ui, |ui| {
-            pair_summary(ui, report);
-            let mut any = false;
-            for (c, ch) in report.channels.iter().enumerate() {
-                if ch.reps.is_empty() {
-                    continue;
-                }
-                any = true;
-                let pct = ch.mvc_uv.is_some();
-                egui::CollapsingHeader::new(format!(
-                    "{}: {} reps in {} sets",
-                    ch.name,
-                    ch.reps.len(),
-                    ch.burst_groups.len()
-                ))
-                .id_salt(("reps", c))
-                .default_open(true)
-                .show(ui, |ui| {
-                    egui::Grid::new(("sets", c)).striped(true).show(ui, |ui| {
-                        for h in ["Set", "Start", "Reps", "MDF slope", ""] {
-                            ui.label(RichText::new(h).strong());
-                        }
-                        ui.end_row();
-                        for (k, set) in ch.burst_groups.iter().enumerate() {
-                            ui.label(format!("{}", k + 1));
-                            ui.label(format!("{:.1} s", set.start_s));
-                            ui.label(set.reps.to_string());
-                            ui.label(
-                                set.mdf_slope_hz_per_min
-                                    .map(|s| format!("{s:+.1} Hz/min"))
-                                    .unwrap_or_else(|| "-".into()),
-                            );
-                            if ui
-                                .small_button(format!("Show {} set {}", ch.name, k + 1))
-                                .clicked()
-                            {
-                                acts.push(Act::Show(set.start_s));
-                            }
-                            ui.end_row();
-                        }
-                    });
-                    let cci = report.pairs.iter().find(|p| p.agonist == c);
-                    egui::Grid::new(("rep-rows", c))
-                        .striped(true)
-                        .show(ui, |ui| {
-                            let peak = if pct { "Peak %MVC" } else { "Peak µV" };
-                            for h in ["Rep", "Start", "Length", peak, "CCI", ""] {
-                                ui.label(RichText::new(h).strong());
-                            }
-                            ui.end_row();
-                            for (k, rep) in ch.reps.iter().enumerate() {
-                                ui.label(format!("{}", k + 1));
-                                ui.label(format!("{:.1} s", rep.onset_s));
-                                ui.label(format!("{:.1} s", rep.duration_s));
-                                ui.label(match rep.peak_pct_mvc {
-                                    Some(p) => format!("{p:.0}"),
-                                    None => format!("{:.0}", rep.peak_uv),
-                                });
-                                let rep_cci = cci.and_then(|p| {
-                                    p.reps
-                                        .iter()
-                                        .find(|pr| (pr.onset_s - rep.onset_s).abs() < 1e-6)
-                                });
-                                ui.label(
-                                    rep_cci
-                                        .map(|pr| format!("{:.0} %", pr.falconer_winter_pct))
-                                        .unwrap_or_else(|| "-".into()),
-                                );
-                                if ui
-                                    .small_button(format!("Show {} rep {}", ch.name, k + 1))
-                                    .clicked()
-                                {
-                                    acts.push(Act::Show(rep.onset_s));
-                                }
-                                ui.end_row();
-                            }
-                        });
-                });
-            }
-            if !any {
-                ui.label("No reps found in this recording.");
-            }
-        });
-}
-
-fn pair_summary(ui: &mut Ui, report: &Report) {
-    for p in &report.pairs {
-        ui.label(format!(
-            "{}: co-contraction {:.0} % (Falconer & Winter), Rudolph {:.1}",
-            p.label, p.falconer_winter_pct, p.rudolph
-        ))
-        .on_hover_text("Over the whole recording");
-    }
-    if !report.pairs.is_empty() {
-        ui.separator();
-    }
 }

@@ -244,8 +244,10 @@ pub fn summary(ui: &mut Ui, f: &FinishedSet) -> Option<ScreenAction> {
                 ),
                 (
                     "Fatigue slope",
-                    s.fatigue_slope_hz_per_min
-                        .map_or("-".into(), |v| format!("{v:+.1} Hz/min (median frequency)")),
+                    format!(
+                        "{} (median frequency, working epochs only)",
+                        s.fatigue.describe()
+                    ),
                 ),
             ];
             for (k, v) in rows {

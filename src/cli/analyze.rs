@@ -5,7 +5,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use innervate::analysis::{AnalyzeOptions, OnsetSignal, analyze, report_csv, report_text};
 use innervate::dsp::MusclePair;
-use innervate::source::replay::WavReplay;
+use innervate::session::load::open_session;
 use innervate::source::{FrameGenerator, SourceError};
 use std::path::{Path, PathBuf};
 
@@ -45,34 +45,30 @@ pub struct AnalyzeArgs {
     tke: bool,
 }
 
-/// Analyses the file (with a progress bar on stderr) and prints the report.
+/// Analyses the file (with a progress bar on stderr) and prints the report. A session is processed as it
+/// was recorded (its own filters, pairs, MVC references, left/right pairs and marked sets); flags override.
 pub fn run(args: AnalyzeArgs) -> Result<()> {
-    let mut replay = WavReplay::open(&args.file)?;
+    let session = open_session(&args.file)?;
+    let mut replay = session.replay()?;
     let channels = replay.info().channels();
     let fs = replay.info().sample_rate;
     let total = replay.total_frames();
-    let mvc_uv = match &args.mvc {
-        Some(path) => Some(mvc_references(path, &replay.info().channel_names)?),
-        None => None,
-    };
-    let options = AnalyzeOptions {
-        dsp: args.filter.dsp(),
-        pairs: parse_pairs(&args.pairs, channels)?,
-        epoch_s: args.epoch,
-        mvc_uv,
-        target_pct_mvc: args.target_pct,
-        onset_signal: if args.tke {
-            OnsetSignal::TeagerKaiser
-        } else {
-            OnsetSignal::Rms
-        },
-        left_right: parse_pairs(&args.lr, channels)?
-            .unwrap_or_default()
-            .into_iter()
-            .map(|p| (p.agonist, p.antagonist))
-            .collect(),
-        ..AnalyzeOptions::default()
-    };
+    let mut options = AnalyzeOptions::for_session(&session);
+    options.dsp = args.filter.apply(&options.dsp);
+    options.epoch_s = args.epoch;
+    options.target_pct_mvc = args.target_pct;
+    if let Some(path) = &args.mvc {
+        options.mvc_uv = Some(mvc_references(path, &replay.info().channel_names)?);
+    }
+    if let Some(pairs) = parse_pairs(&args.pairs, channels)? {
+        options.pairs = Some(pairs);
+    }
+    if let Some(lr) = parse_pairs(&args.lr, channels)? {
+        options.left_right = lr.into_iter().map(|p| (p.agonist, p.antagonist)).collect();
+    }
+    if args.tke {
+        options.onset_signal = OnsetSignal::TeagerKaiser;
+    }
     let bar = indicatif::ProgressBar::new(total);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {percent:>3}% {msg}")
