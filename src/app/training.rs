@@ -110,7 +110,8 @@ impl Training {
     /// The history database, opened on first use.
     pub fn db(&mut self) -> Result<&HistoryDb, String> {
         if self.db.is_none() {
-            self.db = Some(HistoryDb::open(&self.db_path).map_err(|e| e.to_string())?);
+            self.db =
+                Some(HistoryDb::open_creating_folder(&self.db_path).map_err(|e| e.to_string())?);
         }
         self.db
             .as_ref()

@@ -199,10 +199,6 @@ impl HistoryDb {
     /// be opened or created at all.
     pub fn open(path: &Path) -> Result<Self, HistoryError> {
         let shown = path.display().to_string();
-        // A first set creates the sessions folder if the user has none yet; if this fails, opening says why.
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let _ = std::fs::create_dir_all(dir);
-        }
         // No SQLITE_OPEN_URI: the path is always a plain file name, never a `file:` URI.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
@@ -213,6 +209,16 @@ impl HistoryDb {
                 source,
             })?;
         Self::init(conn, shown, true)
+    }
+
+    /// Opens the history at `path` as [`Self::open`] does, creating its folder first (the window's first
+    /// set may come before any recording made the sessions folder). If the folder cannot be made, opening
+    /// says why.
+    pub fn open_creating_folder(path: &Path) -> Result<Self, HistoryError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        Self::open(path)
     }
 
     /// Opens a fresh, empty history that lives only in memory (for tests and previews).
