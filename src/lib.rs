@@ -20,3 +20,4 @@ pub mod source;
 pub mod stats;
 pub mod task;
 pub mod training;
+pub mod validation;

@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["session"],
     &["engine"],
     &["analysis"],
-    &["review", "perf"],
+    &["review", "perf", "validation"],
     &["app"],
 ];
 

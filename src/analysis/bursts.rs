@@ -5,6 +5,7 @@
 use super::pass::{ChannelPass, Pass};
 use super::report::{BurstGroup, Epoch, RepReport};
 use super::{AnalyzeOptions, OnsetSignal, SET_GAP_S};
+use crate::dsp::edges;
 use crate::dsp::fatigue::fatigue_trend;
 use crate::dsp::reps::{self, DetectedRep, RepDetector, RepDetectorConfig};
 
@@ -71,6 +72,18 @@ pub(super) fn detect(
         .filter_map(|(i, e)| detector.push(i as f64 * slow_dt, *e as f64))
         .collect();
     found.extend(detector.flush(signal.len() as f64 * slow_dt));
+    if options.onset_signal == OnsetSignal::Rms {
+        // Edges where the activity crosses, not where the 100 ms window first and last sees it.
+        let env = edges::Envelope {
+            values: &st.slow_envelope,
+            t0: 0.0,
+            dt: slow_dt,
+            window_s: options.dsp.envelope_window_s,
+        };
+        for rep in &mut found {
+            *rep = edges::refine(*rep, &env, threshold);
+        }
+    }
     ChannelBursts {
         mvc,
         threshold,

@@ -10,6 +10,7 @@ mod record;
 mod repair;
 mod simulate;
 mod source_args;
+mod validate;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -70,6 +71,9 @@ enum Command {
     /// Run a virtual board on a pseudo-terminal (Innervate, Cyton or plotter protocol), for trying the app
     /// and the serial path without hardware.
     Simulate(simulate::SimulateArgs),
+    /// Measure every analysis metric against the simulated board's truth and print the table of
+    /// docs/VALIDATION.md (--out DIR also writes the recording and its truth).
+    Validate(validate::ValidateArgs),
 }
 
 impl Cli {
@@ -83,6 +87,7 @@ impl Cli {
             Some(Command::Ports) => ports::run(),
             Some(Command::Bench(args)) => bench::run(args),
             Some(Command::Simulate(args)) => simulate::run(args),
+            Some(Command::Validate(args)) => validate::run(args),
             None => gui::run(gui::GuiArgs {
                 source: self.source,
                 sessions_dir: self.sessions_dir,

@@ -369,6 +369,19 @@ fn zpk_to_sos(mut z: Vec<C64>, mut p: Vec<C64>, k: f64) -> Vec<Sos> {
     sos
 }
 
+/// Power gain `|H(e^{j 2 pi f / fs})|^2` of a cascade of second-order sections at `f` Hz.
+pub fn sos_power_gain(sos: &[Sos], f: f64, fs: f64) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * f / fs;
+    let (c1, s1, c2, s2) = (w.cos(), w.sin(), (2.0 * w).cos(), (2.0 * w).sin());
+    sos.iter()
+        .map(|s| {
+            let num = (s[0] + s[1] * c1 + s[2] * c2).powi(2) + (s[1] * s1 + s[2] * s2).powi(2);
+            let den = (s[3] + s[4] * c1 + s[5] * c2).powi(2) + (s[4] * s1 + s[5] * s2).powi(2);
+            if den > 0.0 { num / den } else { 0.0 }
+        })
+        .product()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

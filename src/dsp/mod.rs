@@ -7,6 +7,7 @@ pub mod bank;
 pub mod cocontraction;
 pub mod config;
 pub mod design;
+pub mod edges;
 pub mod envelope;
 pub mod fatigue;
 pub mod moving_sum;

@@ -311,32 +311,53 @@ impl Simulator {
     /// Median frequency (Hz) of channel `c`'s EMG component at stream time `t`, within `[low, high]` Hz:
     /// computed from the shaping filters' own spectrum, so it is exact up to a 0.1 Hz grid.
     pub fn truth_median_frequency(&self, c: usize, t: f64, low: f64, high: f64) -> f64 {
+        self.truth_frequencies(c, t, low, high).0
+    }
+
+    /// Mean frequency (Hz) of channel `c`'s EMG component at stream time `t`, within `[low, high]` Hz, from
+    /// the same spectrum.
+    pub fn truth_mean_frequency(&self, c: usize, t: f64, low: f64, high: f64) -> f64 {
+        self.truth_frequencies(c, t, low, high).1
+    }
+
+    /// The shape of channel `c`'s EMG power spectrum at stream time `t`, at `f` Hz (unnormalised: only
+    /// ratios between frequencies mean anything).
+    pub fn truth_emg_power(&self, c: usize, t: f64, f: f64) -> f64 {
         let fs = self.config.sample_rate;
         let scale = self.truth_spectral_scale(c, t);
         let hp = (-2.0 * PI * SHAPE_HIGHPASS_HZ * scale / fs).exp();
         let lp = (-2.0 * PI * SHAPE_LOWPASS_HZ * scale / fs).exp();
-        let power = |f: f64| {
-            let w = 2.0 * PI * f / fs;
-            let (cw, sw) = (w.cos(), w.sin());
-            let hp_mag = hp * hp * ((1.0 - cw).powi(2) + sw * sw)
-                / ((1.0 - hp * cw).powi(2) + (hp * sw).powi(2));
-            let lp_mag = (1.0 - lp).powi(2) / ((1.0 - lp * cw).powi(2) + (lp * sw).powi(2));
-            hp_mag * lp_mag * lp_mag
-        };
+        let w = 2.0 * PI * f / fs;
+        let (cw, sw) = (w.cos(), w.sin());
+        let hp_mag = hp * hp * ((1.0 - cw).powi(2) + sw * sw)
+            / ((1.0 - hp * cw).powi(2) + (hp * sw).powi(2));
+        let lp_mag = (1.0 - lp).powi(2) / ((1.0 - lp * cw).powi(2) + (lp * sw).powi(2));
+        hp_mag * lp_mag * lp_mag
+    }
+
+    /// (MDF, MNF) of the shaping filters' spectrum on a 0.1 Hz grid over `[low, high]`.
+    fn truth_frequencies(&self, c: usize, t: f64, low: f64, high: f64) -> (f64, f64) {
+        let power = |f: f64| self.truth_emg_power(c, t, f);
         let step = 0.1;
-        let grid: Vec<f64> = (0..)
+        let grid: Vec<(f64, f64)> = (0..)
             .map(|i| low + i as f64 * step)
             .take_while(|f| *f <= high)
+            .map(|f| (f, power(f)))
             .collect();
-        let total: f64 = grid.iter().map(|f| power(*f)).sum();
+        let total: f64 = grid.iter().map(|(_, p)| p).sum();
+        let mnf = if total > 0.0 {
+            grid.iter().map(|(f, p)| f * p).sum::<f64>() / total
+        } else {
+            0.0
+        };
         let mut acc = 0.0;
-        for f in &grid {
-            acc += power(*f);
+        for (f, p) in &grid {
+            acc += p;
             if acc >= total / 2.0 {
-                return *f;
+                return (*f, mnf);
             }
         }
-        high
+        (high, mnf)
     }
 
     /// Spectral compression of channel `c` at stream time `t` (1 = fresh).

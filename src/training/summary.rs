@@ -13,6 +13,7 @@
 
 use super::rules::ACTIVE_FRACTION;
 use crate::dsp::cocontraction::{falconer_winter, rudolph};
+use crate::dsp::edges::{Envelope, refine};
 use crate::dsp::fatigue::FatigueTrend;
 use crate::dsp::reps::{DetectedRep, RepDetector, RepDetectorConfig};
 use serde::{Deserialize, Serialize};
@@ -219,6 +220,15 @@ fn time_step(points: &[Point]) -> f64 {
     steps[steps.len() / 2]
 }
 
+/// The target values when the points are `dt` apart (to a microsecond), else `None`.
+fn evenly_spaced(points: &[Point], dt: f64) -> Option<Vec<f32>> {
+    let even = dt > 0.0
+        && points
+            .windows(2)
+            .all(|w| ((w[1].t - w[0].t) - dt).abs() <= TIME_EPS);
+    even.then(|| points.iter().map(|p| p.target as f32).collect())
+}
+
 /// Summarises a set (see the module notes); never panics, whatever the points hold: points with a
 /// non-finite time or target value are left out, non-finite antagonist values count as missing, and without
 /// a positive target line no reps are detected.
@@ -262,6 +272,20 @@ pub fn summarize(input: &SetInput) -> SetSummary {
         detected.extend(points.iter().filter_map(|p| detector.push(p.t, p.target)));
         if !points.is_empty() {
             detected.extend(detector.flush(last_t));
+        }
+        // Edges where the activity crosses the threshold (see `dsp::edges`), when the points are evenly
+        // spaced as the recording's are.
+        if let Some(values) = evenly_spaced(&points, dt) {
+            let env = Envelope {
+                values: &values,
+                t0: first_t,
+                dt,
+                window_s: rms_window_s,
+            };
+            let threshold = ACTIVE_FRACTION * level;
+            for rep in &mut detected {
+                *rep = refine(*rep, &env, threshold);
+            }
         }
     }
 

@@ -1,0 +1,139 @@
+//! What the simulated board knows about its own signal, in the shape the metrics compare against: the
+//! true amplitude per channel, the moments it crosses a level (the edges a perfect envelope would give), the
+//! true median and mean frequency per epoch, and co-contraction from the true envelopes.
+
+use crate::dsp::EffectiveDsp;
+use crate::dsp::cocontraction::{falconer_winter, rudolph};
+use crate::dsp::design::sos_power_gain;
+use crate::source::simulator::Simulator;
+use serde::{Deserialize, Serialize};
+
+/// Time step the truth is sampled at, s (finer than any edge tolerance).
+const STEP_S: f64 = 0.0005;
+
+/// One burst of the true amplitude above a level.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrueBurst {
+    /// The true amplitude rises through the level, s.
+    pub onset_s: f64,
+    /// It falls back through it, s.
+    pub offset_s: f64,
+}
+
+/// The truth of one epoch of one channel.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrueEpoch {
+    /// Epoch start, s.
+    pub start_s: f64,
+    /// Activation at the epoch's centre, 0..1 (fraction of MVC).
+    pub activation: f64,
+    /// Median frequency of the EMG at the centre, Hz.
+    pub mdf_hz: f64,
+    /// Mean frequency of the EMG at the centre, Hz.
+    pub mnf_hz: f64,
+}
+
+/// Reads the truth off a simulated board (a second instance of the one that made the recording).
+pub struct Truth<'a> {
+    /// The board.
+    pub sim: &'a Simulator,
+    /// Sample rate, Hz.
+    pub fs: f64,
+}
+
+impl Truth<'_> {
+    /// True RMS amplitude of channel `c` at time `t`, uV.
+    pub fn amplitude(&self, c: usize, t: f64) -> f64 {
+        self.sim
+            .truth_envelope(c, (t * self.fs).round().max(0.0) as u64)
+    }
+
+    /// Every stretch in `[0, seconds)` where channel `c`'s true amplitude is at or above `level` uV.
+    pub fn bursts_above(&self, c: usize, level: f64, seconds: f64) -> Vec<TrueBurst> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for i in 0..(seconds / STEP_S) as usize {
+            let t = i as f64 * STEP_S;
+            let above = self.amplitude(c, t) >= level;
+            match (above, start) {
+                (true, None) => start = Some(t),
+                (false, Some(s)) => {
+                    out.push(TrueBurst {
+                        onset_s: s,
+                        offset_s: t,
+                    });
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The truth of channel `c`'s epoch starting at `start_s`, `epoch_s` long: its activation at the centre,
+    /// and the MDF and MNF of its EMG as the chain's filters pass it (the EMG's spectrum times the band-pass
+    /// and notch power gains), over the band's bins: what an ideal estimator of the filtered signal reads.
+    pub fn epoch(&self, c: usize, start_s: f64, epoch_s: f64, dsp: &EffectiveDsp) -> TrueEpoch {
+        let mid = start_s + epoch_s / 2.0;
+        let (mdf_hz, mnf_hz) = self.filtered_frequencies(c, mid, dsp);
+        TrueEpoch {
+            start_s,
+            activation: self.sim.truth_activation(c, mid),
+            mdf_hz,
+            mnf_hz,
+        }
+    }
+
+    /// (MDF, MNF) on a 0.05 Hz grid of the filtered EMG spectrum of channel `c` at time `t`.
+    pub fn filtered_frequencies(&self, c: usize, t: f64, dsp: &EffectiveDsp) -> (f64, f64) {
+        const STEP_HZ: f64 = 0.05;
+        let (low, high) = (dsp.bandpass_low_hz, dsp.bandpass_high_hz);
+        let grid: Vec<(f64, f64)> = (0..)
+            .map(|i| low + i as f64 * STEP_HZ)
+            .take_while(|f| *f <= high)
+            .map(|f| {
+                let gain = sos_power_gain(&dsp.bandpass_sos, f, self.fs)
+                    * sos_power_gain(&dsp.notch_sos, f, self.fs);
+                (f, self.sim.truth_emg_power(c, t, f) * gain)
+            })
+            .collect();
+        let total: f64 = grid.iter().map(|(_, p)| p).sum();
+        if total <= 0.0 {
+            return (0.0, 0.0);
+        }
+        let mnf = grid.iter().map(|(f, p)| f * p).sum::<f64>() / total;
+        let mut acc = 0.0;
+        for (f, p) in &grid {
+            acc += p;
+            if acc >= total / 2.0 {
+                return (*f, mnf);
+            }
+        }
+        (high, mnf)
+    }
+
+    /// Falconer & Winter (%) and Rudolph from the true amplitudes of `agonist` and `antagonist` over
+    /// `[from_s, to_s)`.
+    pub fn cocontraction(
+        &self,
+        agonist: usize,
+        antagonist: usize,
+        from_s: f64,
+        to_s: f64,
+    ) -> (f64, f64) {
+        let (mut ag, mut ant, mut rud, mut n) = (0.0, 0.0, 0.0, 0usize);
+        let mut t = from_s.max(0.0);
+        while t < to_s {
+            let (a, b) = (self.amplitude(agonist, t), self.amplitude(antagonist, t));
+            ag += a;
+            ant += b;
+            rud += rudolph(a, b);
+            n += 1;
+            t += STEP_S;
+        }
+        (
+            falconer_winter(ag, ant),
+            if n > 0 { rud / n as f64 } else { 0.0 },
+        )
+    }
+}
