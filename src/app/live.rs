@@ -10,8 +10,10 @@ use crate::source::StreamInfo;
 use crate::training::{live_reps::LiveReps, rules};
 use std::time::{Duration, Instant};
 
-/// Default target line for a muscle before calibration, uV (the training rule, as the display's type).
-pub const DEFAULT_TARGET_UV: f32 = rules::DEFAULT_TARGET_UV as f32;
+/// The target line of a muscle before calibration, as the display keeps it ([`rules::DEFAULT_TARGET_UV`]).
+fn default_target_uv() -> f32 {
+    rules::DEFAULT_TARGET_UV as f32
+}
 
 /// Per-muscle settings the user makes in the live view.
 #[derive(Clone, Debug, PartialEq)]
@@ -95,7 +97,7 @@ impl LiveState {
                     .cloned()
                     .unwrap_or(MuscleSettings {
                         name: name.clone(),
-                        target_uv: DEFAULT_TARGET_UV,
+                        target_uv: default_target_uv(),
                         mvc_uv: None,
                     })
             })
@@ -135,7 +137,7 @@ impl LiveState {
             let mvc = mvc.map(|v| v as f32);
             if let Some(v) = mvc
                 && m.mvc_uv.is_none()
-                && m.target_uv == DEFAULT_TARGET_UV
+                && m.target_uv == default_target_uv()
             {
                 // A fresh calibration starts with the target at 60 %MVC.
                 m.target_uv = rules::target_line_uv(rules::DEFAULT_TARGET_PCT_MVC, v as f64) as f32;
@@ -250,7 +252,7 @@ mod tests {
         assert_eq!(first.muscles[0].target_uv, 0.0, "negative targets become 0");
         let next = LiveState::new(&info(&["Triceps", "Deltoid"]), &first.muscles);
         assert_eq!(next.muscles[0].target_uv, 90.0);
-        assert_eq!(next.muscles[1].target_uv, DEFAULT_TARGET_UV);
+        assert_eq!(next.muscles[1].target_uv, default_target_uv());
         assert_eq!(next.pairs[0].ratio_limit, rules::DEFAULT_RATIO_LIMIT as f32);
 
         let mut profile = Profile::new("p");

@@ -32,7 +32,7 @@ pub mod training;
 pub mod welcome_view;
 
 pub use calibration_view::Calibration;
-pub use live::{DEFAULT_TARGET_UV, MuscleSettings, PairSettings};
+pub use live::{MuscleSettings, PairSettings};
 pub use recording::{RecordingStatus, session_file_name};
 pub use screen::{CalibrationAction, Screen, ScreenAction, ScreenKind};
 
