@@ -78,15 +78,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     let mut progress = |done: u64| bar.set_position(done);
     let mut writer = match &args.envelope_wav {
         Some(path) => Some(
-            hound::WavWriter::create(
-                path,
-                hound::WavSpec {
-                    channels: channels as u16,
-                    sample_rate: fs.round() as u32,
-                    bits_per_sample: 32,
-                    sample_format: hound::SampleFormat::Float,
-                },
-            )
+            hound::WavWriter::create(path, innervate::session::float_wav_spec(channels, fs))
             .with_context(|| format!("cannot create {}", path.display()))?,
         ),
         None => None,

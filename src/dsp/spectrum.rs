@@ -157,6 +157,26 @@ pub fn band_frequencies(
     })
 }
 
+/// (MDF, MNF) of a finely sampled spectrum given as (frequency, power) points in ascending frequency: the
+/// MDF is the first frequency where the cumulative power reaches half (so it is exact to the grid's step).
+/// `None` without power.
+pub fn grid_frequencies(points: &[(f64, f64)]) -> Option<(f64, f64)> {
+    let total: f64 = points.iter().map(|(_, p)| p).sum();
+    if !(total > 0.0 && total.is_finite()) {
+        return None;
+    }
+    let mnf = points.iter().map(|(f, p)| f * p).sum::<f64>() / total;
+    let mut acc = 0.0;
+    let mdf = points
+        .iter()
+        .find(|(_, p)| {
+            acc += p;
+            acc >= total / 2.0
+        })
+        .map_or(points.last()?.0, |(f, _)| *f);
+    Some((mdf, mnf))
+}
+
 /// Least-squares slope of `y` against `x` (e.g. MDF in Hz against time in minutes); `None` for fewer than
 /// two distinct points.
 pub fn slope(points: &[(f64, f64)]) -> Option<f64> {

@@ -91,12 +91,7 @@ impl Recorder {
         if let Some(dir) = wav_path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| SessionError::io(dir, e))?;
         }
-        let spec = hound::WavSpec {
-            channels: setup.info.channels() as u16,
-            sample_rate: setup.info.sample_rate.round() as u32,
-            bits_per_sample: 32,
-            sample_format: hound::SampleFormat::Float,
-        };
+        let spec = super::float_wav_spec(setup.info.channels(), setup.info.sample_rate);
         let writer = hound::WavWriter::create(&wav_path, spec)
             .map_err(|e| SessionError::bad(&wav_path, format!("cannot create WAV: {e}")))?;
         let sidecar = Sidecar {

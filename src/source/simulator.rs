@@ -337,27 +337,12 @@ impl Simulator {
 
     /// (MDF, MNF) of the shaping filters' spectrum on a 0.1 Hz grid over `[low, high]`.
     fn truth_frequencies(&self, c: usize, t: f64, low: f64, high: f64) -> (f64, f64) {
-        let power = |f: f64| self.truth_emg_power(c, t, f);
-        let step = 0.1;
         let grid: Vec<(f64, f64)> = (0..)
-            .map(|i| low + i as f64 * step)
+            .map(|i| low + i as f64 * 0.1)
             .take_while(|f| *f <= high)
-            .map(|f| (f, power(f)))
+            .map(|f| (f, self.truth_emg_power(c, t, f)))
             .collect();
-        let total: f64 = grid.iter().map(|(_, p)| p).sum();
-        let mnf = if total > 0.0 {
-            grid.iter().map(|(f, p)| f * p).sum::<f64>() / total
-        } else {
-            0.0
-        };
-        let mut acc = 0.0;
-        for (f, p) in &grid {
-            acc += p;
-            if acc >= total / 2.0 {
-                return (*f, mnf);
-            }
-        }
-        (high, mnf)
+        crate::dsp::spectrum::grid_frequencies(&grid).unwrap_or((high, 0.0))
     }
 
     /// Spectral compression of channel `c` at stream time `t` (1 = fresh).

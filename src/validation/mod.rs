@@ -216,15 +216,7 @@ fn wav_writer(
             reason: e.to_string(),
         })?;
     }
-    hound::WavWriter::create(
-        path,
-        hound::WavSpec {
-            channels: channels as u16,
-            sample_rate: fs.round() as u32,
-            bits_per_sample: 32,
-            sample_format: hound::SampleFormat::Float,
-        },
-    )
+    hound::WavWriter::create(path, crate::session::float_wav_spec(channels, fs))
     .map_err(|e| ValidationError::Write {
         path: path.display().to_string(),
         reason: e.to_string(),

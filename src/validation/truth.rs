@@ -5,6 +5,7 @@
 use crate::dsp::EffectiveDsp;
 use crate::dsp::cocontraction::{falconer_winter, rudolph};
 use crate::dsp::design::sos_power_gain;
+use crate::dsp::spectrum::grid_frequencies;
 use crate::source::simulator::Simulator;
 use serde::{Deserialize, Serialize};
 
@@ -97,19 +98,7 @@ impl Truth<'_> {
                 (f, self.sim.truth_emg_power(c, t, f) * gain)
             })
             .collect();
-        let total: f64 = grid.iter().map(|(_, p)| p).sum();
-        if total <= 0.0 {
-            return (0.0, 0.0);
-        }
-        let mnf = grid.iter().map(|(f, p)| f * p).sum::<f64>() / total;
-        let mut acc = 0.0;
-        for (f, p) in &grid {
-            acc += p;
-            if acc >= total / 2.0 {
-                return (*f, mnf);
-            }
-        }
-        (high, mnf)
+        grid_frequencies(&grid).unwrap_or((0.0, 0.0))
     }
 
     /// Falconer & Winter (%) and Rudolph from the true amplitudes of `agonist` and `antagonist` over
