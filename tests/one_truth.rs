@@ -126,3 +126,60 @@ fn the_app_the_history_review_and_analyze_agree_on_a_set() {
         "{text}"
     );
 }
+
+#[test]
+fn back_to_back_sets_in_one_recording_are_each_summarised_and_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("sessions");
+    let engine = common::sim_engine(2, Pace::RealTime { speed: SPEED });
+    let app = InnervateApp::new(engine, sessions.clone());
+    let mut h = common::harness(app, [1400.0, 1000.0]);
+    h.run_steps(2);
+    // The user records; two sets follow each other at once inside that recording.
+    h.key_press(egui::Key::R);
+    h.run_steps(2);
+    assert!(h.state().is_recording());
+    for _ in 0..2 {
+        let t = h.state().stream_time_s();
+        h.key_press(egui::Key::Space);
+        h.run_steps(2);
+        common::wait_until(&mut h, "six seconds of set", LIMIT, |a| {
+            a.stream_time_s() >= t + 6.0
+        });
+        h.key_press(egui::Key::Space);
+        h.run_steps(1);
+    }
+    common::wait_until(&mut h, "both summaries", LIMIT, |a| {
+        a.training().pending.is_empty() && a.training().finished.is_some()
+    });
+    assert!(h.state().is_recording(), "the user's recording goes on");
+    let db = HistoryDb::open(&sessions.join("history.sqlite")).unwrap();
+    let mut rows = db.sets(None, None).unwrap();
+    rows.sort_by_key(|r| r.set_in_session);
+    assert_eq!(
+        rows.iter().map(|r| r.set_in_session).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    // The recording closed, `analyze` reports both sets with the history's numbers.
+    h.key_press(egui::Key::R);
+    h.run_steps(2);
+    assert!(matches!(
+        h.state_mut().wait_for_saved(Duration::from_secs(10)),
+        innervate::app::RecordingStatus::Saved(_)
+    ));
+    let wav = rows[0].session_wav.clone().unwrap();
+    assert_eq!(rows[1].session_wav.as_deref(), Some(wav.as_str()));
+    let out = common::run_ok(common::innervate().arg("analyze").arg(&wav).arg("--json"));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sets: Vec<MarkedSetReport> = serde_json::from_value(json["sets"].clone()).unwrap();
+    assert_eq!(sets.len(), 2);
+    for (set, row) in sets.iter().zip(&rows) {
+        assert_eq!(set.number as u32, row.set_in_session);
+        assert_eq!(
+            (set.summary.reps as u32, set.summary.score),
+            (row.reps, row.score)
+        );
+        assert!(close(set.summary.cci_pct, row.cci_pct));
+        assert!(close(Some(set.summary.duration_s), Some(row.duration_s)));
+    }
+}

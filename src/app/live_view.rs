@@ -28,7 +28,7 @@ pub struct LiveView<'a> {
 /// Draws the live view.
 pub fn show(ui: &mut Ui, v: LiveView<'_>) -> Vec<ScreenAction> {
     let mut acts = train_view::header(ui, v.training, v.live, v.now_s);
-    if v.training.pending.is_some() {
+    if !v.training.pending.is_empty() {
         ui.horizontal(|ui| {
             ui.spinner();
             ui.label("Summarising the set from its recording...");

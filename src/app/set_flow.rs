@@ -152,33 +152,36 @@ impl InnervateApp {
         let task = Task::spawn("set-summary", move |cancel| {
             crate::analysis::summarize_recorded_set(&job_wav, number, SUMMARY_WAIT, cancel)
         });
-        self.training.pending = Some(PendingSummary {
+        self.training.pending.push(PendingSummary {
             task,
             context,
             session_wav: wav,
         });
     }
 
-    /// Takes the summary of the set that ended once it is computed: stores it in the history and shows it.
+    /// Takes the summaries of sets that ended once they are computed: each is stored in the history, and
+    /// the newest is shown.
     pub(crate) fn poll_set_summary(&mut self) {
-        let Some(pending) = self.training.pending.as_mut() else {
-            return;
-        };
-        let result = match pending.task.poll() {
-            Poll::Running => return,
-            Poll::Done(r) => r.map_err(|e| e.to_string()),
-            Poll::Lost(why) => Err(why),
-        };
-        let Some(pending) = self.training.pending.take() else {
-            return;
-        };
-        let report = match result {
-            Ok(r) => r,
-            Err(e) => {
-                self.message = Some(format!("No set summary: {e}"));
-                return;
+        let mut k = 0;
+        while k < self.training.pending.len() {
+            let result = match self.training.pending[k].task.poll() {
+                Poll::Running => {
+                    k += 1;
+                    continue;
+                }
+                Poll::Done(r) => r.map_err(|e| e.to_string()),
+                Poll::Lost(why) => Err(why),
+            };
+            let pending = self.training.pending.remove(k);
+            match result {
+                Ok(report) => self.store_summary(pending, report),
+                Err(e) => self.message = Some(format!("No set summary: {e}")),
             }
-        };
+        }
+    }
+
+    /// Stores a computed summary in the history and shows it.
+    fn store_summary(&mut self, pending: PendingSummary, report: crate::analysis::MarkedSetReport) {
         let record = SetRecord::from_summary(pending.context.clone(), &report.summary);
         let stored = self
             .training
@@ -199,7 +202,7 @@ impl InnervateApp {
     /// Waits (up to `timeout`) for the summary of the set that ended (tests and shutdown).
     pub fn wait_for_set_summary(&mut self, timeout: Duration) -> Option<&FinishedSet> {
         let until = std::time::Instant::now() + timeout;
-        while self.training.pending.is_some() && std::time::Instant::now() < until {
+        while !self.training.pending.is_empty() && std::time::Instant::now() < until {
             self.recording.poll(&mut self.engine);
             self.poll_set_summary();
             std::thread::sleep(Duration::from_millis(10));

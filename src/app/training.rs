@@ -71,8 +71,9 @@ pub struct Training {
     pub setup: Option<ExerciseSetup>,
     /// The set in progress.
     pub set: Option<ActiveSet>,
-    /// The set whose summary is being computed.
-    pub pending: Option<PendingSummary>,
+    /// Sets whose summaries are being computed, oldest first (a set can end before the last one's summary
+    /// is ready; each is stored when it is).
+    pub pending: Vec<PendingSummary>,
     /// The last finished set (the summary stays up until dismissed).
     pub finished: Option<FinishedSet>,
     /// Mode for the next set.

@@ -79,7 +79,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     let mut writer = match &args.envelope_wav {
         Some(path) => Some(
             hound::WavWriter::create(path, innervate::session::float_wav_spec(channels, fs))
-            .with_context(|| format!("cannot create {}", path.display()))?,
+                .with_context(|| format!("cannot create {}", path.display()))?,
         ),
         None => None,
     };

@@ -216,10 +216,11 @@ fn wav_writer(
             reason: e.to_string(),
         })?;
     }
-    hound::WavWriter::create(path, crate::session::float_wav_spec(channels, fs))
-    .map_err(|e| ValidationError::Write {
-        path: path.display().to_string(),
-        reason: e.to_string(),
+    hound::WavWriter::create(path, crate::session::float_wav_spec(channels, fs)).map_err(|e| {
+        ValidationError::Write {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        }
     })
 }
 
