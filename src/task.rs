@@ -90,14 +90,6 @@ impl<T: Send + 'static> Task<T> {
         }
     }
 
-    /// The result when it is there, else `None` (a lost job becomes `None` too: see [`Self::poll`]).
-    pub fn try_take(&mut self) -> Option<T> {
-        match self.poll() {
-            Poll::Done(v) => Some(v),
-            _ => None,
-        }
-    }
-
     /// Waits up to `timeout` for the result (tests and shutdown; never from the UI thread's frame).
     pub fn wait(mut self, timeout: std::time::Duration) -> Option<T> {
         let v = self.result.recv_timeout(timeout).ok();
@@ -108,11 +100,6 @@ impl<T: Send + 'static> Task<T> {
     /// The job's last reported progress, 0..=1.
     pub fn progress(&self) -> f32 {
         f32::from_bits(self.token.progress.load(Ordering::Relaxed))
-    }
-
-    /// Asks the job to stop (as dropping does) while keeping the handle.
-    pub fn cancel(&self) {
-        self.token.cancelled.store(true, Ordering::Relaxed);
     }
 }
 

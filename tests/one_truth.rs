@@ -57,14 +57,13 @@ fn the_app_the_history_review_and_analyze_agree_on_a_set() {
     h.run_steps(2);
     let shown = h.state().training().finished.clone().unwrap();
     assert!(shown.stored.is_ok(), "{:?}", shown.stored);
-    let summary = &shown.summary;
+    let summary = shown.summary();
     assert_eq!(
         summary.reps,
         workout::REPS_PER_SET,
         "{:?}",
         summary.rep_list
     );
-    assert_eq!(*summary, shown.report.summary);
     assert!(
         summary.cci_pct.is_some() && summary.fatigue.reliable,
         "{summary:?}"

@@ -165,15 +165,19 @@ fn set_up_calibrate_train_a_set_see_the_summary_and_the_history() {
     // The summary: the simulator's rep count and a score in 1..=10, with the formula on hover.
     let finished = h.state().training().finished.clone().expect("a summary");
     assert_eq!(
-        finished.summary.reps, truth,
+        finished.summary().reps,
+        truth,
         "{:?}",
-        finished.summary.rep_list
+        finished.summary().rep_list
     );
-    assert!((1..=10).contains(&finished.summary.score));
-    assert!(finished.summary.good_reps <= truth);
+    assert!((1..=10).contains(&finished.summary().score));
+    assert!(finished.summary().good_reps <= truth);
     assert!(finished.stored.is_ok(), "{:?}", finished.stored);
     h.get_by_label_contains("Set summary: Biceps curl");
-    h.get_by_label(&format!("Activation score {} / 10", finished.summary.score));
+    h.get_by_label(&format!(
+        "Activation score {} / 10",
+        finished.summary().score
+    ));
     h.get_by_label(&truth.to_string());
 
     // One history row with the summary's values; the history screen plots and lists it.
@@ -186,8 +190,8 @@ fn set_up_calibrate_train_a_set_see_the_summary_and_the_history() {
         .unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].reps as usize, truth);
-    assert_eq!(rows[0].score, finished.summary.score);
-    assert_eq!(rows[0].good_reps as usize, finished.summary.good_reps);
+    assert_eq!(rows[0].score, finished.summary().score);
+    assert_eq!(rows[0].good_reps as usize, finished.summary().good_reps);
     let wav = rows[0].session_wav.clone().expect("the set was recorded");
     h.get_by_label("Close summary").click();
     h.run_steps(2);
@@ -199,11 +203,11 @@ fn set_up_calibrate_train_a_set_see_the_summary_and_the_history() {
     use innervate::training::history_db::{Metric, series};
     assert_eq!(
         series(&panel.sets, Metric::Score),
-        vec![(0.0, finished.summary.score as f64)]
+        vec![(0.0, finished.summary().score as f64)]
     );
     assert_eq!(
         series(&panel.sets, Metric::PeakPctMvc),
-        vec![(0.0, finished.summary.peak_pct_mvc.expect("calibrated"))]
+        vec![(0.0, finished.summary().peak_pct_mvc.expect("calibrated"))]
     );
     // Four plots over time: score, peak %MVC, co-contraction and fatigue slope (the label heads each).
     for metric in innervate::training::history_db::Metric::ALL {

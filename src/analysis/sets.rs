@@ -30,15 +30,10 @@ pub(super) fn marked_set_report(
     let competing = plan.competing.filter(|&c| c < channels && c != plan.target);
     let end_frame = set.end_frame.unwrap_or(pass.frames).min(pass.frames);
     let start_frame = set.start_frame.min(end_frame);
-    // Slowed sample k is frame k * slow_every: the set holds those with start <= frame < end.
+    // The slowed samples of frames start..end; the first is sample `first`.
     let first = start_frame.div_ceil(pass.slow_every) as usize;
-    let last = end_frame.div_ceil(pass.slow_every) as usize;
-    let slice = |c: usize| {
-        let s = &pass.channels[c].slow_envelope;
-        &s[first.min(s.len())..last.min(s.len())]
-    };
-    let target = slice(plan.target);
-    let other = competing.map(slice);
+    let target = pass.slow_span(plan.target, start_frame, end_frame);
+    let other = competing.map(|c| pass.slow_span(c, start_frame, end_frame));
     let points: Vec<SetPoint> = target
         .iter()
         .enumerate()

@@ -45,11 +45,7 @@ impl InnervateApp {
             ScreenAction::Notch(on) => self.change_notch(|n| n.enabled = on),
             ScreenAction::Mains(hz) => self.change_notch(|n| n.mains_hz = hz),
             ScreenAction::DismissSummary => self.dismiss_summary(),
-            ScreenAction::ReviewSet(wav) => {
-                // The recording may still be closing; wait briefly for it.
-                let _ = self.wait_for_saved(Duration::from_secs(2));
-                self.open_review(&wav);
-            }
+            ScreenAction::ReviewSet(wav) => self.open_review(&wav),
             ScreenAction::Welcome(choice) => self.welcome_done(choice),
             ScreenAction::UseSimulator(channels) => self.connect_simulator(channels),
             ScreenAction::SaveSetup { calibrate } => {

@@ -57,6 +57,11 @@ impl Recording {
         matches!(self.status, RecordingStatus::Recording { .. })
     }
 
+    /// True while a stopped recording is still being written to disk.
+    pub fn is_finishing(&self) -> bool {
+        self.finishing.is_some()
+    }
+
     /// The WAV being written, if recording.
     pub fn path(&self) -> Option<&Path> {
         match &self.status {

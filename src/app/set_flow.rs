@@ -162,6 +162,11 @@ impl InnervateApp {
     /// Takes the summaries of sets that ended once they are computed: each is stored in the history, and
     /// the newest is shown.
     pub(crate) fn poll_set_summary(&mut self) {
+        // A summary is shown once the recording the set stopped is closed, so "Review this set" opens a
+        // complete file without waiting.
+        if self.recording.is_finishing() {
+            return;
+        }
         let mut k = 0;
         while k < self.training.pending.len() {
             let result = match self.training.pending[k].task.poll() {
@@ -182,17 +187,13 @@ impl InnervateApp {
 
     /// Stores a computed summary in the history and shows it.
     fn store_summary(&mut self, pending: PendingSummary, report: crate::analysis::MarkedSetReport) {
-        let record = SetRecord::from_summary(pending.context.clone(), &report.summary);
+        let record = SetRecord::from_summary(pending.context, &report.summary);
         let stored = self
             .training
             .db()
             .and_then(|db| db.insert_set(&record).map_err(|e| e.to_string()))
             .map(|_| ());
         self.training.finished = Some(FinishedSet {
-            exercise: pending.context.exercise,
-            muscle: pending.context.muscle,
-            antagonist: pending.context.antagonist,
-            summary: report.summary.clone(),
             report: Box::new(report),
             session_wav: Some(pending.session_wav),
             stored,

@@ -195,11 +195,11 @@ fn gauge(
 
 /// The summary of the last set.
 pub fn summary(ui: &mut Ui, f: &FinishedSet) -> Option<ScreenAction> {
-    let s = &f.summary;
+    let s = f.summary();
     let mut act = None;
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.horizontal(|ui| {
-            ui.heading(format!("Set summary: {}", f.exercise));
+            ui.heading(format!("Set summary: {}", f.exercise()));
             let colour = match s.score {
                 7.. => CALM,
                 4..=6 => CAUTION,

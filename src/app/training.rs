@@ -48,15 +48,8 @@ pub struct PendingSummary {
 /// A finished set, as shown in the summary.
 #[derive(Clone, Debug)]
 pub struct FinishedSet {
-    /// The exercise.
-    pub exercise: String,
-    /// Target muscle.
-    pub muscle: String,
-    /// Antagonist, if any.
-    pub antagonist: Option<String>,
-    /// The numbers: the set's summary computed from its recording, as review and `analyze` show it.
-    pub summary: SetSummary,
-    /// The set as the analysis reports it (times in the recording, plan, fatigue).
+    /// The set as the analysis reports it: its plan (exercise, muscles), times in the recording and its
+    /// summary, the numbers review and `analyze` show.
     pub report: Box<MarkedSetReport>,
     /// The recording it is in.
     pub session_wav: Option<PathBuf>,
@@ -88,6 +81,18 @@ pub struct Training {
     pub(crate) started_recording: bool,
     /// A scheduled set (start, end) in stream time.
     pub(crate) auto_set: Option<(f64, f64)>,
+}
+
+impl FinishedSet {
+    /// The set's numbers.
+    pub fn summary(&self) -> &SetSummary {
+        &self.report.summary
+    }
+
+    /// The exercise it was done as.
+    pub fn exercise(&self) -> &str {
+        &self.report.plan.exercise
+    }
 }
 
 impl Training {

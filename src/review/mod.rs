@@ -22,11 +22,6 @@ pub const MAX_OVERVIEW_POINTS: usize = 20_000;
 /// Finest overview resolution, points per second (the live view's display rate).
 pub const OVERVIEW_RATE_HZ: f64 = 100.0;
 
-/// The analysis settings a session implies ([`AnalyzeOptions::for_session`]).
-pub fn analyze_options_for(session: &Session) -> AnalyzeOptions {
-    AnalyzeOptions::for_session(session)
-}
-
 /// What polling the background pass found.
 #[derive(Debug)]
 pub enum LoadPoll {
@@ -63,17 +58,9 @@ impl ReviewLoader {
     }
 }
 
-/// Reads the session once: overview and analysis (blocking; [`ReviewLoader`] runs it in the background).
-pub fn load_blocking(session: &Session) -> Result<(Overview, Report), String> {
-    let session = session.clone();
-    Task::spawn("review", move |token| build(&session, token))
-        .wait(std::time::Duration::MAX)
-        .unwrap_or_else(|| Err("the background pass stopped without a result".into()))
-}
-
 fn build(session: &Session, token: &CancelToken) -> Result<(Overview, Report), String> {
     let replay = session.replay().map_err(|e| e.to_string())?;
-    let options = analyze_options_for(session);
+    let options = AnalyzeOptions::for_session(session);
     let channels = session.channels;
     let bucket = overview::bucket_frames(session.frames, session.sample_rate);
     let builder = overview::Builder::new(channels, bucket, session.sample_rate);
