@@ -37,6 +37,8 @@ pub struct Welch {
     buffer: Vec<Complex64>,
     scratch: Vec<Complex64>,
     power: Vec<f64>,
+    /// The second spectrum of [`Welch::psd_pair`].
+    power_b: Vec<f64>,
 }
 
 impl std::fmt::Debug for Welch {
@@ -67,6 +69,7 @@ impl Welch {
             buffer: vec![Complex64::default(); segment],
             scratch,
             power: vec![0.0; segment / 2 + 1],
+            power_b: vec![0.0; segment / 2 + 1],
             fft,
         }
     }
@@ -105,6 +108,46 @@ impl Welch {
             *p /= segments as f64;
         }
         Some(&self.power)
+    }
+
+    /// Averaged (unscaled) one-sided periodograms of two equally long signals at once, as [`Self::psd`]
+    /// gives each: one complex FFT carries both (`a` as the real part, `b` as the imaginary part) and the
+    /// two spectra are separated by the FFT's symmetry. `None` if the signals are shorter than one segment
+    /// or differ in length.
+    pub fn psd_pair(&mut self, a: &[f32], b: &[f32]) -> Option<(&[f64], &[f64])> {
+        let n = self.window.len();
+        if a.len() < n || a.len() != b.len() {
+            return None;
+        }
+        let step = n - n / 2;
+        self.power.fill(0.0);
+        self.power_b.fill(0.0);
+        let mut segments = 0;
+        let mut start = 0;
+        while start + n <= a.len() {
+            let (sa, sb) = (&a[start..start + n], &b[start..start + n]);
+            let mean_a = sa.iter().map(|v| *v as f64).sum::<f64>() / n as f64;
+            let mean_b = sb.iter().map(|v| *v as f64).sum::<f64>() / n as f64;
+            for (((z, va), vb), w) in self.buffer.iter_mut().zip(sa).zip(sb).zip(&self.window) {
+                *z = Complex64::new((*va as f64 - mean_a) * w, (*vb as f64 - mean_b) * w);
+            }
+            self.fft
+                .process_with_scratch(&mut self.buffer, &mut self.scratch);
+            // A[k] = (Z[k] + conj Z[N-k]) / 2 and B[k] = (Z[k] - conj Z[N-k]) / 2i, so
+            // |A|^2 = |Z[k] + conj Z[N-k]|^2 / 4 and |B|^2 = |Z[k] - conj Z[N-k]|^2 / 4.
+            for k in 0..self.power.len() {
+                let z = self.buffer[k];
+                let m = self.buffer[(n - k) % n].conj();
+                self.power[k] += (z + m).norm_sqr() / 4.0;
+                self.power_b[k] += (z - m).norm_sqr() / 4.0;
+            }
+            segments += 1;
+            start += step;
+        }
+        for p in self.power.iter_mut().chain(self.power_b.iter_mut()) {
+            *p /= segments as f64;
+        }
+        Some((&self.power, &self.power_b))
     }
 
     /// MDF and MNF of `x` (sampled at `fs`) over the band `[low, high]` Hz.
@@ -244,6 +287,34 @@ mod tests {
         let mut w = Welch::default();
         assert!(w.frequencies(&[0.0; 1000], 2000.0, 20.0, 450.0).is_none());
         assert!(w.frequencies(&[1.0; 100], 2000.0, 20.0, 450.0).is_none());
+    }
+
+    #[test]
+    fn a_pair_of_spectra_from_one_fft_equals_each_alone() {
+        let mut state = 11u64;
+        let mut noise = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 11) as f64 / (1u64 << 53) as f64 - 0.5) as f32
+        };
+        let a: Vec<f32> = (0..2000).map(|_| noise() * 40.0 + 3.0).collect();
+        let b: Vec<f32> = (0..2000)
+            .map(|n| 25.0 * (2.0 * PI * 50.0 * n as f64 / 2000.0).sin() as f32 + noise())
+            .collect();
+        let mut w = Welch::default();
+        let (pa, pb) = w.psd_pair(&a, &b).map(|(x, y)| (x.to_vec(), y.to_vec())).unwrap();
+        let alone = |x: &[f32], w: &mut Welch| {
+            w.psd(&x.iter().map(|v| *v as f64).collect::<Vec<_>>()).unwrap().to_vec()
+        };
+        for (pair, single) in [(pa, alone(&a, &mut w)), (pb, alone(&b, &mut w))] {
+            let scale = single.iter().cloned().fold(0.0, f64::max);
+            for (p, s) in pair.iter().zip(&single) {
+                assert!((p - s).abs() <= 1e-12 * scale, "{p} vs {s}");
+            }
+        }
+        assert!(w.psd_pair(&a[..100], &b[..100]).is_none());
+        assert!(w.psd_pair(&a, &b[..1000]).is_none());
     }
 
     #[test]

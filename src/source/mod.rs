@@ -67,6 +67,20 @@ pub trait FrameGenerator: Send + 'static {
     /// Writes the next frame (one value per channel, microvolts) into `frame`. Returns `Ok(false)` at the
     /// end of the stream.
     fn next_frame(&mut self, frame: &mut [f32]) -> Result<bool, SourceError>;
+
+    /// Writes up to `out.len() / channels` frames, interleaved, into `out`; returns how many (0 at the
+    /// end). Offline passes read through this; sources that can read many frames at once override it.
+    fn next_frames(&mut self, out: &mut [f32]) -> Result<usize, SourceError> {
+        let channels = self.info().channels().max(1);
+        let mut frames = 0;
+        for frame in out.chunks_exact_mut(channels) {
+            if !self.next_frame(frame)? {
+                break;
+            }
+            frames += 1;
+        }
+        Ok(frames)
+    }
 }
 
 /// A source, opened and ready to stream: what the engine's reader thread runs.
