@@ -5,7 +5,6 @@
 use super::{AnalyzeOptions, MarkedSetReport, analyze};
 use crate::session::load::{Session, open_session};
 use crate::session::{MarkedSet, marked_sets};
-use crate::source::{FrameGenerator, SourceError, StreamInfo};
 use crate::task::CancelToken;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -96,11 +95,7 @@ fn summarize(
     let replay = session
         .replay()
         .map_err(|e| RecordedSetError::Analysis(e.to_string()))?;
-    let mut source = UpTo {
-        inner: replay,
-        left: end,
-        cancel: cancel.clone(),
-    };
+    let mut source = crate::source::take::Take::new(replay, end).cancelled_by(cancel.clone());
     let report = analyze(&mut source, &options, &mut |_| {}, None)
         .map_err(|e| RecordedSetError::Analysis(e.to_string()))?;
     if cancel.is_cancelled() {
@@ -113,23 +108,3 @@ fn summarize(
         .ok_or_else(|| RecordedSetError::Analysis("the set's target channel is missing".into()))
 }
 
-/// The first `left` frames of a source (the filters are causal, so nothing after the set changes it).
-struct UpTo<S> {
-    inner: S,
-    left: u64,
-    cancel: CancelToken,
-}
-
-impl<S: FrameGenerator> FrameGenerator for UpTo<S> {
-    fn info(&self) -> &StreamInfo {
-        self.inner.info()
-    }
-
-    fn next_frame(&mut self, frame: &mut [f32]) -> Result<bool, SourceError> {
-        if self.left == 0 || self.cancel.is_cancelled() {
-            return Ok(false);
-        }
-        self.left -= 1;
-        self.inner.next_frame(frame)
-    }
-}

@@ -126,8 +126,7 @@ impl Welch {
         let mut start = 0;
         while start + n <= a.len() {
             let (sa, sb) = (&a[start..start + n], &b[start..start + n]);
-            let mean_a = sa.iter().map(|v| *v as f64).sum::<f64>() / n as f64;
-            let mean_b = sb.iter().map(|v| *v as f64).sum::<f64>() / n as f64;
+            let (mean_a, mean_b) = (sum_f32(sa) / n as f64, sum_f32(sb) / n as f64);
             for (((z, va), vb), w) in self.buffer.iter_mut().zip(sa).zip(sb).zip(&self.window) {
                 *z = Complex64::new((*va as f64 - mean_a) * w, (*vb as f64 - mean_b) * w);
             }
@@ -135,11 +134,17 @@ impl Welch {
                 .process_with_scratch(&mut self.buffer, &mut self.scratch);
             // A[k] = (Z[k] + conj Z[N-k]) / 2 and B[k] = (Z[k] - conj Z[N-k]) / 2i, so
             // |A|^2 = |Z[k] + conj Z[N-k]|^2 / 4 and |B|^2 = |Z[k] - conj Z[N-k]|^2 / 4.
-            for k in 0..self.power.len() {
-                let z = self.buffer[k];
-                let m = self.buffer[(n - k) % n].conj();
-                self.power[k] += (z + m).norm_sqr() / 4.0;
-                self.power_b[k] += (z - m).norm_sqr() / 4.0;
+            // Bin 0 pairs with itself; bin k with bin n - k.
+            let mirrored = std::iter::once(self.buffer[0])
+                .chain(self.buffer[1..].iter().rev().copied())
+                .map(|m| m.conj());
+            for (((pa, pb), z), m) in (self.power.iter_mut())
+                .zip(self.power_b.iter_mut())
+                .zip(&self.buffer)
+                .zip(mirrored)
+            {
+                *pa += (z + m).norm_sqr() / 4.0;
+                *pb += (z - m).norm_sqr() / 4.0;
             }
             segments += 1;
             start += step;
@@ -163,6 +168,19 @@ impl Welch {
         let power = self.psd(x)?;
         band_frequencies(power, df, low, high)
     }
+}
+
+/// Sum of `x` in double precision, in eight partial sums (a single running sum waits on every addition).
+fn sum_f32(x: &[f32]) -> f64 {
+    let mut acc = [0.0f64; 8];
+    let chunks = x.chunks_exact(8);
+    let rest: f64 = chunks.remainder().iter().map(|v| *v as f64).sum();
+    for c in chunks {
+        for i in 0..8 {
+            acc[i] += c[i] as f64;
+        }
+    }
+    rest + acc.iter().sum::<f64>()
 }
 
 /// MDF/MNF from a one-sided spectrum with bin spacing `df`, counting bins whose frequency is in `[low, high]`.

@@ -5,6 +5,7 @@ pub mod reader;
 pub mod replay;
 pub mod serial;
 pub mod simulator;
+pub mod take;
 pub mod virtual_board;
 pub mod workout;
 
