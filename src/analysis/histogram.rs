@@ -1,8 +1,8 @@
 //! Percentiles of a long stream in fixed memory: a log-spaced histogram (better than 0.4 % resolution).
 //!
-//! A value's bin comes from its IEEE-754 bits: the exponent and the top [`MANTISSA_BITS`] bits of the
-//! mantissa, i.e. 128 bins per octave, linear within the octave. No logarithm per sample: counting is a
-//! shift, a subtraction and a clamp.
+//! A value's bin comes from its single-precision IEEE-754 bits (envelopes are f32): the exponent and the
+//! top [`MANTISSA_BITS`] bits of the mantissa, i.e. 128 bins per octave, linear within the octave. No
+//! logarithm per sample: counting is a clamp, a shift and a subtraction.
 
 /// Counts of positive values in log-spaced bins from [`LOWEST`] to [`HIGHEST`].
 #[derive(Clone, Debug)]
@@ -12,16 +12,16 @@ pub struct LogHistogram {
 }
 
 /// Values at or below this land in the first bin (uV).
-pub const LOWEST: f64 = 1e-3;
+pub const LOWEST: f32 = 1e-3;
 /// Values at or above this land in the last bin (uV).
-pub const HIGHEST: f64 = 1e6;
+pub const HIGHEST: f32 = 1e6;
 /// Mantissa bits kept: 2^7 = 128 bins per octave (each under 0.8 % wide).
 const MANTISSA_BITS: u32 = 7;
-const SHIFT: u32 = 52 - MANTISSA_BITS;
+const SHIFT: u32 = 23 - MANTISSA_BITS;
 
-/// The bin of a positive finite value, before clamping (bit pattern shifted).
+/// The bin of a positive finite value (its bit pattern shifted).
 #[inline(always)]
-fn key(v: f64) -> u64 {
+fn key(v: f32) -> u32 {
     v.to_bits() >> SHIFT
 }
 
@@ -42,8 +42,9 @@ impl LogHistogram {
         if !v.is_finite() {
             return;
         }
-        let idx = key(v.clamp(LOWEST, HIGHEST)) - key(LOWEST);
-        self.counts[idx as usize] += 1;
+        // Exact: the bounds are single-precision values.
+        let v = v.clamp(LOWEST as f64, HIGHEST as f64) as f32;
+        self.counts[(key(v) - key(LOWEST)) as usize] += 1;
         self.total += 1;
     }
 
@@ -52,7 +53,6 @@ impl LogHistogram {
         let base = key(LOWEST);
         let mut counted = 0;
         for &v in values {
-            let v = v as f64;
             if v.is_finite() {
                 self.counts[(key(v.clamp(LOWEST, HIGHEST)) - base) as usize] += 1;
                 counted += 1;
@@ -66,14 +66,6 @@ impl LogHistogram {
         self.total
     }
 
-    /// Adds another histogram's counts.
-    pub fn merge(&mut self, other: &Self) {
-        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
-            *a += b;
-        }
-        self.total += other.total;
-    }
-
     /// The `q`-quantile (0..=1), as the centre of its bin; `None` when empty.
     pub fn quantile(&self, q: f64) -> Option<f64> {
         if self.total == 0 {
@@ -84,9 +76,9 @@ impl LogHistogram {
         for (i, c) in self.counts.iter().enumerate() {
             seen += c;
             if seen >= target {
-                let k = key(LOWEST) + i as u64;
-                let (lo, hi) = (f64::from_bits(k << SHIFT), f64::from_bits((k + 1) << SHIFT));
-                return Some((lo + hi) / 2.0);
+                let k = key(LOWEST) + i as u32;
+                let (lo, hi) = (f32::from_bits(k << SHIFT), f32::from_bits((k + 1) << SHIFT));
+                return Some((lo as f64 + hi as f64) / 2.0);
             }
         }
         None

@@ -21,6 +21,8 @@ use std::sync::Arc;
 
 /// Frames per chunk handed to the workers.
 const CHUNK_FRAMES: usize = 4096;
+/// Frames per tile when a worker gathers its channels.
+const TILE_FRAMES: usize = 64;
 /// Chunks in existence (each about 1 MB at 16 channels): the reader waits when all are in use.
 const CHUNKS: usize = 4;
 
@@ -227,9 +229,16 @@ impl Gathered {
                     v.as_mut_slice()
                 })
                 .collect();
-            for (f, frame) in from.chunks_exact(chunk.channels).take(chunk.frames).enumerate() {
+            // In tiles of frames small enough to stay in the first-level cache while every channel of
+            // the share is picked out of them.
+            let frames = &from[..chunk.frames * chunk.channels];
+            for (t, tile) in frames.chunks(TILE_FRAMES * chunk.channels).enumerate() {
+                let start = t * TILE_FRAMES;
                 for (o, c) in outs.iter_mut().zip(mine) {
-                    o[f] = frame[*c];
+                    let o = &mut o[start..start + tile.len() / chunk.channels];
+                    for (v, frame) in o.iter_mut().zip(tile.chunks_exact(chunk.channels)) {
+                        *v = frame[*c];
+                    }
                 }
             }
         }
