@@ -120,9 +120,7 @@ fn latency(args: LatencyArgs) -> Result<()> {
     println!(
         "DSP throughput: cargo bench --bench dsp_chain; offline analyze and exports: innervate bench offline;"
     );
-    println!(
-        "UI frame time: cargo test --release --test ui_frame_time -- --nocapture; memory:"
-    );
+    println!("UI frame time: cargo test --release --test ui_frame_time -- --nocapture; memory:");
     println!("scripts/measure_recorder_memory.sh (see docs/PERFORMANCE.md).");
     Ok(())
 }

@@ -133,9 +133,12 @@ mod tests {
         let ok = measure("echo", Command::new("sh").args(["-c", "echo hi"])).unwrap();
         assert_eq!(ok.stdout, b"hi\n");
         assert!(ok.max_rss_kb > 0 && ok.wall_s > 0.0);
-        let err = measure("fail", Command::new("sh").args(["-c", "echo oops >&2; exit 3"]))
-            .unwrap_err()
-            .to_string();
+        let err = measure(
+            "fail",
+            Command::new("sh").args(["-c", "echo oops >&2; exit 3"]),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("exit code 3") && err.contains("oops"), "{err}");
     }
 }

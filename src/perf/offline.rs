@@ -205,7 +205,8 @@ pub fn bench_offline(
             keep: true,
         },
         None => WorkDir {
-            path: std::env::temp_dir().join(format!("innervate-bench-offline-{}", std::process::id())),
+            path: std::env::temp_dir()
+                .join(format!("innervate-bench-offline-{}", std::process::id())),
             keep: false,
         },
     };
@@ -232,9 +233,9 @@ pub fn bench_offline(
     ];
     let record: Vec<&std::ffi::OsStr> = record_args
         .iter()
-    .map(std::ffi::OsStr::new)
-    .chain([wav.as_os_str()])
-    .collect();
+        .map(std::ffi::OsStr::new)
+        .chain([wav.as_os_str()])
+        .collect();
     if is_recording(&wav, frames) {
         progress(&format!("reusing {}", wav.display()));
         commands.push(format!("# reused: {}", shown(exe, &record)));
@@ -258,6 +259,7 @@ pub fn bench_offline(
 
     progress("plain copy");
     let copy = dir.join("copy.wav");
+    let _ = std::fs::remove_file(&copy);
     let copy_s = {
         let start = Instant::now();
         std::fs::copy(&wav, &copy).map_err(io_err(&copy))?;
@@ -272,6 +274,8 @@ pub fn bench_offline(
     let mut export = |to: &str, commands: &mut Vec<String>| -> Result<(f64, u64), OfflineError> {
         progress(&format!("innervate export --to {to}"));
         let out = dir.join(format!("h1.{to}"));
+        // A new file, as the copy writes (rewriting a kept one would also pay for freeing its blocks).
+        let _ = std::fs::remove_file(&out);
         let cost = run(
             &format!("innervate export --to {to}"),
             exe,

@@ -114,7 +114,10 @@ impl OfflineReport {
         let speedup = self
             .speedup()
             .map_or("n/a (no SciPy run)".to_string(), |r| format!("{r:.2}x"));
-        let _ = writeln!(s, "| speed-up (SciPy script / analyze) | {speedup} | >= 3x |");
+        let _ = writeln!(
+            s,
+            "| speed-up (SciPy script / analyze) | {speedup} | >= 3x |"
+        );
         let _ = writeln!(
             s,
             "| `innervate analyze` peak resident memory | {:.1} MB | < 100 MB |\n",
@@ -122,7 +125,10 @@ impl OfflineReport {
         );
         let [copy, edf, csv] = self.throughputs();
         let [edf_ratio, csv_ratio] = self.export_ratios();
-        let _ = writeln!(s, "| exports (input MB/s) | time | MB/s | vs copy | target |");
+        let _ = writeln!(
+            s,
+            "| exports (input MB/s) | time | MB/s | vs copy | target |"
+        );
         let _ = writeln!(s, "| --- | --- | --- | --- | --- |");
         let _ = writeln!(
             s,
