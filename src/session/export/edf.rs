@@ -1,64 +1,11 @@
-//! Exports a session (or any WAV) to formats other tools open: CSV and EDF+.
-//!
-//! CSV: one row per sample, `time_s`, then each channel's raw value and RMS envelope (uV), computed with the
-//! session's own processing settings. EDF+ (EDF+C, 1 s data records): each channel as 16-bit samples with the
-//! physical range of that channel (so the resolution is range / 65535 uV), dimension "uV", the band-pass in
-//! the prefiltering field, and the sidecar's markers and gaps as EDF+ annotations. A last partial second is
-//! padded with zeros (EDF records are whole) and an annotation says where the recording really ends.
+//! The EDF+ export: a first pass over the WAV for each channel's physical range, then the header and the
+//! 1 s data records, each converted from a block of frames and written in one piece. Both passes read on
+//! one thread and convert on every core ([`super::pipeline`]).
 
-use super::SessionError;
-use super::sidecar::Sidecar;
-use crate::dsp::{DspConfig, Processor};
-use crate::source::FrameGenerator;
-use crate::source::replay::WavReplay;
+use super::pipeline::ordered;
+use super::{BLOCK_FRAMES, SessionError, open};
 use std::io::{BufWriter, Write};
 use std::path::Path;
-
-/// A session opened for export (checked by [`super::load::open_session`]): the samples and the sidecar.
-fn open(wav: &Path) -> Result<(WavReplay, Option<Sidecar>), SessionError> {
-    let session = super::load::open_session(wav)?;
-    Ok((session.replay()?, session.sidecar))
-}
-
-fn next(replay: &mut WavReplay, frame: &mut [f32], wav: &Path) -> Result<bool, SessionError> {
-    replay
-        .next_frame(frame)
-        .map_err(|e| SessionError::bad(wav, e.to_string()))
-}
-
-/// Writes `wav` as CSV to `out`; returns the rows written.
-pub fn export_csv(wav: &Path, out: &Path) -> Result<u64, SessionError> {
-    let (mut replay, sidecar) = open(wav)?;
-    let info = replay.info().clone();
-    let dsp = sidecar
-        .as_ref()
-        .map(|s| s.dsp.clone())
-        .unwrap_or_else(DspConfig::default);
-    let mut processor = Processor::new(info.channels(), info.sample_rate, &dsp, &[])
-        .map_err(|e| SessionError::bad(wav, e.to_string()))?;
-    let file = std::fs::File::create(out).map_err(|e| SessionError::io(out, e))?;
-    let mut w = BufWriter::new(file);
-    let io = |e| SessionError::io(out, e);
-    write!(w, "time_s").map_err(io)?;
-    for name in &info.channel_names {
-        let name = name.replace([',', '"'], " ");
-        write!(w, ",{name} raw_uv,{name} envelope_uv").map_err(io)?;
-    }
-    writeln!(w).map_err(io)?;
-    let mut frame = vec![0.0f32; info.channels()];
-    let mut n: u64 = 0;
-    while next(&mut replay, &mut frame, wav)? {
-        let o = processor.process_frame(&frame);
-        write!(w, "{:.6}", n as f64 / info.sample_rate).map_err(io)?;
-        for (c, raw) in frame.iter().enumerate() {
-            write!(w, ",{raw},{}", o.envelope[c]).map_err(io)?;
-        }
-        writeln!(w).map_err(io)?;
-        n += 1;
-    }
-    w.flush().map_err(io)?;
-    Ok(n)
-}
 
 /// Left-aligned, space-padded ASCII field of `width` bytes (longer text is cut; non-ASCII becomes `_`).
 fn field(text: &str, width: usize) -> Vec<u8> {
@@ -109,10 +56,10 @@ fn civil(unix: i64) -> (i64, u32, u32, u32, u32, u32) {
 /// Writes `wav` as EDF+ to `out`; returns the number of 1 s data records.
 pub fn export_edf(wav: &Path, out: &Path) -> Result<u64, SessionError> {
     // Pass 1: each channel's physical range.
-    let (mut replay, sidecar) = open(wav)?;
-    let info = replay.info().clone();
-    let channels = info.channels();
-    let fs = info.sample_rate;
+    let (session, mut blocks) = open(wav)?;
+    let sidecar = session.sidecar.clone();
+    let channels = session.channels;
+    let fs = session.sample_rate;
     if fs.fract() != 0.0 || fs < 1.0 {
         return Err(SessionError::bad(
             wav,
@@ -122,15 +69,39 @@ pub fn export_edf(wav: &Path, out: &Path) -> Result<u64, SessionError> {
     let per_record = fs as usize;
     let mut lo = vec![f32::INFINITY; channels];
     let mut hi = vec![f32::NEG_INFINITY; channels];
-    let mut frame = vec![0.0f32; channels];
     let mut frames: u64 = 0;
-    while next(&mut replay, &mut frame, wav)? {
-        for c in 0..channels {
-            lo[c] = lo[c].min(frame[c]);
-            hi[c] = hi[c].max(frame[c]);
-        }
-        frames += 1;
-    }
+    ordered(
+        |send| {
+            let mut raw = Vec::new();
+            while blocks.read(&mut raw, 4 * BLOCK_FRAMES)? > 0 {
+                if !send(std::mem::take(&mut raw)) {
+                    break;
+                }
+            }
+            Ok(())
+        },
+        |raw: Vec<f32>| {
+            let mut lo = vec![f32::INFINITY; channels];
+            let mut hi = vec![f32::NEG_INFINITY; channels];
+            for frame in raw.chunks_exact(channels) {
+                for ((l, h), &v) in lo.iter_mut().zip(hi.iter_mut()).zip(frame) {
+                    *l = l.min(v);
+                    *h = h.max(v);
+                }
+            }
+            (raw.len() / channels, lo, hi)
+        },
+        |(n, block_lo, block_hi)| {
+            for (l, b) in lo.iter_mut().zip(block_lo) {
+                *l = l.min(b);
+            }
+            for (h, b) in hi.iter_mut().zip(block_hi) {
+                *h = h.max(b);
+            }
+            frames += n as u64;
+            Ok(())
+        },
+    )?;
     let records = frames.div_ceil(per_record as u64).max(1);
     let ranges: Vec<(f64, f64)> = lo
         .iter()
@@ -159,10 +130,10 @@ pub fn export_edf(wav: &Path, out: &Path) -> Result<u64, SessionError> {
     if let Some(s) = &sidecar {
         for m in &s.markers {
             let kind = match m.kind {
-                super::MarkerKind::SetStart => "set start",
-                super::MarkerKind::SetEnd => "set end",
-                super::MarkerKind::Rep => "rep",
-                super::MarkerKind::User => "mark",
+                crate::session::MarkerKind::SetStart => "set start",
+                crate::session::MarkerKind::SetEnd => "set end",
+                crate::session::MarkerKind::Rep => "rep",
+                crate::session::MarkerKind::User => "mark",
             };
             let text = if m.text.is_empty() {
                 kind.to_string()
@@ -260,7 +231,7 @@ pub fn export_edf(wav: &Path, out: &Path) -> Result<u64, SessionError> {
     per_signal(&|i| {
         field(
             if i < channels {
-                &info.channel_names[i]
+                &session.channel_names[i]
             } else {
                 "EDF Annotations"
             },
@@ -314,37 +285,99 @@ pub fn export_edf(wav: &Path, out: &Path) -> Result<u64, SessionError> {
     });
     per_signal(&|_| field("", 32));
 
-    // Pass 2: data records.
+    // Pass 2: data records, each built in one buffer (channel after channel, then the annotations).
     let file = std::fs::File::create(out).map_err(|e| SessionError::io(out, e))?;
-    let mut w = BufWriter::new(file);
+    let mut w = BufWriter::with_capacity(1 << 20, file);
     let io = |e| SessionError::io(out, e);
     w.write_all(&head).map_err(io)?;
-    let (mut replay, _) = open(wav)?;
-    let mut block = vec![vec![0i16; per_record]; channels];
+    let (_, mut blocks) = open(wav)?;
+    let samples_bytes = channels * per_record * 2;
+    let pmin: Vec<f64> = ranges.iter().map(|r| r.0).collect();
+    let span: Vec<f64> = ranges.iter().map(|r| r.1 - r.0).collect();
+    // Padding after the end is zero (or the nearest value the range can hold).
+    let pad: Vec<i16> = ranges
+        .iter()
+        .map(|&(lo, hi)| digital(0.0f64.clamp(lo, hi), lo, hi - lo))
+        .collect();
     for notes in per_record_notes.iter_mut() {
-        for i in 0..per_record {
-            let more = next(&mut replay, &mut frame, wav)?;
-            for ((samples, &(pmin, pmax)), &value) in block.iter_mut().zip(&ranges).zip(&frame) {
-                // Padding after the end is zero (or the nearest value the range can hold).
-                let v = if more {
-                    value as f64
-                } else {
-                    0.0f64.clamp(pmin, pmax)
-                };
-                let digital = -32768.0 + (v - pmin) / (pmax - pmin) * 65535.0;
-                samples[i] = digital.round().clamp(-32768.0, 32767.0) as i16;
-            }
-        }
-        for samples in &block {
-            for s in samples {
-                w.write_all(&s.to_le_bytes()).map_err(io)?;
-            }
-        }
         notes.resize(note_samples * 2, 0);
-        w.write_all(notes).map_err(io)?;
     }
+    let per_record_notes = &per_record_notes;
+    ordered(
+        |send| {
+            for r in 0..per_record_notes.len() {
+                let mut raw = Vec::new();
+                let n = blocks.read(&mut raw, per_record)?;
+                if !send((r, n, raw)) {
+                    break;
+                }
+            }
+            Ok(())
+        },
+        |(r, n, raw): (usize, usize, Vec<f32>)| {
+            let mut values = vec![0i16; per_record * channels];
+            convert(&raw, &pmin, &span, &mut values[..n * channels]);
+            for frame in values[n * channels..].chunks_exact_mut(channels) {
+                frame.copy_from_slice(&pad);
+            }
+            // Interleaved frames to one run of samples per channel, then the annotations.
+            let mut record = vec![0u8; samples_bytes];
+            for (c, out) in record.chunks_exact_mut(per_record * 2).enumerate() {
+                for (o, frame) in out.chunks_exact_mut(2).zip(values.chunks_exact(channels)) {
+                    o.copy_from_slice(&frame[c].to_le_bytes());
+                }
+            }
+            record.extend_from_slice(&per_record_notes[r]);
+            record
+        },
+        |record| w.write_all(&record).map_err(io),
+    )?;
     w.flush().map_err(io)?;
     Ok(records)
+}
+
+/// Interleaved frames `raw` as 16-bit values (see [`digital`]), channel `c` with its range's minimum
+/// `pmin[c]` and width `span[c]`.
+fn convert(raw: &[f32], pmin: &[f64], span: &[f64], out: &mut [i16]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX, checked just above.
+        unsafe { convert_avx(raw, pmin, span, out) };
+        return;
+    }
+    convert_portable(raw, pmin, span, out);
+}
+
+/// [`convert_portable`] compiled for AVX (no fused multiply-add, so the same results).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn convert_avx(raw: &[f32], pmin: &[f64], span: &[f64], out: &mut [i16]) {
+    convert_portable(raw, pmin, span, out);
+}
+
+#[inline(always)]
+fn convert_portable(raw: &[f32], pmin: &[f64], span: &[f64], out: &mut [i16]) {
+    let channels = pmin.len();
+    for (frame, o) in raw
+        .chunks_exact(channels)
+        .zip(out.chunks_exact_mut(channels))
+    {
+        for (((o, &v), &lo), &width) in o.iter_mut().zip(frame).zip(pmin).zip(span) {
+            *o = digital(v as f64, lo, width);
+        }
+    }
+}
+
+/// The 16-bit value of `v` uV in the physical range from `pmin` over `span`: `round(-32768 + (v - pmin) /
+/// span * 65535)` (halves away from zero, as `f64::round`), clamped to the 16 bits.
+#[inline(always)]
+fn digital(v: f64, pmin: f64, span: f64) -> i16 {
+    let x = (-32768.0 + (v - pmin) / span * 65535.0).clamp(-65536.0, 65536.0);
+    // f64::round without the library call, and without branches: the fraction after truncation is exact.
+    let t = x as i32;
+    let frac = x - t as f64;
+    let rounded = t + i32::from(frac >= 0.5) - i32::from(frac <= -0.5);
+    rounded.clamp(-32768, 32767) as i16
 }
 
 #[cfg(test)]
@@ -356,6 +389,35 @@ mod tests {
         assert_eq!(civil(0), (1970, 1, 1, 0, 0, 0));
         assert_eq!(civil(1_795_291_200), (2026, 11, 21, 20, 0, 0));
         assert_eq!(civil(951_782_400), (2000, 2, 29, 0, 0, 0));
+    }
+
+    #[test]
+    fn digital_values_round_as_f64_round() {
+        let (pmin, pmax) = (-12.0, 30.5);
+        let mut v = -20.0;
+        while v < 40.0 {
+            let reference = (-32768.0 + (v - pmin) / (pmax - pmin) * 65535.0f64)
+                .round()
+                .clamp(-32768.0, 32767.0) as i16;
+            assert_eq!(digital(v, pmin, pmax - pmin), reference, "{v}");
+            v += 0.000_37;
+        }
+        // Exact halves and the largest value below a half.
+        for x in [
+            0.5,
+            -0.5,
+            2.5,
+            -2.5,
+            0.499_999_999_999_999_94,
+            -32768.5,
+            32767.5,
+        ] {
+            let v = (x + 32768.0) / 65535.0 * 2.0 - 1.0;
+            let reference = (-32768.0 + (v + 1.0) / 2.0 * 65535.0f64)
+                .round()
+                .clamp(-32768.0, 32767.0) as i16;
+            assert_eq!(digital(v, -1.0, 2.0), reference, "{x}");
+        }
     }
 
     #[test]
