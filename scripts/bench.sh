@@ -17,6 +17,8 @@ cargo bench --quiet --bench decoders -- --warm-up-time 1 --measurement-time 3 2>
 echo "== UI frame CPU time, 16 ch x 4 kHz (cargo test --release --test ui_frame_time)"
 cargo test --release --quiet --test ui_frame_time -- --nocapture 2>&1 | grep -E "UI frame|test result"
 if [ "${1:-}" != "quick" ]; then
+  echo "== offline: analyze vs SciPy, exports vs a plain copy, 1 hour of 16 ch x 2 kHz (innervate bench offline)"
+  ./target/release/innervate bench offline
   echo "== resident memory over 1 hour of 16 ch x 4 kHz recorded faster than real time"
   scripts/measure_recorder_memory.sh 3600 4000 | awk 'NR % 20 == 1 || /peak|Wrote/'
 fi

@@ -1,18 +1,91 @@
-//! `innervate bench`: end-to-end latency through a pseudo-terminal, printed as a Markdown table.
+//! `innervate bench`: measurements printed as Markdown tables. `bench` (or `bench latency`): end-to-end
+//! latency through a pseudo-terminal; `bench offline`: analyze against SciPy and the exports against a copy.
 
 use anyhow::Result;
-use clap::Args;
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
 
-/// `bench`'s flags.
+/// `bench`'s flags: a part to measure; with none, the latency (its flags may follow `bench` directly).
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
+    #[command(subcommand)]
+    part: Option<Part>,
+    #[command(flatten)]
+    latency: LatencyArgs,
+}
+
+/// The parts of `bench`.
+#[derive(Subcommand, Debug)]
+enum Part {
+    /// End-to-end latency through a pseudo-terminal (the default).
+    Latency(LatencyArgs),
+    /// A 1-hour 16-channel 2 kHz recording through `innervate analyze` next to a SciPy band-pass + notch +
+    /// RMS script, and through the EDF+ and CSV exports next to a plain copy (build with --release first).
+    Offline(OfflineArgs),
+}
+
+/// `bench latency`'s flags.
+#[derive(Args, Debug, PartialEq)]
+struct LatencyArgs {
     /// Frames to measure per configuration.
     #[arg(long, default_value_t = 20_000)]
     frames: usize,
 }
 
-/// Measures both configurations and prints the method, the table and where the other figures are.
+/// `bench offline`'s flags.
+#[derive(Args, Debug, PartialEq)]
+struct OfflineArgs {
+    /// Length of the recording, s (shorter for a quick run).
+    #[arg(long, default_value_t = 3600.0)]
+    duration: f64,
+    /// Keep the recording and the exports in this folder (a recording of the right length found there is
+    /// reused) [default: a temporary folder, deleted afterwards].
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// Leave out the SciPy baseline (the report says so).
+    #[arg(long)]
+    no_scipy: bool,
+}
+
+/// Runs the part asked for.
 pub fn run(args: BenchArgs) -> Result<()> {
+    match args.part {
+        None => latency(args.latency),
+        Some(Part::Latency(a)) => latency(a),
+        Some(Part::Offline(a)) => offline(a),
+    }
+}
+
+fn offline(args: OfflineArgs) -> Result<()> {
+    anyhow::ensure!(
+        args.duration > 0.0,
+        "--duration must be positive, not {}",
+        args.duration
+    );
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "note: a debug build; the figures mean something from `cargo build --release && ./target/release/innervate bench offline`"
+        );
+    }
+    let options = innervate::perf::offline::OfflineOptions {
+        exe: std::env::current_exe()?,
+        project_root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        duration_s: args.duration,
+        dir: args.dir,
+        scipy: !args.no_scipy,
+    };
+    let report = innervate::perf::offline::bench_offline(&options, |step| eprintln!("... {step}"))?;
+    if let innervate::perf::offline_report::Baseline::Skipped(why) = &report.scipy {
+        eprintln!("WARNING: the SciPy baseline was skipped: {why}");
+    }
+    println!("Offline: analyze and exports (innervate bench offline)\n");
+    print!("{}", report.markdown());
+    Ok(())
+}
+
+/// Measures both configurations and prints the method, the table and where the other figures are.
+fn latency(args: LatencyArgs) -> Result<()> {
     println!(
         "End-to-end latency: a virtual Innervate board writes DATA packets into a pseudo-terminal in real"
     );
@@ -45,10 +118,67 @@ pub fn run(args: BenchArgs) -> Result<()> {
     }
     println!();
     println!(
-        "DSP throughput: cargo bench --bench dsp_chain; UI frame time: cargo test --release --test ui_frame_time"
+        "DSP throughput: cargo bench --bench dsp_chain; offline analyze and exports: innervate bench offline;"
     );
-    println!(
-        "-- --nocapture; memory: scripts/measure_recorder_memory.sh (see docs/PERFORMANCE.md)."
-    );
+    println!("UI frame time: cargo test --release --test ui_frame_time -- --nocapture; memory:");
+    println!("scripts/measure_recorder_memory.sh (see docs/PERFORMANCE.md).");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser, Debug)]
+    struct Bench {
+        #[command(flatten)]
+        args: BenchArgs,
+    }
+
+    fn parse(args: &[&str]) -> Result<BenchArgs, clap::Error> {
+        Bench::try_parse_from(std::iter::once("bench").chain(args.iter().copied())).map(|b| b.args)
+    }
+
+    #[test]
+    fn plain_bench_is_the_latency_as_before() {
+        let a = parse(&[]).unwrap();
+        assert!(a.part.is_none());
+        assert_eq!(a.latency, LatencyArgs { frames: 20_000 });
+        let a = parse(&["--frames", "500"]).unwrap();
+        assert!(a.part.is_none());
+        assert_eq!(a.latency.frames, 500);
+        match parse(&["latency", "--frames", "7"]).unwrap().part {
+            Some(Part::Latency(l)) => assert_eq!(l.frames, 7),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn offline_part_and_its_flags() {
+        match parse(&["offline"]).unwrap().part {
+            Some(Part::Offline(o)) => assert_eq!(
+                o,
+                OfflineArgs {
+                    duration: 3600.0,
+                    dir: None,
+                    no_scipy: false
+                }
+            ),
+            other => panic!("{other:?}"),
+        }
+        match parse(&["offline", "--duration", "5", "--dir", "d", "--no-scipy"])
+            .unwrap()
+            .part
+        {
+            Some(Part::Offline(o)) => {
+                assert_eq!(o.duration, 5.0);
+                assert_eq!(o.dir, Some(PathBuf::from("d")));
+                assert!(o.no_scipy);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(parse(&["offline", "--frames", "5"]).is_err());
+        assert!(parse(&["--frames", "5", "offline"]).is_err());
+    }
 }

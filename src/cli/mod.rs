@@ -65,8 +65,9 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// List serial ports (path, USB vendor:product, description) to pass to --port.
     Ports,
-    /// Measure end-to-end latency through a pseudo-terminal (8 ch x 2 kHz and 16 ch x 4 kHz) and print it
-    /// with the method; see docs/PERFORMANCE.md for the other figures.
+    /// Measure end-to-end latency through a pseudo-terminal (8 ch x 2 kHz and 16 ch x 4 kHz; `bench` or
+    /// `bench latency`), or analyze and exports of a 1-hour recording against SciPy and a plain copy
+    /// (`bench offline`), and print them with the method; see docs/PERFORMANCE.md.
     Bench(bench::BenchArgs),
     /// Run a virtual board on a pseudo-terminal (Innervate, Cyton or plotter protocol), for trying the app
     /// and the serial path without hardware.
