@@ -101,7 +101,9 @@ mod tests {
         }
         // Every quantile within half a bin of the exact order statistic, across nine decades.
         let mut wide = LogHistogram::default();
-        let values: Vec<f32> = (0..9000).map(|i| 10f32.powf(i as f32 / 1000.0 - 3.0)).collect();
+        let values: Vec<f32> = (0..9000)
+            .map(|i| 10f32.powf(i as f32 / 1000.0 - 3.0))
+            .collect();
         wide.add_all(&values);
         wide.add(f64::NAN);
         assert_eq!(wide.total(), 9000);

@@ -130,7 +130,13 @@ pub(super) fn run(
             let (tx, rx) = crossbeam_channel::bounded::<Arc<Loan>>(CHUNKS);
             let share = Share {
                 channels: (w..channels).step_by(workers).collect(),
-                pairs: pairs.iter().copied().enumerate().skip(w).step_by(workers).collect(),
+                pairs: pairs
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .skip(w)
+                    .step_by(workers)
+                    .collect(),
             };
             let setup = &setup;
             handles.push(scope.spawn(move || work(rx, share, setup)));
@@ -147,8 +153,12 @@ pub(super) fn run(
         for h in handles {
             match h.join() {
                 Ok((done_channels, done_pairs)) => {
-                    done_channels.into_iter().for_each(|(c, p)| channel_state[c] = Some(p));
-                    done_pairs.into_iter().for_each(|(k, p)| pair_state[k] = Some(p));
+                    done_channels
+                        .into_iter()
+                        .for_each(|(c, p)| channel_state[c] = Some(p));
+                    done_pairs
+                        .into_iter()
+                        .for_each(|(k, p)| pair_state[k] = Some(p));
                 }
                 Err(panic) => std::panic::resume_unwind(panic),
             }
@@ -308,7 +318,8 @@ impl Reader<'_> {
                 .zip(c.filtered.chunks_exact_mut(channels))
                 .zip(c.envelope.chunks_exact_mut(channels))
                 .zip(c.ratio.chunks_exact_mut(pairs.max(1)));
-            for (frame, (((bp, filt), env), ratio)) in c.raw.chunks_exact(channels).zip(outputs).take(n)
+            for (frame, (((bp, filt), env), ratio)) in
+                c.raw.chunks_exact(channels).zip(outputs).take(n)
             {
                 let out = self.processor.process_frame(frame);
                 bp.copy_from_slice(&out.bandpassed[..channels]);
@@ -378,7 +389,11 @@ impl PairPass {
         let env = chunk.envelope.chunks_exact(chunk.channels);
         let ratio = chunk.ratio.chunks_exact(chunk.pairs);
         for (f, (e, r)) in env.zip(ratio).take(chunk.frames).enumerate() {
-            self.add(e[pair.agonist] as f64, e[pair.antagonist] as f64, r[k] as f64);
+            self.add(
+                e[pair.agonist] as f64,
+                e[pair.antagonist] as f64,
+                r[k] as f64,
+            );
             let done = chunk.first + f as u64 + 1;
             if done.is_multiple_of(setup.window_len as u64) {
                 self.close_window();
@@ -408,7 +423,11 @@ type Done = (Vec<(usize, ChannelPass)>, Vec<(usize, PairPass)>);
 /// A worker: absorbs every chunk into its channels and pairs; returns them with their numbers.
 fn work(rx: Receiver<Arc<Loan>>, share: Share, setup: &Setup) -> Done {
     let mut closer = EpochCloser::new(setup);
-    let mut channels: Vec<ChannelWork> = share.channels.iter().map(|_| ChannelWork::new(setup)).collect();
+    let mut channels: Vec<ChannelWork> = share
+        .channels
+        .iter()
+        .map(|_| ChannelWork::new(setup))
+        .collect();
     let mut pairs: Vec<PairPass> = share.pairs.iter().map(|_| PairPass::default()).collect();
     let mut gathered: Vec<Gathered> = share.channels.iter().map(|_| Gathered::default()).collect();
     for loan in rx {
@@ -423,7 +442,11 @@ fn work(rx: Receiver<Arc<Loan>>, share: Share, setup: &Setup) -> Done {
     }
     pairs.iter_mut().for_each(PairPass::finish);
     (
-        share.channels.into_iter().zip(channels.into_iter().map(|s| s.out)).collect(),
+        share
+            .channels
+            .into_iter()
+            .zip(channels.into_iter().map(|s| s.out))
+            .collect(),
         share.pairs.into_iter().map(|(k, _)| k).zip(pairs).collect(),
     )
 }
@@ -547,7 +570,12 @@ impl EpochCloser {
     fn close(&mut self, st: &mut ChannelWork, start_s: f64) {
         let (low, high) = self.band;
         let n = st.filtered.len();
-        let rms = (st.filtered.iter().map(|v| *v as f64 * *v as f64).sum::<f64>() / n.max(1) as f64)
+        let rms = (st
+            .filtered
+            .iter()
+            .map(|v| *v as f64 * *v as f64)
+            .sum::<f64>()
+            / n.max(1) as f64)
             .sqrt();
         let segment = self.welch.segment();
         let df = self.fs / segment as f64;

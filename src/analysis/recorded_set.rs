@@ -107,4 +107,3 @@ fn summarize(
         .next()
         .ok_or_else(|| RecordedSetError::Analysis("the set's target channel is missing".into()))
 }
-

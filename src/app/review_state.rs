@@ -125,6 +125,10 @@ impl ReviewPanel {
         if let Some(loader) = &mut self.loader {
             match loader.poll() {
                 LoadPoll::Running(p) => self.progress = p,
+                LoadPoll::Preview(overview) => {
+                    self.overview = Some(*overview);
+                    self.progress = 0.0;
+                }
                 LoadPoll::Done(result) => {
                     let (overview, report) = *result;
                     self.overview = Some(overview);

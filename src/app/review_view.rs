@@ -95,9 +95,13 @@ fn header(ui: &mut Ui, r: &mut ReviewPanel, acts: &mut Vec<Act>) {
         }
     });
     if r.loading() {
+        let stage = if r.overview.is_some() {
+            "Analysing: envelopes, sets and reps"
+        } else {
+            "Reading the recording"
+        };
         ui.add(
-            egui::ProgressBar::new(r.progress)
-                .text(format!("Reading the recording {:.0} %", r.progress * 100.0)),
+            egui::ProgressBar::new(r.progress).text(format!("{stage} {:.0} %", r.progress * 100.0)),
         );
     }
     ui.horizontal(|ui| {
@@ -238,7 +242,8 @@ fn channel_row(ui: &mut Ui, r: &ReviewPanel, c: usize, acts: &mut Vec<Act>) {
             if let Some(o) = &r.overview {
                 let env = o.visible(c, Track::Envelope, t0, t1, width);
                 let env_max = env.iter().map(|p| p[1]).fold(0.0, f64::max).max(5.0);
-                if r.show_raw {
+                // Until the analysis adds the envelope, the raw range is all there is to draw.
+                if r.show_raw || !o.has_envelope() {
                     let lo = o.visible(c, Track::RawMin, t0, t1, width);
                     let hi = o.visible(c, Track::RawMax, t0, t1, width);
                     let xs: Vec<f64> = lo.iter().map(|p| p[0]).collect();

@@ -495,10 +495,24 @@ mod tests {
         for block in [1, 7, 256, 5000] {
             let mut blocks = RawTracker::default();
             values.chunks(block).for_each(|c| blocks.add_all(c));
-            assert_eq!(blocks.clipped_fraction(), one.clipped_fraction(), "block {block}");
-            assert_eq!(blocks.distinct_values(), one.distinct_values(), "block {block}");
             assert_eq!(
-                (blocks.min, blocks.max, blocks.at_min, blocks.at_max, blocks.total),
+                blocks.clipped_fraction(),
+                one.clipped_fraction(),
+                "block {block}"
+            );
+            assert_eq!(
+                blocks.distinct_values(),
+                one.distinct_values(),
+                "block {block}"
+            );
+            assert_eq!(
+                (
+                    blocks.min,
+                    blocks.max,
+                    blocks.at_min,
+                    blocks.at_max,
+                    blocks.total
+                ),
                 (one.min, one.max, one.at_min, one.at_max, one.total)
             );
         }
@@ -528,9 +542,14 @@ mod tests {
         let wsum: f64 = w.iter().sum();
         let mut expected = 0.0;
         for line in [50.0, 150.0, 250.0] {
-            for (d, weight) in [(0.0, 1.0), (-5.0, -1.0 / 6.0), (-4.0, -1.0 / 6.0), (-3.0, -1.0 / 6.0)]
-                .into_iter()
-                .chain([(3.0, -1.0 / 6.0), (4.0, -1.0 / 6.0), (5.0, -1.0 / 6.0)])
+            for (d, weight) in [
+                (0.0, 1.0),
+                (-5.0, -1.0 / 6.0),
+                (-4.0, -1.0 / 6.0),
+                (-3.0, -1.0 / 6.0),
+            ]
+            .into_iter()
+            .chain([(3.0, -1.0 / 6.0), (4.0, -1.0 / 6.0), (5.0, -1.0 / 6.0)])
             {
                 let f: f64 = line + d;
                 let (mut re, mut im) = (0.0, 0.0);
@@ -546,7 +565,10 @@ mod tests {
         let got = HumMeter::new(n, fs, 50.0, 450.0).power(&x);
         // 20 uV and 5 uV lines: 200 + 12.5 uV^2, less the little noise that falls under them.
         assert!((expected - 212.5).abs() < 5.0, "{expected}");
-        assert!((got - expected).abs() < 1e-4 * expected, "{got} vs {expected}");
+        assert!(
+            (got - expected).abs() < 1e-4 * expected,
+            "{got} vs {expected}"
+        );
     }
 
     #[test]

@@ -321,9 +321,14 @@ mod tests {
             .map(|n| 25.0 * (2.0 * PI * 50.0 * n as f64 / 2000.0).sin() as f32 + noise())
             .collect();
         let mut w = Welch::default();
-        let (pa, pb) = w.psd_pair(&a, &b).map(|(x, y)| (x.to_vec(), y.to_vec())).unwrap();
+        let (pa, pb) = w
+            .psd_pair(&a, &b)
+            .map(|(x, y)| (x.to_vec(), y.to_vec()))
+            .unwrap();
         let alone = |x: &[f32], w: &mut Welch| {
-            w.psd(&x.iter().map(|v| *v as f64).collect::<Vec<_>>()).unwrap().to_vec()
+            w.psd(&x.iter().map(|v| *v as f64).collect::<Vec<_>>())
+                .unwrap()
+                .to_vec()
         };
         for (pair, single) in [(pa, alone(&a, &mut w)), (pb, alone(&b, &mut w))] {
             let scale = single.iter().cloned().fold(0.0, f64::max);

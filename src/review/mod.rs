@@ -2,19 +2,21 @@
 //! analyzer's sets and reps, and markers added after the fact. No drawing here; the app's review screen
 //! draws what this module computes, and tests check it without a window.
 //!
-//! One background pass over the WAV does both the overview and the analysis, so opening an hour-long
-//! session reads the file once, with memory bounded by [`MAX_OVERVIEW_POINTS`].
+//! Opening a session reads it twice in the background ([`ReviewLoader`]): a quick read for the raw overview,
+//! so the plots appear at once, then the analysis pass, which adds the envelope and the report. Memory is
+//! bounded by [`MAX_OVERVIEW_POINTS`] whatever the recording's length.
 
 pub mod overview;
 
-pub use overview::{Overview, OverviewChannel};
+pub use overview::{EnvelopeBuckets, Overview, OverviewChannel};
 
 use crate::analysis::{AnalyzeOptions, Report, analyze};
 use crate::dsp::Processor;
 use crate::session::load::Session;
 use crate::session::sidecar::{FORMAT_NAME, FORMAT_VERSION, Sidecar, sidecar_path};
 use crate::session::{Marker, MarkerKind, SessionError};
-use crate::source::{FrameGenerator, SourceError, StreamInfo};
+use crate::source::take::Take;
+use crate::source::{FrameGenerator, SourceError};
 use crate::task::{CancelToken, Poll, Task};
 
 /// Most overview points per channel, whatever the recording's length (about 4 MB for 16 channels).
@@ -22,91 +24,140 @@ pub const MAX_OVERVIEW_POINTS: usize = 20_000;
 /// Finest overview resolution, points per second (the live view's display rate).
 pub const OVERVIEW_RATE_HZ: f64 = 100.0;
 
-/// What polling the background pass found.
+/// What polling the background work found.
 #[derive(Debug)]
 pub enum LoadPoll {
-    /// Still reading; the fraction of the file read so far, 0..=1.
+    /// Still working; the fraction done of the current stage, 0..=1.
     Running(f32),
-    /// The pass finished (returned once).
+    /// The raw overview is ready (returned once, well before the analysis): plots can be drawn.
+    Preview(Box<Overview>),
+    /// The analysis finished: the overview with its envelope tracks, and the report (returned once).
     Done(Box<(Overview, Report)>),
-    /// The pass failed; the reason in plain words.
+    /// The work failed; the reason in plain words.
     Failed(String),
 }
 
-/// A running background pass (a [`Task`]); dropping it cancels the pass.
+/// Opening a session in two stages, both on background threads ([`Task`]s): first one quick read of the
+/// WAV for the raw overview (the plots can be drawn within a second even for an hour), then the analysis
+/// pass, which adds the envelope tracks and the report. Dropping it cancels whatever runs.
 #[derive(Debug)]
 pub struct ReviewLoader {
-    task: Task<Result<(Overview, Report), String>>,
+    session: Session,
+    stage: Stage,
+}
+
+#[derive(Debug)]
+enum Stage {
+    Preview(Task<Result<Overview, String>>),
+    Analysis {
+        overview: Box<Overview>,
+        task: Task<Result<(EnvelopeBuckets, Report), String>>,
+    },
+    Finished,
 }
 
 impl ReviewLoader {
     /// Starts reading `session` in the background.
     pub fn spawn(session: &Session) -> Self {
-        let session = session.clone();
+        let preview = session.clone();
         Self {
-            task: Task::spawn("review", move |token| build(&session, token)),
+            session: session.clone(),
+            stage: Stage::Preview(Task::spawn("review-overview", move |token| {
+                raw_overview(&preview, token)
+            })),
         }
     }
 
-    /// Never blocks: progress while reading, then the result once.
+    /// True once the raw overview is in and the analysis runs.
+    pub fn analysing(&self) -> bool {
+        matches!(self.stage, Stage::Analysis { .. })
+    }
+
+    /// Never blocks: progress while working, the preview once, then the result once.
     pub fn poll(&mut self) -> LoadPoll {
-        match self.task.poll() {
-            Poll::Running => LoadPoll::Running(self.task.progress()),
-            Poll::Done(Ok(done)) => LoadPoll::Done(Box::new(done)),
-            Poll::Done(Err(e)) | Poll::Lost(e) => LoadPoll::Failed(e),
+        match &mut self.stage {
+            Stage::Finished => LoadPoll::Failed("the result was already taken".into()),
+            Stage::Preview(task) => match task.poll() {
+                Poll::Running => LoadPoll::Running(task.progress()),
+                Poll::Done(Ok(overview)) => {
+                    let session = self.session.clone();
+                    self.stage = Stage::Analysis {
+                        overview: Box::new(overview.clone()),
+                        task: Task::spawn("review-analysis", move |token| analyse(&session, token)),
+                    };
+                    LoadPoll::Preview(Box::new(overview))
+                }
+                Poll::Done(Err(e)) | Poll::Lost(e) => {
+                    self.stage = Stage::Finished;
+                    LoadPoll::Failed(e)
+                }
+            },
+            Stage::Analysis { task, .. } => match task.poll() {
+                Poll::Running => LoadPoll::Running(task.progress()),
+                Poll::Done(Ok((envelope, report))) => {
+                    let Stage::Analysis { mut overview, .. } =
+                        std::mem::replace(&mut self.stage, Stage::Finished)
+                    else {
+                        unreachable!("matched just above")
+                    };
+                    overview.set_envelope(envelope);
+                    LoadPoll::Done(Box::new((*overview, report)))
+                }
+                Poll::Done(Err(e)) | Poll::Lost(e) => {
+                    self.stage = Stage::Finished;
+                    LoadPoll::Failed(e)
+                }
+            },
         }
     }
 }
 
-fn build(session: &Session, token: &CancelToken) -> Result<(Overview, Report), String> {
-    let replay = session.replay().map_err(|e| e.to_string())?;
-    let options = AnalyzeOptions::for_session(session);
+/// Frames read at a time for the raw overview.
+const PREVIEW_BLOCK_FRAMES: usize = 8192;
+
+/// The raw overview: one read of the WAV in large blocks, min and max per bucket.
+fn raw_overview(session: &Session, token: &CancelToken) -> Result<Overview, String> {
+    let mut replay = session.replay().map_err(|e| e.to_string())?;
     let channels = session.channels;
     let bucket = overview::bucket_frames(session.frames, session.sample_rate);
-    let builder = overview::Builder::new(channels, bucket, session.sample_rate);
-    let mut envelope = overview::EnvelopeBuckets::new(channels, bucket);
+    let mut builder = overview::Builder::new(channels, bucket, session.sample_rate);
+    let mut block = vec![0.0f32; PREVIEW_BLOCK_FRAMES * channels];
+    let (mut done, total) = (0u64, session.frames.max(1));
+    loop {
+        if token.is_cancelled() {
+            return Err("cancelled".into());
+        }
+        let n = replay.next_frames(&mut block).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        builder.push_block(&block[..n * channels], channels);
+        done += n as u64;
+        token.set_progress((done as f64 / total as f64) as f32);
+    }
+    Ok(builder.finish_raw())
+}
+
+/// The analysis pass (the session's own settings), collecting the envelope's overview tracks on the way.
+fn analyse(session: &Session, token: &CancelToken) -> Result<(EnvelopeBuckets, Report), String> {
+    let replay = session.replay().map_err(|e| e.to_string())?;
+    let options = AnalyzeOptions::for_session(session);
+    let bucket = overview::bucket_frames(session.frames, session.sample_rate);
+    let mut envelope = EnvelopeBuckets::new(session.channels, bucket);
     let total = session.frames.max(1);
     let mut progress = |done: u64| token.set_progress((done as f64 / total as f64) as f32);
-    let mut tee = Tee {
-        inner: replay,
-        builder,
-        token: token.clone(),
-    };
+    // Closing the review mid-pass ends the file early; the result is thrown away.
+    let mut source = Take::new(replay, session.frames).cancelled_by(token.clone());
     let mut sink = |env: &[f32]| -> Result<(), SourceError> {
         envelope.push(env);
         Ok(())
     };
-    let report =
-        analyze(&mut tee, &options, &mut progress, Some(&mut sink)).map_err(|e| e.to_string())?;
+    let report = analyze(&mut source, &options, &mut progress, Some(&mut sink))
+        .map_err(|e| e.to_string())?;
     if token.is_cancelled() {
         return Err("cancelled".into());
     }
-    Ok((tee.builder.finish(envelope), report))
-}
-
-/// Passes frames through to the analyzer while the overview takes its min/max.
-struct Tee {
-    inner: crate::source::replay::WavReplay,
-    builder: overview::Builder,
-    token: CancelToken,
-}
-
-impl FrameGenerator for Tee {
-    fn info(&self) -> &StreamInfo {
-        self.inner.info()
-    }
-
-    fn next_frame(&mut self, frame: &mut [f32]) -> Result<bool, SourceError> {
-        // Closing the review mid-pass ends the file early; the result is thrown away.
-        if self.token.is_cancelled() {
-            return Ok(false);
-        }
-        let more = self.inner.next_frame(frame)?;
-        if more {
-            self.builder.push_raw(frame);
-        }
-        Ok(more)
-    }
+    Ok((envelope, report))
 }
 
 /// Adds a user marker at `time_s` (clamped to the recording) to the session's sidecar, written atomically.

@@ -69,21 +69,27 @@ impl Builder {
         self.in_bucket = (self.in_bucket + 1) % self.bucket;
     }
 
-    /// The overview, with the envelope collected alongside.
-    pub fn finish(mut self, envelope: EnvelopeBuckets) -> Overview {
-        for (ch, env) in self.channels.iter_mut().zip(envelope.channels) {
-            ch.envelope = env;
-            // Both sides saw the same frames; trim defensively so every track has the same length.
-            let n = ch.raw_min.len().min(ch.envelope.len());
-            ch.raw_min.truncate(n);
-            ch.raw_max.truncate(n);
-            ch.envelope.truncate(n);
+    /// Takes `frames` frames of `channels` interleaved raw samples.
+    pub fn push_block(&mut self, samples: &[f32], channels: usize) {
+        for frame in samples.chunks_exact(channels.max(1)) {
+            self.push_raw(frame);
         }
+    }
+
+    /// The overview of the raw signal alone (its envelope tracks empty until [`Overview::set_envelope`]).
+    pub fn finish_raw(self) -> Overview {
         Overview {
             bucket_frames: self.bucket,
             sample_rate: self.sample_rate,
             channels: self.channels,
         }
+    }
+
+    /// The overview, with the envelope collected alongside.
+    pub fn finish(self, envelope: EnvelopeBuckets) -> Overview {
+        let mut o = self.finish_raw();
+        o.set_envelope(envelope);
+        o
     }
 }
 
@@ -135,9 +141,26 @@ impl Overview {
         self.bucket_frames as f64 / self.sample_rate
     }
 
+    /// Adds the envelope's tracks (collected by the analysis pass over the same frames).
+    pub fn set_envelope(&mut self, envelope: EnvelopeBuckets) {
+        for (ch, env) in self.channels.iter_mut().zip(envelope.channels) {
+            ch.envelope = env;
+            // Both sides saw the same frames; trim defensively so every track has the same length.
+            let n = ch.raw_min.len().min(ch.envelope.len());
+            ch.raw_min.truncate(n);
+            ch.raw_max.truncate(n);
+            ch.envelope.truncate(n);
+        }
+    }
+
+    /// True once the envelope's tracks are in (the raw tracks come first).
+    pub fn has_envelope(&self) -> bool {
+        self.channels.iter().any(|c| !c.envelope.is_empty())
+    }
+
     /// Points per channel.
     pub fn len(&self) -> usize {
-        self.channels.first().map_or(0, |c| c.envelope.len())
+        self.channels.first().map_or(0, |c| c.raw_min.len())
     }
 
     /// True when the recording held no frames.

@@ -67,23 +67,23 @@ impl WavReplay {
                 })
                 .collect(),
         };
-        let float = if spec.sample_format == hound::SampleFormat::Float && spec.bits_per_sample == 32
-        {
-            let frames = reader.duration() as u64;
-            let mut file = File::open(path).map_err(|e| err(e.to_string()))?;
-            let start = data_chunk_offset(&mut file).map_err(|e| err(e.to_string()))?;
-            file.seek(SeekFrom::Start(start))
-                .map_err(|e| err(e.to_string()))?;
-            Some(FloatData {
-                file: BufReader::with_capacity(1 << 16, file),
-                start,
-                frames,
-                position: 0,
-                bytes: Vec::new(),
-            })
-        } else {
-            None
-        };
+        let float =
+            if spec.sample_format == hound::SampleFormat::Float && spec.bits_per_sample == 32 {
+                let frames = reader.duration() as u64;
+                let mut file = File::open(path).map_err(|e| err(e.to_string()))?;
+                let start = data_chunk_offset(&mut file).map_err(|e| err(e.to_string()))?;
+                file.seek(SeekFrom::Start(start))
+                    .map_err(|e| err(e.to_string()))?;
+                Some(FloatData {
+                    file: BufReader::with_capacity(1 << 16, file),
+                    start,
+                    frames,
+                    position: 0,
+                    bytes: Vec::new(),
+                })
+            } else {
+                None
+            };
         Ok(Self {
             info,
             format: spec.sample_format,
@@ -284,7 +284,13 @@ mod tests {
         };
         let mut w = hound::WavWriter::create(path, spec).unwrap();
         let values: Vec<f32> = (0..frames * channels as usize)
-            .map(|i| if i == 7 { f32::NAN } else { i as f32 * 0.25 - 3.0 })
+            .map(|i| {
+                if i == 7 {
+                    f32::NAN
+                } else {
+                    i as f32 * 0.25 - 3.0
+                }
+            })
             .collect();
         for v in &values {
             w.write_sample(*v).unwrap();
@@ -303,7 +309,9 @@ mod tests {
         let mut all = vec![0.0f32; 3 * 1000];
         let mut done = 0;
         while done < 1000 {
-            let n = r.next_frames(&mut all[done * 3..(done + 77).min(1000) * 3]).unwrap();
+            let n = r
+                .next_frames(&mut all[done * 3..(done + 77).min(1000) * 3])
+                .unwrap();
             assert!(n > 0);
             done += n;
         }

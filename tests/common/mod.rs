@@ -150,3 +150,14 @@ pub fn wait_for_label(h: &mut AppHarness, label: &str, limit: std::time::Duratio
         h.run_steps(1);
     }
 }
+
+/// CPU time of the calling thread (what a UI frame costs, whatever else the machine runs).
+pub fn thread_cpu() -> std::time::Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec we own.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
