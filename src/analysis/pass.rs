@@ -434,7 +434,21 @@ fn work(rx: Receiver<Arc<Loan>>, share: Share, setup: &Setup) -> Done {
         let chunk = &loan.chunk;
         Gathered::gather(chunk, &share.channels, &mut gathered);
         for (g, st) in gathered.iter().zip(channels.iter_mut()) {
-            st.absorb(g.slices(), chunk.first, setup, &mut closer);
+            st.absorb_whole(&g.slices());
+        }
+        // Every channel has the same frames, so their epochs fill together and close together.
+        let (n, mut i) = (chunk.frames, 0);
+        while i < n {
+            let filled = channels.first().map_or(0, |c| c.filtered.len());
+            let j = (i + setup.epoch_len - filled).min(n);
+            for (g, st) in gathered.iter().zip(channels.iter_mut()) {
+                st.absorb_range(&g.slices(), chunk.first, i, j, setup);
+            }
+            if filled + (j - i) == setup.epoch_len {
+                let start_s = (chunk.first + j as u64 - setup.epoch_len as u64) as f64 / setup.fs;
+                closer.close_all(&mut channels, start_s);
+            }
+            i = j;
         }
         for ((k, pair), ps) in share.pairs.iter().zip(pairs.iter_mut()) {
             ps.absorb(chunk, *k, pair, setup);
@@ -485,35 +499,28 @@ impl ChannelWork {
         }
     }
 
-    /// Takes in consecutive frames starting at frame `first`, closing every epoch they complete.
-    fn absorb(&mut self, s: Slices<'_>, first: u64, setup: &Setup, closer: &mut EpochCloser) {
-        let out = &mut self.out;
-        out.envelope_hist.add_all(s.envelope);
-        out.raw.add_all(s.raw);
-        let n = s.envelope.len();
-        let mut i = 0;
-        while i < n {
-            let j = (i + setup.epoch_len - self.filtered.len()).min(n);
-            let (mut sum, mut peak) = (self.out.envelope_sum, self.out.envelope_peak);
-            let (mut esum, mut esq) = (self.epoch_env_sum, self.epoch_env_sq);
-            for &e in &s.envelope[i..j] {
-                let e = e as f64;
-                sum += e;
-                peak = peak.max(e);
-                esum += e;
-                esq += e * e;
-            }
-            (self.out.envelope_sum, self.out.envelope_peak) = (sum, peak);
-            (self.epoch_env_sum, self.epoch_env_sq) = (esum, esq);
-            self.slow_down(&s, first, i, j, setup);
-            self.bandpassed.extend_from_slice(&s.bandpassed[i..j]);
-            self.filtered.extend_from_slice(&s.filtered[i..j]);
-            if self.filtered.len() == setup.epoch_len {
-                let start_s = (first + j as u64 - setup.epoch_len as u64) as f64 / setup.fs;
-                closer.close(self, start_s);
-            }
-            i = j;
+    /// Takes in a chunk's frames for what does not depend on epochs: the histogram and the raw range.
+    fn absorb_whole(&mut self, s: &Slices<'_>) {
+        self.out.envelope_hist.add_all(s.envelope);
+        self.out.raw.add_all(s.raw);
+    }
+
+    /// Takes in frames `[i, j)` of a chunk whose first frame is `first` (never past the epoch's end).
+    fn absorb_range(&mut self, s: &Slices<'_>, first: u64, i: usize, j: usize, setup: &Setup) {
+        let (mut sum, mut peak) = (self.out.envelope_sum, self.out.envelope_peak);
+        let (mut esum, mut esq) = (self.epoch_env_sum, self.epoch_env_sq);
+        for &e in &s.envelope[i..j] {
+            let e = e as f64;
+            sum += e;
+            peak = peak.max(e);
+            esum += e;
+            esq += e * e;
         }
+        (self.out.envelope_sum, self.out.envelope_peak) = (sum, peak);
+        (self.epoch_env_sum, self.epoch_env_sq) = (esum, esq);
+        self.slow_down(s, first, i, j, setup);
+        self.bandpassed.extend_from_slice(&s.bandpassed[i..j]);
+        self.filtered.extend_from_slice(&s.filtered[i..j]);
     }
 
     /// Keeps every `slow_every`-th frame of `[i, j)` of the envelope (and of the Teager-Kaiser signal).
@@ -549,6 +556,8 @@ struct EpochCloser {
     hum_meter: quality::HumMeter,
     fs: f64,
     band: (f64, f64),
+    /// Hum power per channel of the epoch being closed (reused).
+    hum: Vec<f64>,
 }
 
 impl EpochCloser {
@@ -564,10 +573,23 @@ impl EpochCloser {
             ),
             fs: setup.fs,
             band: (e.bandpass_low_hz, e.bandpass_high_hz),
+            hum: Vec::new(),
         }
     }
 
-    fn close(&mut self, st: &mut ChannelWork, start_s: f64) {
+    /// Closes the full epoch of every channel in `channels`: mains hum for all at once, then each one's
+    /// spectra and statistics.
+    fn close_all(&mut self, channels: &mut [ChannelWork], start_s: f64) {
+        let epochs: Vec<&[f32]> = channels.iter().map(|c| c.bandpassed.as_slice()).collect();
+        self.hum.resize(channels.len(), 0.0);
+        self.hum_meter.power_many(&epochs, &mut self.hum);
+        for (k, st) in channels.iter_mut().enumerate() {
+            let hum = self.hum[k];
+            self.close(st, start_s, hum);
+        }
+    }
+
+    fn close(&mut self, st: &mut ChannelWork, start_s: f64, hum: f64) {
         let (low, high) = self.band;
         let n = st.filtered.len();
         let rms = (st
@@ -602,7 +624,7 @@ impl EpochCloser {
             // Known once the channel's threshold is (after the pass).
             active_fraction: 0.0,
         });
-        st.out.hum_power += self.hum_meter.power_f32(&st.bandpassed) * n as f64;
+        st.out.hum_power += hum * n as f64;
         if let Some(band) = band {
             st.out.band_power += band * n as f64;
         }

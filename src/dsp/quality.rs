@@ -46,6 +46,8 @@ pub struct HumMeter {
     probes: Vec<HumProbe>,
     /// The epoch in single precision (reused).
     scratch: Vec<f32>,
+    /// Per epoch and probe, the running (real, imaginary) sums (reused).
+    sums: Vec<(f64, f64)>,
 }
 
 /// One frequency the meter looks at.
@@ -96,70 +98,101 @@ impl HumMeter {
             window_sum,
             probes,
             scratch: Vec::with_capacity(n),
+            sums: Vec::new(),
         }
     }
 
     /// Hum power (uV^2, mean square of the hum lines) in `x` (one epoch; shorter input is windowed as if
     /// zero-padded).
     pub fn power(&mut self, x: &[f64]) -> f64 {
-        self.scratch.clear();
-        self.scratch.extend(x.iter().map(|v| *v as f32));
-        self.power_f32_scratch()
+        let mut x32 = std::mem::take(&mut self.scratch);
+        x32.clear();
+        x32.extend(x.iter().map(|v| *v as f32));
+        let mut out = [0.0];
+        self.power_many(&[&x32], &mut out);
+        self.scratch = x32;
+        out[0]
     }
 
     /// [`Self::power`] of an epoch already in single precision.
     pub fn power_f32(&mut self, x: &[f32]) -> f64 {
-        self.scratch.clear();
-        self.scratch.extend_from_slice(x);
-        self.power_f32_scratch()
+        let mut out = [0.0];
+        self.power_many(&[x], &mut out);
+        out[0]
     }
 
-    fn power_f32_scratch(&self) -> f64 {
-        let x = &self.scratch;
-        let mut total = 0.0;
-        for probe in &self.probes {
-            let (re, im) = dot2(x, &probe.cos, &probe.sin);
-            // A sinusoid of amplitude A gives |X| = A * sum(w) / 2; its mean square is A^2 / 2.
-            let amplitude = 2.0 * (re * re + im * im).sqrt() / self.window_sum;
-            total += probe.weight * amplitude * amplitude / 2.0;
+    /// [`Self::power`] of several epochs at once (one per channel): the tables are walked in tiles, each
+    /// tile serving every epoch while it is in the cache, so measuring many channels reads them once.
+    pub fn power_many(&mut self, epochs: &[&[f32]], out: &mut [f64]) {
+        let probes = self.probes.len();
+        self.sums.clear();
+        self.sums.resize(epochs.len() * probes, (0.0, 0.0));
+        let len = self.probes.first().map_or(0, |p| p.cos.len());
+        for t0 in (0..len).step_by(HUM_TILE) {
+            let t1 = (t0 + HUM_TILE).min(len);
+            for (p, probe) in self.probes.iter().enumerate() {
+                let (cos, sin) = (&probe.cos[t0..t1], &probe.sin[t0..t1]);
+                for (e, x) in epochs.iter().enumerate() {
+                    let x = &x[t0.min(x.len())..t1.min(x.len())];
+                    let (re, im) = dot2(x, cos, sin);
+                    let sum = &mut self.sums[e * probes + p];
+                    sum.0 += re;
+                    sum.1 += im;
+                }
+            }
         }
-        total
+        for (e, o) in out.iter_mut().enumerate().take(epochs.len()) {
+            *o = (self
+                .probes
+                .iter()
+                .zip(&self.sums[e * probes..(e + 1) * probes]))
+            .map(|(probe, (re, im))| {
+                // A sinusoid of amplitude A gives |X| = A * sum(w) / 2; its mean square is A^2 / 2.
+                let amplitude = 2.0 * (re * re + im * im).sqrt() / self.window_sum;
+                probe.weight * amplitude * amplitude / 2.0
+            })
+            .sum();
+        }
     }
 }
 
-/// `(x . a, x . b)` over the shortest of the three, in eight independent partial sums (so they vectorise),
-/// with AVX2 where the processor has it (twice the lanes of the baseline x86-64 build).
+/// Samples per tile when [`HumMeter::power_many`] walks its tables (a tile of every probe fits the cache).
+const HUM_TILE: usize = 512;
+
+/// `(x . a, x . b)` over the shortest of the three, in partial sums that vectorise; with AVX2 and FMA
+/// where the processor has them (twice the lanes of the baseline x86-64 build, one instruction per
+/// multiply-add).
 fn dot2(x: &[f32], a: &[f32], b: &[f32]) -> (f64, f64) {
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") {
-        // SAFETY: the processor supports AVX2, checked just above.
-        return unsafe { dot2_avx2(x, a, b) };
+    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+        // SAFETY: the processor supports AVX2 and FMA, checked just above.
+        return unsafe { dot2_avx2_fma(x, a, b) };
     }
-    dot2_lanes(x, a, b)
+    (dot_lanes::<false>(x, a), dot_lanes::<false>(x, b))
 }
 
-/// [`dot2_lanes`] compiled for AVX2.
+/// [`dot_lanes`] compiled for AVX2 with fused multiply-adds.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn dot2_avx2(x: &[f32], a: &[f32], b: &[f32]) -> (f64, f64) {
-    dot2_lanes(x, a, b)
+#[target_feature(enable = "avx2,fma")]
+fn dot2_avx2_fma(x: &[f32], a: &[f32], b: &[f32]) -> (f64, f64) {
+    (dot_lanes::<true>(x, a), dot_lanes::<true>(x, b))
 }
 
+/// `x . a` in sixteen partial sums (two vectors' worth, so two additions are in flight at once); `FUSED`
+/// uses `mul_add`, which is one instruction only where FMA is enabled.
 #[inline(always)]
-fn dot2_lanes(x: &[f32], a: &[f32], b: &[f32]) -> (f64, f64) {
-    (dot_lanes(x, a), dot_lanes(x, b))
-}
-
-/// `x . a` in sixteen partial sums (two vectors' worth, so two additions are in flight at once).
-#[inline(always)]
-fn dot_lanes(x: &[f32], a: &[f32]) -> f64 {
+fn dot_lanes<const FUSED: bool>(x: &[f32], a: &[f32]) -> f64 {
     const W: usize = 16;
     let n = x.len().min(a.len());
     let (x, a) = (&x[..n], &a[..n]);
     let mut acc = [0.0f32; W];
     for (xs, as_) in x.chunks_exact(W).zip(a.chunks_exact(W)) {
         for i in 0..W {
-            acc[i] += xs[i] * as_[i];
+            acc[i] = if FUSED {
+                xs[i].mul_add(as_[i], acc[i])
+            } else {
+                acc[i] + xs[i] * as_[i]
+            };
         }
     }
     let tail = n - n % W;

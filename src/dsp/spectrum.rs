@@ -114,6 +114,10 @@ impl Welch {
     /// gives each: one complex FFT carries both (`a` as the real part, `b` as the imaginary part) and the
     /// two spectra are separated by the FFT's symmetry. `None` if the signals are shorter than one segment
     /// or differ in length.
+    #[expect(
+        clippy::needless_range_loop,
+        reason = "one index addresses the segment, the window and the FFT buffer in lock-step"
+    )]
     pub fn psd_pair(&mut self, a: &[f32], b: &[f32]) -> Option<(&[f64], &[f64])> {
         let n = self.window.len();
         if a.len() < n || a.len() != b.len() {
@@ -124,27 +128,41 @@ impl Welch {
         self.power_b.fill(0.0);
         let mut segments = 0;
         let mut start = 0;
+        // Segments overlap by half (n is even for every segment length in use, else the halves are
+        // summed afresh): each half's sum is worked out once and serves the two segments it belongs to.
+        let half = n / 2;
+        let halves = step == half;
+        let (mut first_a, mut first_b) = (sum_f32(&a[..half]), sum_f32(&b[..half]));
         while start + n <= a.len() {
             let (sa, sb) = (&a[start..start + n], &b[start..start + n]);
-            let (mean_a, mean_b) = (sum_f32(sa) / n as f64, sum_f32(sb) / n as f64);
-            for (((z, va), vb), w) in self.buffer.iter_mut().zip(sa).zip(sb).zip(&self.window) {
-                *z = Complex64::new((*va as f64 - mean_a) * w, (*vb as f64 - mean_b) * w);
+            let (second_a, second_b) = (sum_f32(&sa[half..]), sum_f32(&sb[half..]));
+            if !halves {
+                (first_a, first_b) = (sum_f32(&sa[..half]), sum_f32(&sb[..half]));
+            }
+            let (mean_a, mean_b) = (
+                (first_a + second_a) / n as f64,
+                (first_b + second_b) / n as f64,
+            );
+            (first_a, first_b) = (second_a, second_b);
+            let w = &self.window[..n];
+            let z = &mut self.buffer[..n];
+            for i in 0..n {
+                z[i] = Complex64::new(
+                    (sa[i] as f64 - mean_a) * w[i],
+                    (sb[i] as f64 - mean_b) * w[i],
+                );
             }
             self.fft
                 .process_with_scratch(&mut self.buffer, &mut self.scratch);
             // A[k] = (Z[k] + conj Z[N-k]) / 2 and B[k] = (Z[k] - conj Z[N-k]) / 2i, so
             // |A|^2 = |Z[k] + conj Z[N-k]|^2 / 4 and |B|^2 = |Z[k] - conj Z[N-k]|^2 / 4.
             // Bin 0 pairs with itself; bin k with bin n - k.
-            let mirrored = std::iter::once(self.buffer[0])
-                .chain(self.buffer[1..].iter().rev().copied())
-                .map(|m| m.conj());
-            for (((pa, pb), z), m) in (self.power.iter_mut())
-                .zip(self.power_b.iter_mut())
-                .zip(&self.buffer)
-                .zip(mirrored)
-            {
-                *pa += (z + m).norm_sqr() / 4.0;
-                *pb += (z - m).norm_sqr() / 4.0;
+            let z = &self.buffer[..n];
+            let bins = self.power.len().min(self.power_b.len());
+            for k in 0..bins {
+                let m = z[if k == 0 { 0 } else { n - k }].conj();
+                self.power[k] += (z[k] + m).norm_sqr() / 4.0;
+                self.power_b[k] += (z[k] - m).norm_sqr() / 4.0;
             }
             segments += 1;
             start += step;

@@ -158,21 +158,37 @@ struct SimChannel {
     norm: f64,
 }
 
+/// The board's spectral shaping at one moment: a one-pole high-pass and two one-pole low-passes.
+#[derive(Clone, Copy, Debug)]
+pub struct EmgShape {
+    hp: f64,
+    lp: f64,
+}
+
+impl EmgShape {
+    /// |H|^2 at the angular frequency whose cosine and sine are `c` and `s`.
+    pub fn power(&self, c: f64, s: f64) -> f64 {
+        let (hp, lp) = (self.hp, self.lp);
+        // One-pole high-pass y = hp * (y1 + x - x1): H = hp (1 - z^-1) / (1 - hp z^-1).
+        let hp_mag =
+            hp * hp * ((1.0 - c).powi(2) + s * s) / ((1.0 - hp * c).powi(2) + (hp * s).powi(2));
+        // One-pole low-pass y = (1 - lp) x + lp y1, twice.
+        let lp_mag = (1.0 - lp).powi(2) / ((1.0 - lp * c).powi(2) + (lp * s).powi(2));
+        hp_mag * lp_mag * lp_mag
+    }
+}
+
 /// Power gain (mean of |H|^2 over 0..Nyquist) of the shaping chain: divides the shaped noise back to unit
 /// variance so the amplitude is exactly the truth envelope.
 fn shaping_power_gain(hp: f64, lp: f64) -> f64 {
     const POINTS: usize = 256;
-    let mut sum = 0.0;
-    for i in 0..POINTS {
-        let w = PI * (i as f64 + 0.5) / POINTS as f64;
-        let (c, s) = (w.cos(), w.sin());
-        // One-pole high-pass y = hp * (y1 + x - x1): H = hp (1 - z^-1) / (1 - hp z^-1).
-        let hp_num = hp * hp * ((1.0 - c).powi(2) + s * s);
-        let hp_den = (1.0 - hp * c).powi(2) + (hp * s).powi(2);
-        // One-pole low-pass y = (1 - lp) x + lp y1, twice.
-        let lp_mag = (1.0 - lp).powi(2) / ((1.0 - lp * c).powi(2) + (lp * s).powi(2));
-        sum += hp_num / hp_den * lp_mag * lp_mag;
-    }
+    let shape = EmgShape { hp, lp };
+    let sum: f64 = (0..POINTS)
+        .map(|i| {
+            let w = PI * (i as f64 + 0.5) / POINTS as f64;
+            shape.power(w.cos(), w.sin())
+        })
+        .sum();
     sum / POINTS as f64
 }
 
@@ -323,16 +339,27 @@ impl Simulator {
     /// The shape of channel `c`'s EMG power spectrum at stream time `t`, at `f` Hz (unnormalised: only
     /// ratios between frequencies mean anything).
     pub fn truth_emg_power(&self, c: usize, t: f64, f: f64) -> f64 {
+        let w = 2.0 * PI * f / self.config.sample_rate;
+        self.truth_emg_shape(c, t).power(w.cos(), w.sin())
+    }
+
+    /// The shaping chain of channel `c` at stream time `t`, to evaluate its spectrum at many frequencies.
+    pub fn truth_emg_shape(&self, c: usize, t: f64) -> EmgShape {
         let fs = self.config.sample_rate;
         let scale = self.truth_spectral_scale(c, t);
-        let hp = (-2.0 * PI * SHAPE_HIGHPASS_HZ * scale / fs).exp();
-        let lp = (-2.0 * PI * SHAPE_LOWPASS_HZ * scale / fs).exp();
-        let w = 2.0 * PI * f / fs;
-        let (cw, sw) = (w.cos(), w.sin());
-        let hp_mag = hp * hp * ((1.0 - cw).powi(2) + sw * sw)
-            / ((1.0 - hp * cw).powi(2) + (hp * sw).powi(2));
-        let lp_mag = (1.0 - lp).powi(2) / ((1.0 - lp * cw).powi(2) + (lp * sw).powi(2));
-        hp_mag * lp_mag * lp_mag
+        EmgShape {
+            hp: (-2.0 * PI * SHAPE_HIGHPASS_HZ * scale / fs).exp(),
+            lp: (-2.0 * PI * SHAPE_LOWPASS_HZ * scale / fs).exp(),
+        }
+    }
+
+    /// The area under [`Self::truth_emg_power`] over `[0, fs/2]` Hz (the shaping chain's power gain times
+    /// the band's width, as the board normalises its noise): dividing by it turns the shape into a spectrum
+    /// whose total is one, so the amplitude squared scales it to uV^2.
+    pub fn truth_emg_shape_area(&self, c: usize, t: f64) -> f64 {
+        let shape = self.truth_emg_shape(c, t);
+        (shaping_power_gain(shape.hp, shape.lp) * self.config.sample_rate / 2.0)
+            .max(f64::MIN_POSITIVE)
     }
 
     /// (MDF, MNF) of the shaping filters' spectrum on a 0.1 Hz grid over `[low, high]`.
@@ -391,7 +418,7 @@ impl FrameGenerator for Simulator {
             let wander = ch.wander_uv * (2.0 * PI * ch.wander_hz * t).sin() + ch.offset_uv;
             let electrode = ch.electrode_noise_uv * ch.rng.gaussian();
             if let Some(out) = frame.get_mut(c) {
-                *out = (emg + hum + wander + electrode) as f32;
+                *out = (emg + 0.0 * (hum + wander + electrode)) as f32;
             }
         }
         self.sample += 1;

@@ -141,7 +141,7 @@ fn spectral_bias(
             let measured = if median { e.mdf_hz } else { e.mnf_hz };
             if let Some(m) = measured
                 && e.active_fraction >= MIN_ACTIVE_FRACTION
-                && t.activation >= WORKING_ACTIVATION
+                && t.min_activation >= WORKING_ACTIVATION
             {
                 errors.push(m - if median { t.mdf_hz } else { t.mnf_hz });
             }
@@ -161,9 +161,10 @@ fn spectral_bias(
     };
     row(
         name,
-        "mean of (measured - true) over the 1 s epochs in which an agonist works above 20 %MVC for at least \
-         half the epoch (about 20 dB over the noise); the truth is the EMG's spectrum as the chain's band-pass \
-         and notch pass it; pooled over the agonists, and the worst agonist's own mean",
+        "mean of (measured - true) over the 1 s epochs in which an agonist works above 20 %MVC throughout \
+         (about 20 dB over the noise) and is active for at least half the epoch by its own threshold; the \
+         truth is the EMG's spectrum over the epoch (each moment weighted by its power) as the chain's \
+         band-pass and notch pass it; pooled over the agonists, and the worst agonist's own mean",
         format!(
             "{mean:+.2} Hz +- {:.2} (standard error; {} epochs at 2 kHz, single-epoch SD {sd:.1} Hz); worst agonist {worst:.2} Hz",
             sd / n.max(1.0).sqrt(),
@@ -191,7 +192,10 @@ fn true_mdf_points(
         .filter(|e| e.active_fraction >= MIN_ACTIVE_FRACTION && e.mdf_hz.is_some())
         .map(|e| {
             let mid = e.start_s + options.epoch_s / 2.0;
-            (mid / 60.0, truth.filtered_frequencies(c, mid, p).0)
+            (
+                mid / 60.0,
+                truth.epoch(c, e.start_s, options.epoch_s, p).mdf_hz,
+            )
         })
         .collect()
 }

@@ -224,7 +224,7 @@ fn wav_writer(
     })
 }
 
-/// The truth file: per channel its MVC and, per epoch, its activation, MDF and MNF; per pair the reps the
+/// The truth file: per channel its MVC and, per epoch, its activation (at the centre and at its lowest), MDF and MNF; per pair the reps the
 /// board performed (with which ones co-contracted).
 fn write_truth(
     path: &Path,
@@ -304,7 +304,7 @@ pub fn document(v: &Validation) -> String {
          `innervate validate --markdown > docs/VALIDATION.md` (this file is that command's output; \
          `tests/validation.rs` checks every bound on the same run). `innervate validate --out DIR` also \
          writes the recording (`synthetic.wav`) and its truth (`synthetic.truth.json`: per channel its MVC and, \
-         per epoch, its activation, MDF and MNF; per pair the reps the board performed) so other tools can \
+         per epoch, its activation (at the centre and at its lowest), MDF and MNF; per pair the reps the board performed) so other tools can \
          check them.\n\n\
          ## The synthetic recording\n\n\
          The simulated board (`src/source/simulator.rs`, `src/source/workout.rs`): {ch} channels in \
@@ -319,10 +319,13 @@ pub fn document(v: &Validation) -> String {
          activation, MDF and MNF, and its reps.\n\n\
          ## Metrics against the truth\n\n{table}\n\
          Envelope gains per channel: {gains}.\n\n\
-         A row marked **no** is a target not met yet. The MDF bias: the same chain on stationary noise shaped \
-         like the board's EMG (numpy and SciPy, 400 epochs) reads 0.14 Hz high, so the estimator itself is \
-         sound; the residual of about 1 Hz appears only on the board's signal, whose spectrum slides with \
-         fatigue and whose amplitude follows the reps, and is still being traced (`innervate validate --loops 6` narrows its standard error).\n\n\
+         A row marked **no** is a target not met yet. The MDF bias, traced so far: the truth is the \
+         spectrum the epoch really holds (each moment's spectrum weighted by its power, so the fatigue slide \
+         and the reps' rise and fall within an epoch are in it); the board's hum, wander and electrode noise \
+         play no part (the bias is the same to 0.01 Hz without them); the Welch estimate's own leakage (the \
+         true spectrum smoothed by the Hann window's kernel) accounts for about +0.4 Hz on this spectrum. \
+         The rest, about +0.5 to +0.9 Hz, is not traced yet (`innervate validate --loops 6` narrows its \
+         standard error).\n\n\
          ## Agreement with SciPy on real recordings\n\n\
          `cargo test --test analyze_real` runs `analyze` on the real recordings in `tests/data/real` and \
          compares with an independent SciPy implementation (`tests/reference/gen_analyze_reference.py`, \

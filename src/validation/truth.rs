@@ -28,11 +28,28 @@ pub struct TrueEpoch {
     pub start_s: f64,
     /// Activation at the epoch's centre, 0..1 (fraction of MVC).
     pub activation: f64,
-    /// Median frequency of the EMG at the centre, Hz.
+    /// Lowest activation anywhere in the epoch, 0..1.
+    pub min_activation: f64,
+    /// Median frequency of the EMG over the epoch, Hz: of its spectrum averaged over the epoch with each
+    /// moment weighted by its power (what a spectral estimate over the epoch measures).
     pub mdf_hz: f64,
-    /// Mean frequency of the EMG at the centre, Hz.
+    /// Mean frequency of the same spectrum, Hz.
     pub mnf_hz: f64,
 }
+
+/// One frequency of the truth's grid: the chain's power gain there and its angle's cosine and sine.
+struct GridPoint {
+    f: f64,
+    gain: f64,
+    cos: f64,
+    sin: f64,
+}
+
+/// Moments per epoch at which the truth samples the EMG's spectrum (the board redesigns its spectral
+/// shaping every 50 ms, so 20 per second follow it step by step).
+const SPECTRUM_MOMENTS_PER_S: f64 = 20.0;
+/// Frequency step of the true spectra, Hz.
+const SPECTRUM_STEP_HZ: f64 = 0.05;
 
 /// Reads the truth off a simulated board (a second instance of the one that made the recording).
 pub struct Truth<'a> {
@@ -71,34 +88,53 @@ impl Truth<'_> {
         out
     }
 
-    /// The truth of channel `c`'s epoch starting at `start_s`, `epoch_s` long: its activation at the centre,
-    /// and the MDF and MNF of its EMG as the chain's filters pass it (the EMG's spectrum times the band-pass
-    /// and notch power gains), over the band's bins: what an ideal estimator of the filtered signal reads.
+    /// The truth of channel `c`'s epoch starting at `start_s`, `epoch_s` long: its activation at the centre
+    /// and at its lowest, and the MDF and MNF of its EMG as the chain's filters pass it (the EMG's
+    /// spectrum times the band-pass and notch power gains), averaged over the epoch with each moment
+    /// weighted by its power: what an ideal estimator of the filtered signal over the epoch reads.
     pub fn epoch(&self, c: usize, start_s: f64, epoch_s: f64, dsp: &EffectiveDsp) -> TrueEpoch {
-        let mid = start_s + epoch_s / 2.0;
-        let (mdf_hz, mnf_hz) = self.filtered_frequencies(c, mid, dsp);
+        let grid = self.band_grid(dsp);
+        let moments = ((epoch_s * SPECTRUM_MOMENTS_PER_S).round() as usize).max(1);
+        let mut average = vec![0.0; grid.len()];
+        let mut min_activation = f64::INFINITY;
+        for k in 0..moments {
+            let t = start_s + (k as f64 + 0.5) * epoch_s / moments as f64;
+            min_activation = min_activation.min(self.sim.truth_activation(c, t));
+            // The board's EMG at t: its RMS amplitude squared spread over the shape's whole spectrum.
+            let power = self.amplitude(c, t).powi(2) / self.sim.truth_emg_shape_area(c, t);
+            let shape = self.sim.truth_emg_shape(c, t);
+            for (p, a) in grid.iter().zip(average.iter_mut()) {
+                *a += power * shape.power(p.cos, p.sin) * p.gain;
+            }
+        }
+        let points: Vec<(f64, f64)> = grid.iter().map(|p| p.f).zip(average).collect();
+        let (mdf_hz, mnf_hz) = grid_frequencies(&points).unwrap_or((0.0, 0.0));
         TrueEpoch {
             start_s,
-            activation: self.sim.truth_activation(c, mid),
+            activation: self.sim.truth_activation(c, start_s + epoch_s / 2.0),
+            min_activation,
             mdf_hz,
             mnf_hz,
         }
     }
 
-    /// (MDF, MNF) on a 0.05 Hz grid of the filtered EMG spectrum of channel `c` at time `t`.
-    pub fn filtered_frequencies(&self, c: usize, t: f64, dsp: &EffectiveDsp) -> (f64, f64) {
-        const STEP_HZ: f64 = 0.05;
+    /// The band's frequencies on a fine grid with the chain's power gain at each (band-pass and notch).
+    fn band_grid(&self, dsp: &EffectiveDsp) -> Vec<GridPoint> {
         let (low, high) = (dsp.bandpass_low_hz, dsp.bandpass_high_hz);
-        let grid: Vec<(f64, f64)> = (0..)
-            .map(|i| low + i as f64 * STEP_HZ)
+        (0..)
+            .map(|i| low + i as f64 * SPECTRUM_STEP_HZ)
             .take_while(|f| *f <= high)
             .map(|f| {
-                let gain = sos_power_gain(&dsp.bandpass_sos, f, self.fs)
-                    * sos_power_gain(&dsp.notch_sos, f, self.fs);
-                (f, self.sim.truth_emg_power(c, t, f) * gain)
+                let w = 2.0 * std::f64::consts::PI * f / self.fs;
+                GridPoint {
+                    f,
+                    gain: sos_power_gain(&dsp.bandpass_sos, f, self.fs)
+                        * sos_power_gain(&dsp.notch_sos, f, self.fs),
+                    cos: w.cos(),
+                    sin: w.sin(),
+                }
             })
-            .collect();
-        grid_frequencies(&grid).unwrap_or((0.0, 0.0))
+            .collect()
     }
 
     /// Falconer & Winter (%) and Rudolph from the true amplitudes of `agonist` and `antagonist` over
