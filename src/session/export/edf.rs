@@ -3,7 +3,7 @@
 //! one thread and convert on every core ([`super::pipeline`]).
 
 use super::pipeline::ordered;
-use super::{BLOCK_FRAMES, SessionError, open};
+use super::{BLOCK_FRAMES, SessionError, open, read_block};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -73,7 +73,7 @@ pub fn export_edf(wav: &Path, out: &Path) -> Result<u64, SessionError> {
     ordered(
         |send| {
             let mut raw = Vec::new();
-            while blocks.read(&mut raw, 4 * BLOCK_FRAMES)? > 0 {
+            while read_block(wav, &mut blocks, &mut raw, 4 * BLOCK_FRAMES)? > 0 {
                 if !send(std::mem::take(&mut raw)) {
                     break;
                 }
@@ -307,7 +307,7 @@ pub fn export_edf(wav: &Path, out: &Path) -> Result<u64, SessionError> {
         |send| {
             for r in 0..per_record_notes.len() {
                 let mut raw = Vec::new();
-                let n = blocks.read(&mut raw, per_record)?;
+                let n = read_block(wav, &mut blocks, &mut raw, per_record)?;
                 if !send((r, n, raw)) {
                     break;
                 }
