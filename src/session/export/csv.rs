@@ -30,6 +30,8 @@ fn format_rows(
         .zip(rows.envelope.chunks_exact(channels))
         .enumerate()
     {
+        // Room for the row up front (a time, then two numbers of at most 16 bytes and a comma per channel).
+        out.reserve(32 + 34 * channels);
         time.push(out, rows.first + i as u64);
         for (&r, &e) in raw.iter().zip(env) {
             out.push(b',');
