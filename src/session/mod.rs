@@ -7,7 +7,6 @@ pub mod recorder;
 pub mod repair;
 pub mod sets;
 pub mod sidecar;
-pub mod wav_blocks;
 
 pub use recorder::{Recorder, RecorderSetup, RecordingSummary};
 pub use sets::{MarkedSet, marked_sets};

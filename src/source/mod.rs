@@ -7,6 +7,7 @@ pub mod serial;
 pub mod simulator;
 pub mod take;
 pub mod virtual_board;
+pub mod wav_blocks;
 pub mod workout;
 
 use crate::dsp::MusclePair;

@@ -3,7 +3,7 @@
 
 use super::pipeline::ordered;
 use super::text::{NumberText, TimeText};
-use super::{BLOCK_FRAMES, SessionError, open};
+use super::{BLOCK_FRAMES, SessionError, open, read_block};
 use crate::block::SampleBlock;
 use crate::dsp::{DspConfig, Processor};
 use std::io::{BufWriter, Write};
@@ -30,6 +30,8 @@ fn format_rows(
         .zip(rows.envelope.chunks_exact(channels))
         .enumerate()
     {
+        // Room for the row up front (a time, then two numbers of at most 16 bytes and a comma per channel).
+        out.reserve(32 + 34 * channels);
         time.push(out, rows.first + i as u64);
         for (&r, &e) in raw.iter().zip(env) {
             out.push(b',');
@@ -69,7 +71,7 @@ pub fn export_csv(wav: &Path, out: &Path) -> Result<u64, SessionError> {
             let mut first: u64 = 0;
             let mut raw = Vec::new();
             let mut block = SampleBlock::new(0, channels);
-            while blocks.read(&mut raw, BLOCK_FRAMES)? > 0 {
+            while read_block(wav, &mut blocks, &mut raw, BLOCK_FRAMES)? > 0 {
                 let mut envelope = Vec::with_capacity(raw.len());
                 for chunk in raw.chunks(crate::block::BLOCK_FRAMES * channels) {
                     block.reset(0);

@@ -1,9 +1,11 @@
 //! The EDF+ export: a first pass over the WAV for each channel's physical range, then the header and the
-//! 1 s data records, each converted from a block of frames and written in one piece. Both passes read on
-//! one thread and convert on every core ([`super::pipeline`]).
+//! 1 s data records, converted channel by channel from blocks of frames and written a batch at a time. In
+//! both passes every core reads its own parts of the WAV and works on them ([`super::pipeline::indexed`]);
+//! the calling thread merges the ranges, then writes the batches in order.
 
-use super::pipeline::ordered;
-use super::{BLOCK_FRAMES, SessionError, open};
+use super::pipeline::indexed;
+use super::{BLOCK_FRAMES, SessionError, read_error};
+use crate::source::wav_blocks::WavBlocks;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -56,7 +58,9 @@ fn civil(unix: i64) -> (i64, u32, u32, u32, u32, u32) {
 /// Writes `wav` as EDF+ to `out`; returns the number of 1 s data records.
 pub fn export_edf(wav: &Path, out: &Path) -> Result<u64, SessionError> {
     // Pass 1: each channel's physical range.
-    let (session, mut blocks) = open(wav)?;
+    let session = crate::session::load::open_session(wav)?;
+    let reader = || WavBlocks::open(&session.wav_path).map_err(|e| read_error(wav, e));
+    let frames = reader()?.frames();
     let sidecar = session.sidecar.clone();
     let channels = session.channels;
     let fs = session.sample_rate;
@@ -69,36 +73,40 @@ pub fn export_edf(wav: &Path, out: &Path) -> Result<u64, SessionError> {
     let per_record = fs as usize;
     let mut lo = vec![f32::INFINITY; channels];
     let mut hi = vec![f32::NEG_INFINITY; channels];
-    let mut frames: u64 = 0;
-    ordered(
-        |send| {
-            let mut raw = Vec::new();
-            while blocks.read(&mut raw, 4 * BLOCK_FRAMES)? > 0 {
-                if !send(std::mem::take(&mut raw)) {
-                    break;
-                }
-            }
-            Ok(())
-        },
-        |raw: Vec<f32>| {
+    let part = 16 * BLOCK_FRAMES as u64;
+    indexed(
+        frames.div_ceil(part) as usize,
+        || Ok((reader()?, vec![0.0f32; BLOCK_FRAMES * channels])),
+        |(blocks, raw), i| {
             let mut lo = vec![f32::INFINITY; channels];
             let mut hi = vec![f32::NEG_INFINITY; channels];
-            for frame in raw.chunks_exact(channels) {
-                for ((l, h), &v) in lo.iter_mut().zip(hi.iter_mut()).zip(frame) {
-                    *l = l.min(v);
-                    *h = h.max(v);
+            blocks
+                .seek(i as u64 * part)
+                .map_err(|e| read_error(wav, e))?;
+            let mut left = part.min(frames - i as u64 * part) as usize;
+            while left > 0 {
+                let want = left.min(BLOCK_FRAMES);
+                let n = blocks
+                    .read(&mut raw[..want * channels])
+                    .map_err(|e| read_error(wav, e))?;
+                // Samples are finite (the reader makes anything else 0): plain comparisons vectorise.
+                for frame in raw[..n * channels].chunks_exact(channels) {
+                    for ((l, h), &v) in lo.iter_mut().zip(hi.iter_mut()).zip(frame) {
+                        *l = if v < *l { v } else { *l };
+                        *h = if v > *h { v } else { *h };
+                    }
                 }
+                left -= n;
             }
-            (raw.len() / channels, lo, hi)
+            Ok((lo, hi))
         },
-        |(n, block_lo, block_hi)| {
+        |(block_lo, block_hi)| {
             for (l, b) in lo.iter_mut().zip(block_lo) {
                 *l = l.min(b);
             }
             for (h, b) in hi.iter_mut().zip(block_hi) {
                 *h = h.max(b);
             }
-            frames += n as u64;
             Ok(())
         },
     )?;
@@ -285,13 +293,14 @@ pub fn export_edf(wav: &Path, out: &Path) -> Result<u64, SessionError> {
     });
     per_signal(&|_| field("", 32));
 
-    // Pass 2: data records, each built in one buffer (channel after channel, then the annotations).
+    // Pass 2: data records, in batches of about a megabyte; each record is one run of samples per channel,
+    // then the annotations.
     let file = std::fs::File::create(out).map_err(|e| SessionError::io(out, e))?;
     let mut w = BufWriter::with_capacity(1 << 20, file);
     let io = |e| SessionError::io(out, e);
     w.write_all(&head).map_err(io)?;
-    let (_, mut blocks) = open(wav)?;
-    let samples_bytes = channels * per_record * 2;
+    let record_len = channels * per_record + note_samples; // 16-bit values
+    let batch = ((1 << 19) / record_len).max(1);
     let pmin: Vec<f64> = ranges.iter().map(|r| r.0).collect();
     let span: Vec<f64> = ranges.iter().map(|r| r.1 - r.0).collect();
     // Padding after the end is zero (or the nearest value the range can hold).
@@ -299,82 +308,106 @@ pub fn export_edf(wav: &Path, out: &Path) -> Result<u64, SessionError> {
         .iter()
         .map(|&(lo, hi)| digital(0.0f64.clamp(lo, hi), lo, hi - lo))
         .collect();
-    for notes in per_record_notes.iter_mut() {
-        notes.resize(note_samples * 2, 0);
-    }
+    // The annotations as the 16-bit values whose little-endian bytes they are.
+    let per_record_notes: Vec<Vec<i16>> = per_record_notes
+        .iter_mut()
+        .map(|notes| {
+            notes.resize(note_samples * 2, 0);
+            notes
+                .chunks_exact(2)
+                .map(|b| i16::from_le_bytes([b[0], b[1]]))
+                .collect()
+        })
+        .collect();
     let per_record_notes = &per_record_notes;
-    ordered(
-        |send| {
-            for r in 0..per_record_notes.len() {
-                let mut raw = Vec::new();
-                let n = blocks.read(&mut raw, per_record)?;
-                if !send((r, n, raw)) {
-                    break;
-                }
-            }
-            Ok(())
+    indexed(
+        per_record_notes.len().div_ceil(batch),
+        || {
+            let raw = vec![0.0f32; per_record * channels];
+            Ok((reader()?, raw.clone(), raw))
         },
-        |(r, n, raw): (usize, usize, Vec<f32>)| {
-            let mut values = vec![0i16; per_record * channels];
-            convert(&raw, &pmin, &span, &mut values[..n * channels]);
-            for frame in values[n * channels..].chunks_exact_mut(channels) {
-                frame.copy_from_slice(&pad);
-            }
-            // Interleaved frames to one run of samples per channel, then the annotations.
-            let mut record = vec![0u8; samples_bytes];
-            for (c, out) in record.chunks_exact_mut(per_record * 2).enumerate() {
-                for (o, frame) in out.chunks_exact_mut(2).zip(values.chunks_exact(channels)) {
-                    o.copy_from_slice(&frame[c].to_le_bytes());
+        |(blocks, raw, columns), b| {
+            let first = b * batch;
+            let last = (first + batch).min(per_record_notes.len());
+            blocks
+                .seek((first * per_record) as u64)
+                .map_err(|e| read_error(wav, e))?;
+            let mut values = vec![0i16; (last - first) * record_len];
+            for (r, record) in (first..last).zip(values.chunks_exact_mut(record_len)) {
+                let n = blocks.read(raw).map_err(|e| read_error(wav, e))?;
+                // Frames to one run per channel, then each run converted (contiguous, so it vectorises).
+                for (f, frame) in raw[..n * channels].chunks_exact(channels).enumerate() {
+                    for (c, &v) in frame.iter().enumerate() {
+                        columns[c * per_record + f] = v;
+                    }
                 }
+                let (samples, notes) = record.split_at_mut(channels * per_record);
+                for (c, (out, column)) in samples
+                    .chunks_exact_mut(per_record)
+                    .zip(columns.chunks_exact(per_record))
+                    .enumerate()
+                {
+                    let (data, padding) = out.split_at_mut(n);
+                    convert(&column[..n], pmin[c], span[c], data);
+                    padding.fill(pad[c]);
+                }
+                notes.copy_from_slice(&per_record_notes[r]);
             }
-            record.extend_from_slice(&per_record_notes[r]);
-            record
+            Ok(values)
         },
-        |record| w.write_all(&record).map_err(io),
+        |mut values| w.write_all(le_bytes(&mut values)).map_err(io),
     )?;
     w.flush().map_err(io)?;
     Ok(records)
 }
 
-/// Interleaved frames `raw` as 16-bit values (see [`digital`]), channel `c` with its range's minimum
-/// `pmin[c]` and width `span[c]`.
-fn convert(raw: &[f32], pmin: &[f64], span: &[f64], out: &mut [i16]) {
+/// One channel's samples `column` as 16-bit values (see [`digital`]) in the range from `pmin` over `span`.
+fn convert(column: &[f32], pmin: f64, span: f64, out: &mut [i16]) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx") {
         // SAFETY: the CPU supports AVX, checked just above.
-        unsafe { convert_avx(raw, pmin, span, out) };
+        unsafe { convert_avx(column, pmin, span, out) };
         return;
     }
-    convert_portable(raw, pmin, span, out);
+    convert_portable(column, pmin, span, out);
 }
 
 /// [`convert_portable`] compiled for AVX (no fused multiply-add, so the same results).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
-fn convert_avx(raw: &[f32], pmin: &[f64], span: &[f64], out: &mut [i16]) {
-    convert_portable(raw, pmin, span, out);
+fn convert_avx(column: &[f32], pmin: f64, span: f64, out: &mut [i16]) {
+    convert_portable(column, pmin, span, out);
 }
 
 #[inline(always)]
-fn convert_portable(raw: &[f32], pmin: &[f64], span: &[f64], out: &mut [i16]) {
-    let channels = pmin.len();
-    for (frame, o) in raw
-        .chunks_exact(channels)
-        .zip(out.chunks_exact_mut(channels))
-    {
-        for (((o, &v), &lo), &width) in o.iter_mut().zip(frame).zip(pmin).zip(span) {
-            *o = digital(v as f64, lo, width);
-        }
+fn convert_portable(column: &[f32], pmin: f64, span: f64, out: &mut [i16]) {
+    for (o, &v) in out.iter_mut().zip(column) {
+        *o = digital(v as f64, pmin, span);
     }
+}
+
+/// `values` as little-endian bytes, in place.
+fn le_bytes(values: &mut [i16]) -> &[u8] {
+    for v in values.iter_mut() {
+        *v = v.to_le(); // nothing to do on a little-endian machine
+    }
+    // SAFETY: the bytes of initialised i16s, read as u8s (no alignment needed), for the same borrow.
+    unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), values.len() * 2) }
 }
 
 /// The 16-bit value of `v` uV in the physical range from `pmin` over `span`: `round(-32768 + (v - pmin) /
 /// span * 65535)` (halves away from zero, as `f64::round`), clamped to the 16 bits.
 #[inline(always)]
 fn digital(v: f64, pmin: f64, span: f64) -> i16 {
-    let x = (-32768.0 + (v - pmin) / span * 65535.0).clamp(-65536.0, 65536.0);
+    let x = -32768.0 + (v - pmin) / span * 65535.0;
+    // Clamped to +-65536 (NaN as 0, which is what a saturating cast gives it) with plain comparisons, so
+    // that the truncation below is defined and the loop vectorises (a saturating cast does not).
+    let x = if x.is_nan() { 0.0 } else { x };
+    let x = if x < -65536.0 { -65536.0 } else { x };
+    let x = if x > 65536.0 { 65536.0 } else { x };
     // f64::round without the library call, and without branches: the fraction after truncation is exact.
-    let t = x as i32;
+    // SAFETY: x is a number within +-65536, so its truncation fits an i32.
+    let t: i32 = unsafe { x.to_int_unchecked() };
     let frac = x - t as f64;
     let rounded = t + i32::from(frac >= 0.5) - i32::from(frac <= -0.5);
     rounded.clamp(-32768, 32767) as i16
@@ -402,6 +435,9 @@ mod tests {
             assert_eq!(digital(v, pmin, pmax - pmin), reference, "{v}");
             v += 0.000_37;
         }
+        assert_eq!(digital(f64::NAN, pmin, pmax - pmin), 0);
+        assert_eq!(digital(f64::INFINITY, pmin, pmax - pmin), 32767);
+        assert_eq!(digital(f64::NEG_INFINITY, pmin, pmax - pmin), -32768);
         // Exact halves and the largest value below a half.
         for x in [
             0.5,

@@ -29,7 +29,9 @@ impl NumberText {
             return;
         }
         let s = self.digits.format_finite(v).as_bytes();
-        if s.contains(&b'e') {
+        // zmij's exponent is at most `e`, a sign and two digits for an f32: only the last four bytes can
+        // hold the `e` (cheaper than scanning the whole number).
+        if s[s.len().saturating_sub(4)..].contains(&b'e') {
             push_plain(out, s);
         } else if let Some(whole) = s.strip_suffix(b".0") {
             out.extend_from_slice(whole);
