@@ -120,18 +120,36 @@ impl RmsBank {
     /// Adds one frame of filtered samples; writes the envelope of every lane into `out`.
     #[inline(always)]
     pub fn push(&mut self, x: &Lanes, out: &mut [f32; LANES]) {
-        let slot = &mut self.window[self.pos];
-        for c in 0..LANES {
-            let square = x[c] * x[c];
-            let old = slot[c];
-            slot[c] = square;
-            self.sums[c] += square - old;
-            out[c] = (self.sums[c].max(0.0) * self.inv_len).sqrt() as f32;
+        self.push_frames(std::iter::once((x, out)));
+    }
+
+    /// Adds several frames in order, writing each frame's envelopes into its output: the running sums stay
+    /// in registers for the whole run. The arithmetic per lane is exactly that of [`RmsBank::push`].
+    #[inline(always)]
+    pub fn push_frames<'a>(
+        &mut self,
+        frames: impl Iterator<Item = (&'a Lanes, &'a mut [f32; LANES])>,
+    ) {
+        let inv_len = self.inv_len;
+        let len = self.window.len();
+        let mut sums = self.sums;
+        let mut pos = self.pos;
+        for (x, out) in frames {
+            let slot = &mut self.window[pos];
+            for c in 0..LANES {
+                let square = x[c] * x[c];
+                let old = slot[c];
+                slot[c] = square;
+                sums[c] += square - old;
+                out[c] = (sums[c].max(0.0) * inv_len).sqrt() as f32;
+            }
+            pos += 1;
+            if pos == len {
+                pos = 0;
+            }
         }
-        self.pos += 1;
-        if self.pos == self.window.len() {
-            self.pos = 0;
-        }
+        self.sums = sums;
+        self.pos = pos;
     }
 }
 
@@ -162,10 +180,46 @@ mod tests {
             } else {
                 bank.process_frames(std::slice::from_mut(&mut x));
             }
-            rms_bank.push(&x, &mut env);
+            if n % 3 == 0 {
+                rms_bank.push(&x, &mut env);
+            } else {
+                rms_bank.push_frames(std::iter::once((&x, &mut env)));
+            }
             for c in 0..LANES {
                 assert_eq!(x[c].to_bits(), expected[c].to_bits(), "frame {n} lane {c}");
                 assert_eq!(env[c], rms[c].push(expected[c]) as f32);
+            }
+        }
+    }
+
+    /// Runs of many frames (the block path, state kept in registers) equal the
+    /// one-channel references bit for bit, for an odd number of sections too.
+    #[test]
+    fn runs_of_frames_equal_the_references() {
+        let bandpass = butterworth(4, Band::Bandpass(20.0, 450.0), 2000.0).unwrap();
+        let odd = &bandpass[..3];
+        for sos in [&bandpass[..], odd] {
+            let mut bank = FilterBank::new(sos);
+            let mut rms_bank = RmsBank::new(37);
+            let mut singles: Vec<SosFilter> = (0..LANES).map(|_| SosFilter::new(sos)).collect();
+            let mut rms: Vec<RmsEnvelope> = (0..LANES).map(|_| RmsEnvelope::new(37)).collect();
+            let mut n = 0;
+            for run in [1usize, 64, 5, 63, 2, 64, 17] {
+                let mut frames: Vec<Lanes> = (n..n + run)
+                    .map(|f| std::array::from_fn(|c| ((f * (c + 5)) % 89) as f64 - 44.0))
+                    .collect();
+                let mut env = vec![[0.0f32; LANES]; run];
+                bank.process_frames(&mut frames);
+                rms_bank.push_frames(frames.iter().zip(env.iter_mut()));
+                for (i, x) in frames.iter().enumerate() {
+                    for c in 0..LANES {
+                        let input = (((n + i) * (c + 5)) % 89) as f64 - 44.0;
+                        let y = singles[c].process(input);
+                        assert_eq!(x[c].to_bits(), y.to_bits(), "frame {} lane {c}", n + i);
+                        assert_eq!(env[i][c], rms[c].push(y) as f32);
+                    }
+                }
+                n += run;
             }
         }
     }
