@@ -123,7 +123,7 @@ impl PairBank {
         out: &mut [CoContraction; MAX_PAIRS],
     ) {
         let mut lanes = PairValues::default();
-        self.push_frames(std::iter::once((agonist, antagonist, &mut lanes)));
+        self.push_frames(std::iter::once((*agonist, *antagonist, &mut lanes)));
         *out = lanes.to_pairs();
     }
 
@@ -138,13 +138,7 @@ impl PairBank {
     )]
     pub fn push_frames<'a>(
         &mut self,
-        frames: impl Iterator<
-            Item = (
-                &'a [f32; MAX_PAIRS],
-                &'a [f32; MAX_PAIRS],
-                &'a mut PairValues,
-            ),
-        >,
+        frames: impl Iterator<Item = ([f32; MAX_PAIRS], [f32; MAX_PAIRS], &'a mut PairValues)>,
     ) {
         let inv_len = self.inv_len;
         let len = self.agonist.len();
@@ -158,8 +152,8 @@ impl PairBank {
             // instructions.
             let ag = ag32.map(f64::from);
             let ant = ant32.map(f64::from);
-            let old_ag = std::mem::replace(&mut self.agonist[pos], *ag32).map(f64::from);
-            let old_ant = std::mem::replace(&mut self.antagonist[pos], *ant32).map(f64::from);
+            let old_ag = std::mem::replace(&mut self.agonist[pos], ag32).map(f64::from);
+            let old_ant = std::mem::replace(&mut self.antagonist[pos], ant32).map(f64::from);
             let mut r = [0.0; MAX_PAIRS];
             for k in 0..MAX_PAIRS {
                 r[k] = rudolph(ag[k], ant[k]);
@@ -294,7 +288,7 @@ mod tests {
                 ag.iter()
                     .zip(&ant)
                     .zip(out.iter_mut())
-                    .map(|((a, b), o)| (a, b, o)),
+                    .map(|((a, b), o)| (*a, *b, o)),
             );
             for i in 0..run {
                 for k in 0..MAX_PAIRS {

@@ -70,8 +70,6 @@ struct PairLanes {
 #[derive(Clone)]
 struct BlockScratch {
     lanes: [Lanes; BLOCK_FRAMES],
-    agonist: [[f32; MAX_PAIRS]; BLOCK_FRAMES],
-    antagonist: [[f32; MAX_PAIRS]; BLOCK_FRAMES],
     pairs: [PairValues; BLOCK_FRAMES],
     out: [FrameOutput; BLOCK_FRAMES],
 }
@@ -161,8 +159,6 @@ impl Processor {
             out: FrameOutput::default(),
             block: Box::new(BlockScratch {
                 lanes: [[0.0; LANES]; BLOCK_FRAMES],
-                agonist: [[0.0; MAX_PAIRS]; BLOCK_FRAMES],
-                antagonist: [[0.0; MAX_PAIRS]; BLOCK_FRAMES],
                 pairs: [PairValues::default(); BLOCK_FRAMES],
                 out: [FrameOutput::default(); BLOCK_FRAMES],
             }),
@@ -229,7 +225,7 @@ impl Processor {
             );
             let mut values = PairValues::default();
             self.trackers
-                .push_frames(std::iter::once((&agonist, &antagonist, &mut values)));
+                .push_frames(std::iter::once((agonist, antagonist, &mut values)));
             copy_pairs(&values, self.pair_lanes.len, &mut self.out.pairs);
         }
     }
@@ -277,23 +273,14 @@ impl Processor {
         self.envelopes
             .push_frames(lanes.iter().zip(outs.iter_mut().map(|o| &mut o.envelope)));
         if self.pair_lanes.len > 0 {
-            let agonist = &mut scratch.agonist[..n];
-            let antagonist = &mut scratch.antagonist[..n];
             let values = &mut scratch.pairs[..n];
-            for ((out, a), b) in outs
-                .iter()
-                .zip(agonist.iter_mut())
-                .zip(antagonist.iter_mut())
-            {
-                gather_pairs(&out.envelope, &self.pair_lanes, a, b);
-            }
-            self.trackers.push_frames(
-                agonist
-                    .iter()
-                    .zip(antagonist.iter())
-                    .zip(values.iter_mut())
-                    .map(|((a, b), v)| (a, b, v)),
-            );
+            let pairs = &self.pair_lanes;
+            self.trackers
+                .push_frames(outs.iter().zip(values.iter_mut()).map(|(out, v)| {
+                    let (mut a, mut b) = ([0.0; MAX_PAIRS], [0.0; MAX_PAIRS]);
+                    gather_pairs(&out.envelope, pairs, &mut a, &mut b);
+                    (a, b, v)
+                }));
             for (out, v) in outs.iter_mut().zip(values.iter()) {
                 copy_pairs(v, self.pair_lanes.len, &mut out.pairs);
             }
