@@ -83,7 +83,14 @@ impl FilterBank {
             let [first, second] = pair else {
                 unreachable!("chunks of two")
             };
-            run_two(first, second, frames);
+            // Sections whose outer numerator coefficients are exactly 1 (every band-pass section but the
+            // first: SciPy's [1, ±2, 1]) skip those two multiplications: `1.0 * x` is `x` for every value.
+            match (first.unit_ends(), second.unit_ends()) {
+                (false, false) => run_two::<false, false>(first, second, frames),
+                (false, true) => run_two::<false, true>(first, second, frames),
+                (true, false) => run_two::<true, false>(first, second, frames),
+                (true, true) => run_two::<true, true>(first, second, frames),
+            }
         }
         if let [last] = pairs.into_remainder() {
             run_one(last, frames);
@@ -110,9 +117,28 @@ fn run_one(s: &mut BankSection, frames: &mut [Lanes]) {
     s.s2 = s2;
 }
 
-/// Two consecutive sections over several frames, frame by frame (see [`FilterBank::process_frames`]).
+impl BankSection {
+    /// True when `b0` and `b2` are exactly 1, so multiplying by them can be skipped.
+    fn unit_ends(&self) -> bool {
+        self.b0 == 1.0 && self.b2 == 1.0
+    }
+}
+
+/// `b * x`, or `x` itself when the caller knows `b` is exactly 1 (the same value: `1.0 * x == x` bit for
+/// bit, signed zeros and subnormals included).
 #[inline(always)]
-fn run_two(f: &mut BankSection, g: &mut BankSection, frames: &mut [Lanes]) {
+fn times<const UNIT: bool>(b: f64, x: f64) -> f64 {
+    if UNIT { x } else { b * x }
+}
+
+/// Two consecutive sections over several frames, frame by frame (see [`FilterBank::process_frames`]);
+/// `F_UNIT` / `G_UNIT`: the section's `b0` and `b2` are exactly 1.
+#[inline(always)]
+fn run_two<const F_UNIT: bool, const G_UNIT: bool>(
+    f: &mut BankSection,
+    g: &mut BankSection,
+    frames: &mut [Lanes],
+) {
     let (fb0, fb1, fb2, fa1, fa2) = (f.b0, f.b1, f.b2, f.a1, f.a2);
     let (gb0, gb1, gb2, ga1, ga2) = (g.b0, g.b1, g.b2, g.a1, g.a2);
     let (mut f1, mut f2) = (f.s1, f.s2);
@@ -120,12 +146,12 @@ fn run_two(f: &mut BankSection, g: &mut BankSection, frames: &mut [Lanes]) {
     for x in frames.iter_mut() {
         for c in 0..LANES {
             let xc = x[c];
-            let y = fb0 * xc + f1[c];
+            let y = times::<F_UNIT>(fb0, xc) + f1[c];
             f1[c] = fb1 * xc - fa1 * y + f2[c];
-            f2[c] = fb2 * xc - fa2 * y;
-            let z = gb0 * y + g1[c];
+            f2[c] = times::<F_UNIT>(fb2, xc) - fa2 * y;
+            let z = times::<G_UNIT>(gb0, y) + g1[c];
             g1[c] = gb1 * y - ga1 * z + g2[c];
-            g2[c] = gb2 * y - ga2 * z;
+            g2[c] = times::<G_UNIT>(gb2, y) - ga2 * z;
             x[c] = z;
         }
     }
@@ -230,12 +256,15 @@ mod tests {
     }
 
     /// Runs of many frames (the block path: two sections at a time, state kept in registers) equal the
-    /// one-channel references bit for bit, for an odd number of sections too.
+    /// one-channel references bit for bit, for an odd number of sections too and for every mix of
+    /// sections with and without unit outer coefficients.
     #[test]
     fn runs_of_frames_equal_the_references() {
         let bandpass = butterworth(4, Band::Bandpass(20.0, 450.0), 2000.0).unwrap();
         let odd = &bandpass[..3];
-        for sos in [&bandpass[..], odd] {
+        // Reversed, the pairs of sections come as (unit ends, unit ends) then (unit ends, general).
+        let reversed: Vec<Sos> = bandpass.iter().rev().copied().collect();
+        for sos in [&bandpass[..], odd, &reversed[..]] {
             let mut bank = FilterBank::new(sos);
             let mut rms_bank = RmsBank::new(37);
             let mut singles: Vec<SosFilter> = (0..LANES).map(|_| SosFilter::new(sos)).collect();
