@@ -22,11 +22,10 @@ pub struct CoContraction {
 /// Antagonist/agonist envelope ratio (0 when the agonist is silent).
 #[inline(always)]
 pub fn ratio(agonist: f64, antagonist: f64) -> f64 {
-    if agonist > RATIO_FLOOR {
-        antagonist / agonist
-    } else {
-        0.0
-    }
+    // Divided first and selected after (the same value either way): a select, not a branch, so the pair
+    // lanes vectorise. The same holds for the two functions below.
+    let q = antagonist / agonist;
+    if agonist > RATIO_FLOOR { q } else { 0.0 }
 }
 
 /// Falconer & Winter with fixed roles from integrated envelopes: `200 * I_ant / (I_ag + I_ant)` in %
@@ -34,18 +33,18 @@ pub fn ratio(agonist: f64, antagonist: f64) -> f64 {
 #[inline(always)]
 pub fn falconer_winter(i_agonist: f64, i_antagonist: f64) -> f64 {
     let total = i_agonist + i_antagonist;
-    if total > 0.0 {
-        200.0 * i_antagonist / total
-    } else {
-        0.0
-    }
+    let index = 200.0 * i_antagonist / total;
+    if total > 0.0 { index } else { 0.0 }
 }
 
 /// Rudolph et al. 2000 at one sample: `(lower / higher) * (lower + higher)` (0 when both are silent).
 #[inline(always)]
 pub fn rudolph(a: f64, b: f64) -> f64 {
-    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-    if hi > 0.0 { lo / hi * (lo + hi) } else { 0.0 }
+    let a_lower = a < b;
+    let lo = if a_lower { a } else { b };
+    let hi = if a_lower { b } else { a };
+    let value = lo / hi * (lo + hi);
+    if hi > 0.0 { value } else { 0.0 }
 }
 
 /// One-pair reference (tests only): [`PairBank`] must equal it exactly.
@@ -83,10 +82,14 @@ impl PairTracker {
 }
 
 /// Every pair's trailing-window indices in lock-step lanes (vectorisable; checked against a one-pair reference).
+///
+/// Inputs are the envelopes as the processor hands them out (`f32`); the arithmetic is in `f64` on their
+/// exact widened values, as [`PairTracker`] does it. The agonist and antagonist windows keep the `f32` values
+/// (widening is exact), which halves their memory.
 #[derive(Clone, Debug)]
 pub struct PairBank {
-    agonist: Vec<[f64; MAX_PAIRS]>,
-    antagonist: Vec<[f64; MAX_PAIRS]>,
+    agonist: Vec<[f32; MAX_PAIRS]>,
+    antagonist: Vec<[f32; MAX_PAIRS]>,
     pos: usize,
     agonist_sum: [f64; MAX_PAIRS],
     antagonist_sum: [f64; MAX_PAIRS],
@@ -115,32 +118,108 @@ impl PairBank {
     #[inline(always)]
     pub fn push(
         &mut self,
-        agonist: &[f64; MAX_PAIRS],
-        antagonist: &[f64; MAX_PAIRS],
+        agonist: &[f32; MAX_PAIRS],
+        antagonist: &[f32; MAX_PAIRS],
         out: &mut [CoContraction; MAX_PAIRS],
     ) {
-        let ag_slot = &mut self.agonist[self.pos];
-        let ant_slot = &mut self.antagonist[self.pos];
-        let rud_slot = &mut self.rudolph[self.pos];
-        for k in 0..MAX_PAIRS {
-            let r = rudolph(agonist[k], antagonist[k]);
-            self.rudolph_sum[k] += r - std::mem::replace(&mut rud_slot[k], r);
-            self.agonist_sum[k] += agonist[k] - std::mem::replace(&mut ag_slot[k], agonist[k]);
-            self.antagonist_sum[k] +=
-                antagonist[k] - std::mem::replace(&mut ant_slot[k], antagonist[k]);
-            out[k] = CoContraction {
-                rudolph: (self.rudolph_sum[k].max(0.0) * self.inv_len) as f32,
-                ratio: ratio(agonist[k], antagonist[k]) as f32,
-                cci: falconer_winter(
-                    self.agonist_sum[k].max(0.0),
-                    self.antagonist_sum[k].max(0.0),
-                ) as f32,
-            };
+        let mut lanes = PairValues::default();
+        self.push_frames(std::iter::once((*agonist, *antagonist, &mut lanes)));
+        *out = lanes.to_pairs();
+    }
+
+    /// Adds several frames in order (agonist envelopes, antagonist envelopes, where to write the frame's
+    /// values): the running sums stay in registers for the whole run, and each index is computed for all
+    /// lanes at once (the values are written index by index, [`PairValues`], so the compiler keeps them in
+    /// vectors). The arithmetic per lane is exactly that of [`PairBank::push`].
+    #[inline(always)]
+    #[expect(
+        clippy::needless_range_loop,
+        reason = "one lane index addresses several arrays in lock-step"
+    )]
+    pub fn push_frames<'a>(
+        &mut self,
+        frames: impl Iterator<Item = ([f32; MAX_PAIRS], [f32; MAX_PAIRS], &'a mut PairValues)>,
+    ) {
+        let inv_len = self.inv_len;
+        let len = self.agonist.len();
+        let mut pos = self.pos;
+        let mut ag_sum = self.agonist_sum;
+        let mut ant_sum = self.antagonist_sum;
+        let mut rud_sum = self.rudolph_sum;
+        for (ag32, ant32, out) in frames {
+            // Whole-lane steps on local copies (old values read and new ones written back in one go, one
+            // small loop per step), so the compiler sees no aliasing and turns each step into a few vector
+            // instructions.
+            let ag = ag32.map(f64::from);
+            let ant = ant32.map(f64::from);
+            let old_ag = std::mem::replace(&mut self.agonist[pos], ag32).map(f64::from);
+            let old_ant = std::mem::replace(&mut self.antagonist[pos], ant32).map(f64::from);
+            let mut r = [0.0; MAX_PAIRS];
+            for k in 0..MAX_PAIRS {
+                r[k] = rudolph(ag[k], ant[k]);
+            }
+            let old_r = std::mem::replace(&mut self.rudolph[pos], r);
+            for k in 0..MAX_PAIRS {
+                rud_sum[k] += r[k] - old_r[k];
+            }
+            for k in 0..MAX_PAIRS {
+                ag_sum[k] += ag[k] - old_ag[k];
+            }
+            for k in 0..MAX_PAIRS {
+                ant_sum[k] += ant[k] - old_ant[k];
+            }
+            for k in 0..MAX_PAIRS {
+                out.rudolph[k] = (rud_sum[k].max(0.0) * inv_len) as f32;
+            }
+            for k in 0..MAX_PAIRS {
+                out.ratio[k] = ratio(ag[k], ant[k]) as f32;
+            }
+            for k in 0..MAX_PAIRS {
+                out.cci[k] = falconer_winter(ag_sum[k].max(0.0), ant_sum[k].max(0.0)) as f32;
+            }
+            pos += 1;
+            if pos == len {
+                pos = 0;
+            }
         }
-        self.pos += 1;
-        if self.pos == self.agonist.len() {
-            self.pos = 0;
+        self.pos = pos;
+        self.agonist_sum = ag_sum;
+        self.antagonist_sum = ant_sum;
+        self.rudolph_sum = rud_sum;
+    }
+}
+
+/// One frame's values of every pair lane, laid out index by index (the bank's working layout; see
+/// [`PairValues::to_pairs`] for the per-pair records).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PairValues {
+    /// [`CoContraction::ratio`] per pair lane.
+    pub ratio: [f32; MAX_PAIRS],
+    /// [`CoContraction::cci`] per pair lane.
+    pub cci: [f32; MAX_PAIRS],
+    /// [`CoContraction::rudolph`] per pair lane.
+    pub rudolph: [f32; MAX_PAIRS],
+}
+
+impl PairValues {
+    /// Pair lane `k`'s values as one record.
+    #[inline(always)]
+    pub fn get(&self, k: usize) -> CoContraction {
+        CoContraction {
+            ratio: self.ratio[k],
+            cci: self.cci[k],
+            rudolph: self.rudolph[k],
         }
+    }
+
+    /// The same values as one record per pair.
+    #[inline(always)]
+    pub fn to_pairs(&self) -> [CoContraction; MAX_PAIRS] {
+        std::array::from_fn(|k| CoContraction {
+            ratio: self.ratio[k],
+            cci: self.cci[k],
+            rudolph: self.rudolph[k],
+        })
     }
 }
 
@@ -174,12 +253,51 @@ mod tests {
         let mut singles: Vec<PairTracker> = (0..MAX_PAIRS).map(|_| PairTracker::new(37)).collect();
         let mut out = [CoContraction::default(); MAX_PAIRS];
         for n in 0..500 {
-            let ag: [f64; MAX_PAIRS] = std::array::from_fn(|k| ((n * (k + 1)) % 23) as f64);
-            let ant: [f64; MAX_PAIRS] = std::array::from_fn(|k| ((n * (k + 2)) % 17) as f64 * 0.5);
+            let ag: [f32; MAX_PAIRS] = std::array::from_fn(|k| ((n * (k + 1)) % 23) as f32);
+            let ant: [f32; MAX_PAIRS] = std::array::from_fn(|k| ((n * (k + 2)) % 17) as f32 * 0.5);
             bank.push(&ag, &ant, &mut out);
             for k in 0..MAX_PAIRS {
-                assert_eq!(out[k], singles[k].push(ag[k], ant[k]), "frame {n} pair {k}");
+                let expected = singles[k].push(ag[k] as f64, ant[k] as f64);
+                assert_eq!(out[k], expected, "frame {n} pair {k}");
             }
+        }
+    }
+
+    #[test]
+    fn runs_of_frames_equal_one_tracker_per_pair() {
+        let mut bank = PairBank::new(29);
+        let mut singles: Vec<PairTracker> = (0..MAX_PAIRS).map(|_| PairTracker::new(29)).collect();
+        let mut n = 0;
+        for run in [1usize, 64, 3, 40, 64, 7] {
+            let ag: Vec<[f32; MAX_PAIRS]> = (n..n + run)
+                .map(|f| {
+                    std::array::from_fn(|k| {
+                        if f % 50 < 10 {
+                            0.0
+                        } else {
+                            ((f * (k + 1)) % 23) as f32 * 0.3
+                        }
+                    })
+                })
+                .collect();
+            let ant: Vec<[f32; MAX_PAIRS]> = (n..n + run)
+                .map(|f| std::array::from_fn(|k| ((f * (k + 2)) % 17) as f32 * 0.7))
+                .collect();
+            let mut out = vec![PairValues::default(); run];
+            bank.push_frames(
+                ag.iter()
+                    .zip(&ant)
+                    .zip(out.iter_mut())
+                    .map(|((a, b), o)| (*a, *b, o)),
+            );
+            for i in 0..run {
+                for k in 0..MAX_PAIRS {
+                    let expected = singles[k].push(ag[i][k] as f64, ant[i][k] as f64);
+                    assert_eq!(out[i].get(k), expected, "frame {} pair {k}", n + i);
+                    assert_eq!(out[i].to_pairs()[k], expected);
+                }
+            }
+            n += run;
         }
     }
 }

@@ -2,13 +2,17 @@
 
 use super::MusclePair;
 use super::bank::{FilterBank, LANES, Lanes, RmsBank};
-use super::cocontraction::{CoContraction, PairBank};
+use super::cocontraction::{CoContraction, PairBank, PairValues};
 use super::config::{DspConfig, DspError, EffectiveDsp};
 use crate::block::{BLOCK_FRAMES, MAX_CHANNELS, SampleBlock};
 
 /// One frame's values spread over the lanes (missing channels read as 0).
 #[inline(always)]
 fn lanes_of(frame: &[f32], channels: usize) -> Lanes {
+    // Full frames (the common 16-channel case) convert as one fixed-size array.
+    if let Ok(full) = <&[f32; LANES]>::try_from(frame) {
+        return full.map(f64::from);
+    }
     let mut x: Lanes = [0.0; LANES];
     for (lane, v) in x.iter_mut().zip(frame.iter().take(channels)) {
         *lane = *v as f64;
@@ -18,6 +22,63 @@ fn lanes_of(frame: &[f32], channels: usize) -> Lanes {
 
 /// Most pairs a processor tracks.
 pub const MAX_PAIRS: usize = MAX_CHANNELS / 2;
+
+/// One frame's values in `f32`, as the outputs carry them.
+#[inline(always)]
+fn f32_lanes(x: &Lanes) -> [f32; LANES] {
+    x.map(|v| v as f32)
+}
+
+/// Each pair lane's agonist and antagonist envelope, gathered from one frame's envelopes. Lanes beyond the
+/// pairs given read channel 0: the bank tracks them, and their values are never handed out.
+#[inline(always)]
+fn gather_pairs(
+    envelope: &[f32; LANES],
+    pairs: &PairLanes,
+    agonist: &mut [f32; MAX_PAIRS],
+    antagonist: &mut [f32; MAX_PAIRS],
+) {
+    for k in 0..MAX_PAIRS {
+        // The mask only spares a bounds check: every index is below the channel count (checked in `new`).
+        agonist[k] = envelope[pairs.agonist[k] as usize % LANES];
+        antagonist[k] = envelope[pairs.antagonist[k] as usize % LANES];
+    }
+}
+
+/// Hands out the values of the pairs given (the other lanes of `out` keep their zeros).
+#[inline(always)]
+fn copy_pairs(values: &PairValues, len: usize, out: &mut [CoContraction; MAX_PAIRS]) {
+    if len == MAX_PAIRS {
+        *out = values.to_pairs();
+    } else {
+        for (k, o) in out.iter_mut().enumerate().take(len) {
+            *o = values.get(k);
+        }
+    }
+}
+
+/// The pairs' channel indices as fixed-size lanes.
+#[derive(Clone, Copy, Debug, Default)]
+struct PairLanes {
+    len: usize,
+    agonist: [u8; MAX_PAIRS],
+    antagonist: [u8; MAX_PAIRS],
+}
+
+/// Room for one block in flight: its samples as lanes, and every frame's output (boxed with the processor,
+/// so a block allocates nothing and fills no stack arrays).
+#[derive(Clone)]
+struct BlockScratch {
+    lanes: [Lanes; BLOCK_FRAMES],
+    pairs: [PairValues; BLOCK_FRAMES],
+    out: [FrameOutput; BLOCK_FRAMES],
+}
+
+impl std::fmt::Debug for BlockScratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BlockScratch")
+    }
+}
 
 /// What the chain produced for one frame. Fixed-size so nothing is allocated per sample.
 #[derive(Clone, Copy, Debug, Default)]
@@ -43,8 +104,10 @@ pub struct Processor {
     notch: FilterBank,
     envelopes: RmsBank,
     pairs: Vec<MusclePair>,
+    pair_lanes: PairLanes,
     trackers: PairBank,
     out: FrameOutput,
+    block: Box<BlockScratch>,
 }
 
 impl Processor {
@@ -74,16 +137,31 @@ impl Processor {
             )));
         }
         let effective = config.effective(fs)?;
+        let mut pair_lanes = PairLanes {
+            len: pairs.len(),
+            ..PairLanes::default()
+        };
+        for (k, p) in pairs.iter().enumerate() {
+            // Both are below `channels` <= MAX_CHANNELS = 16 (checked above), so they fit a u8.
+            pair_lanes.agonist[k] = p.agonist as u8;
+            pair_lanes.antagonist[k] = p.antagonist as u8;
+        }
         Ok(Self {
             bandpass: FilterBank::new(&effective.bandpass_sos),
             notch: FilterBank::new(&effective.notch_sos),
             envelopes: RmsBank::new(effective.envelope_window_samples),
             trackers: PairBank::new(effective.cci_window_samples),
             pairs: pairs.to_vec(),
+            pair_lanes,
             config: config.clone(),
             effective,
             channels,
             out: FrameOutput::default(),
+            block: Box::new(BlockScratch {
+                lanes: [[0.0; LANES]; BLOCK_FRAMES],
+                pairs: [PairValues::default(); BLOCK_FRAMES],
+                out: [FrameOutput::default(); BLOCK_FRAMES],
+            }),
         })
     }
 
@@ -133,22 +211,22 @@ impl Processor {
     /// Envelope, pair indices and the output record for one frame that has been filtered.
     #[inline(always)]
     fn finish_frame(&mut self, bandpassed: &Lanes, filtered: &Lanes) {
-        for (out, y) in self.out.bandpassed.iter_mut().zip(bandpassed) {
-            *out = *y as f32;
-        }
-        for (out, y) in self.out.filtered.iter_mut().zip(filtered) {
-            *out = *y as f32;
-        }
+        self.out.bandpassed = f32_lanes(bandpassed);
+        self.out.filtered = f32_lanes(filtered);
         self.envelopes.push(filtered, &mut self.out.envelope);
-        if !self.pairs.is_empty() {
+        if self.pair_lanes.len > 0 {
             let mut agonist = [0.0; MAX_PAIRS];
             let mut antagonist = [0.0; MAX_PAIRS];
-            for (k, pair) in self.pairs.iter().enumerate() {
-                agonist[k] = self.out.envelope[pair.agonist] as f64;
-                antagonist[k] = self.out.envelope[pair.antagonist] as f64;
-            }
+            gather_pairs(
+                &self.out.envelope,
+                &self.pair_lanes,
+                &mut agonist,
+                &mut antagonist,
+            );
+            let mut values = PairValues::default();
             self.trackers
-                .push(&agonist, &antagonist, &mut self.out.pairs);
+                .push_frames(std::iter::once((agonist, antagonist, &mut values)));
+            copy_pairs(&values, self.pair_lanes.len, &mut self.out.pairs);
         }
     }
 
@@ -168,6 +246,9 @@ impl Processor {
         self.process_block_portable(block, sink);
     }
 
+    /// The block path: each stage runs over the whole block before the next (band-pass, notch, envelopes,
+    /// pairs), its state held in registers, writing straight into the block's output records; then the
+    /// sink sees every frame in order. Per lane the arithmetic is that of [`Processor::process_frame`].
     #[inline(always)]
     fn process_block_portable(
         &mut self,
@@ -175,16 +256,37 @@ impl Processor {
         mut sink: impl FnMut(u64, &FrameOutput),
     ) {
         let n = block.len();
-        let mut filtered = [[0.0; LANES]; BLOCK_FRAMES];
-        for (lanes, frame) in filtered.iter_mut().zip(block.frames()) {
-            *lanes = lanes_of(frame, self.channels);
+        let scratch = &mut *self.block;
+        let lanes = &mut scratch.lanes[..n];
+        let outs = &mut scratch.out[..n];
+        for (x, frame) in lanes.iter_mut().zip(block.frames()) {
+            *x = lanes_of(frame, self.channels);
         }
-        self.bandpass.process_frames(&mut filtered[..n]);
-        let bandpassed = filtered;
-        self.notch.process_frames(&mut filtered[..n]);
-        for i in 0..n {
-            self.finish_frame(&bandpassed[i], &filtered[i]);
-            sink(block.first_sample + i as u64, &self.out);
+        self.bandpass.process_frames(lanes);
+        for (out, x) in outs.iter_mut().zip(lanes.iter()) {
+            out.bandpassed = f32_lanes(x);
+        }
+        self.notch.process_frames(lanes);
+        for (out, x) in outs.iter_mut().zip(lanes.iter()) {
+            out.filtered = f32_lanes(x);
+        }
+        self.envelopes
+            .push_frames(lanes.iter().zip(outs.iter_mut().map(|o| &mut o.envelope)));
+        if self.pair_lanes.len > 0 {
+            let values = &mut scratch.pairs[..n];
+            let pairs = &self.pair_lanes;
+            self.trackers
+                .push_frames(outs.iter().zip(values.iter_mut()).map(|(out, v)| {
+                    let (mut a, mut b) = ([0.0; MAX_PAIRS], [0.0; MAX_PAIRS]);
+                    gather_pairs(&out.envelope, pairs, &mut a, &mut b);
+                    (a, b, v)
+                }));
+            for (out, v) in outs.iter_mut().zip(values.iter()) {
+                copy_pairs(v, self.pair_lanes.len, &mut out.pairs);
+            }
+        }
+        for (i, out) in outs.iter().enumerate() {
+            sink(block.first_sample + i as u64, out);
         }
     }
 
@@ -192,5 +294,98 @@ impl Processor {
     #[target_feature(enable = "avx")]
     fn process_block_avx(&mut self, block: &SampleBlock, sink: impl FnMut(u64, &FrameOutput)) {
         self.process_block_portable(block, sink);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bits(out: &FrameOutput) -> Vec<u32> {
+        let mut v: Vec<u32> = out
+            .bandpassed
+            .iter()
+            .chain(&out.filtered)
+            .chain(&out.envelope)
+            .map(|x| x.to_bits())
+            .collect();
+        for p in &out.pairs {
+            v.extend([p.ratio.to_bits(), p.cci.to_bits(), p.rudolph.to_bits()]);
+        }
+        v
+    }
+
+    /// The block path (stage by stage over a block) equals the frame path bit for bit, every field of
+    /// every frame, for full and partial channel counts, pairs in any order and blocks of any size.
+    #[test]
+    fn block_path_is_bit_identical_to_the_frame_path() {
+        let cases: [(usize, &[(usize, usize)]); 4] = [
+            (
+                16,
+                &[
+                    (0, 1),
+                    (2, 3),
+                    (4, 5),
+                    (6, 7),
+                    (8, 9),
+                    (10, 11),
+                    (12, 13),
+                    (14, 15),
+                ],
+            ),
+            (5, &[(4, 0), (1, 3), (2, 2)]),
+            (8, &[]),
+            (1, &[(0, 0)]),
+        ];
+        for (channels, pairs) in cases {
+            let pairs: Vec<MusclePair> = pairs
+                .iter()
+                .map(|&(agonist, antagonist)| MusclePair {
+                    agonist,
+                    antagonist,
+                })
+                .collect();
+            let cfg = DspConfig::default();
+            let mut by_frame = Processor::new(channels, 2000.0, &cfg, &pairs).unwrap();
+            let mut by_block = by_frame.clone();
+            let mut seed = 7u64;
+            let mut next = move || {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (seed >> 33) as usize
+            };
+            let mut n = 0usize;
+            while n < 3000 {
+                let size = 1 + next() % BLOCK_FRAMES;
+                let mut block = SampleBlock::new(n as u64, channels);
+                for f in n..n + size {
+                    // Bursts and silences (exact zeros), so sums rise and fall back to zero.
+                    let on = (f / 400) % 2 == 0;
+                    let frame: Vec<f32> = (0..channels)
+                        .map(|c| {
+                            if on || c % 2 == 1 {
+                                ((next() % 2001) as f32 - 1000.0) * 0.05 * (c + 1) as f32
+                            } else {
+                                0.0
+                            }
+                        })
+                        .collect();
+                    block.push_frame(&frame);
+                }
+                let mut expected = Vec::new();
+                for i in 0..block.len() {
+                    expected.push(bits(by_frame.process_frame(block.frame(i))));
+                }
+                let mut k = 0;
+                by_block.process_block(&block, |index, out| {
+                    assert_eq!(index, n as u64 + k as u64);
+                    assert_eq!(bits(out), expected[k], "{channels} ch, frame {}", n + k);
+                    k += 1;
+                });
+                assert_eq!(k, block.len());
+                n += size;
+            }
+        }
     }
 }
