@@ -95,12 +95,13 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         }
         Ok(())
     };
-    let report = analyze(
-        &mut replay,
-        &options,
-        &mut progress,
-        Some(&mut write_envelope),
-    )?;
+    // The pass feeds a sink every frame: only give it one when the envelopes are wanted.
+    let sink: Option<&mut innervate::analysis::EnvelopeSink<'_>> = if args.envelope_wav.is_some() {
+        Some(&mut write_envelope)
+    } else {
+        None
+    };
+    let report = analyze(&mut replay, &options, &mut progress, sink)?;
     bar.finish_and_clear();
     if let Some(w) = writer {
         w.finalize().context("finishing the envelope WAV")?;

@@ -114,10 +114,6 @@ impl Welch {
     /// gives each: one complex FFT carries both (`a` as the real part, `b` as the imaginary part) and the
     /// two spectra are separated by the FFT's symmetry. `None` if the signals are shorter than one segment
     /// or differ in length.
-    #[expect(
-        clippy::needless_range_loop,
-        reason = "one index addresses the segment, the window and the FFT buffer in lock-step"
-    )]
     pub fn psd_pair(&mut self, a: &[f32], b: &[f32]) -> Option<(&[f64], &[f64])> {
         let n = self.window.len();
         if a.len() < n || a.len() != b.len() {
