@@ -419,11 +419,11 @@ impl RawTracker {
     pub fn add_all(&mut self, values: &[f32]) {
         let (mut lo, mut hi, mut finite) = (f32::INFINITY, f32::NEG_INFINITY, 0u64);
         for &v in values {
-            if v.is_finite() {
-                lo = lo.min(v);
-                hi = hi.max(v);
-                finite += 1;
-            }
+            // Selects rather than branches, so the loop vectorises.
+            let ok = v.is_finite();
+            lo = if ok && v < lo { v } else { lo };
+            hi = if ok && v > hi { v } else { hi };
+            finite += ok as u64;
         }
         if finite == 0 {
             return;

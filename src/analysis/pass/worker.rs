@@ -224,13 +224,7 @@ impl EpochCloser {
     pub(super) fn close(&mut self, st: &mut ChannelWork, start_s: f64, hum: f64) {
         let (low, high) = self.band;
         let n = st.filtered.len();
-        let rms = (st
-            .filtered
-            .iter()
-            .map(|v| *v as f64 * *v as f64)
-            .sum::<f64>()
-            / n.max(1) as f64)
-            .sqrt();
+        let rms = (sums(&st.filtered).1 / n.max(1) as f64).sqrt();
         let segment = self.welch.segment();
         let df = self.fs / segment as f64;
         let (freqs, band) = match self.welch.psd_pair(&st.filtered, &st.bandpassed) {
