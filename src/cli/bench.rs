@@ -46,6 +46,9 @@ struct OfflineArgs {
     /// Leave out the SciPy baseline (the report says so).
     #[arg(long)]
     no_scipy: bool,
+    /// Times analyze and the SciPy script this many times each, alternating, and reports each one's median.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
 }
 
 /// Runs the part asked for.
@@ -74,6 +77,7 @@ fn offline(args: OfflineArgs) -> Result<()> {
         duration_s: args.duration,
         dir: args.dir,
         scipy: !args.no_scipy,
+        runs: args.runs,
     };
     let report = innervate::perf::offline::bench_offline(&options, |step| eprintln!("... {step}"))?;
     if let innervate::perf::offline_report::Baseline::Skipped(why) = &report.scipy {
@@ -162,7 +166,8 @@ mod tests {
                 OfflineArgs {
                     duration: 3600.0,
                     dir: None,
-                    no_scipy: false
+                    no_scipy: false,
+                    runs: 3
                 }
             ),
             other => panic!("{other:?}"),

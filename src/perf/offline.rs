@@ -27,6 +27,9 @@ pub struct OfflineOptions {
     pub dir: Option<PathBuf>,
     /// Run the SciPy baseline (`false`: the report says it was skipped on request).
     pub scipy: bool,
+    /// Times `analyze` and the SciPy script each run, alternating; the report takes each one's median
+    /// (the machine may be shared: one run can be unlucky).
+    pub runs: usize,
 }
 
 /// Why the benchmark could not run.
@@ -193,6 +196,40 @@ fn scipy_baseline(
     })
 }
 
+/// The middle value (the mean of the two middle ones for an even count); 0 for none.
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// The SciPy runs' medians (a skipped baseline stays skipped, with its reason).
+fn median_baseline(runs: Vec<Baseline>) -> Baseline {
+    let (mut script, mut process, mut rss) = (Vec::new(), Vec::new(), 0);
+    for b in runs {
+        match b {
+            Baseline::Measured {
+                script_s,
+                process_s,
+                max_rss_kb,
+            } => {
+                script.push(script_s);
+                process.push(process_s);
+                rss = rss.max(max_rss_kb);
+            }
+            skipped @ Baseline::Skipped(_) => return skipped,
+        }
+    }
+    Baseline::Measured {
+        script_s: median(&mut script),
+        process_s: median(&mut process),
+        max_rss_kb: rss,
+    }
+}
+
 /// Generates (or reuses) the recording, measures everything and returns the report. `progress` hears what
 /// is being done, a line at a time.
 pub fn bench_offline(
@@ -246,16 +283,26 @@ pub fn bench_offline(
     let wav_bytes = std::fs::metadata(&wav).map_err(io_err(&wav))?.len();
     let os = std::ffi::OsStr::new;
 
-    progress("innervate analyze");
-    let analyze = run(
-        "innervate analyze",
-        exe,
-        &[os("analyze"), wav.as_os_str()],
-        None,
-        &mut commands,
-    )?;
-    progress("SciPy baseline");
-    let scipy = scipy_baseline(options, &wav, &mut commands)?;
+    let (mut analyze_s, mut analyze_rss_kb, mut baselines) = (Vec::new(), 0, Vec::new());
+    for k in 0..options.runs.max(1) {
+        progress(&format!("innervate analyze (run {})", k + 1));
+        let mut shown_commands = Vec::new();
+        let analyze = run(
+            "innervate analyze",
+            exe,
+            &[os("analyze"), wav.as_os_str()],
+            None,
+            &mut shown_commands,
+        )?;
+        analyze_s.push(analyze.wall_s);
+        analyze_rss_kb = analyze_rss_kb.max(analyze.max_rss_kb);
+        progress(&format!("SciPy baseline (run {})", k + 1));
+        baselines.push(scipy_baseline(options, &wav, &mut shown_commands)?);
+        if k == 0 {
+            commands.append(&mut shown_commands);
+        }
+    }
+    let scipy = median_baseline(baselines);
 
     progress("plain copy");
     let copy = dir.join("copy.wav");
@@ -303,8 +350,9 @@ pub fn bench_offline(
         duration_s: frames as f64 / RATE_HZ as f64,
         layout: format!("{CHANNELS} ch x {RATE_HZ} Hz"),
         wav_bytes,
-        analyze_s: analyze.wall_s,
-        analyze_rss_kb: analyze.max_rss_kb,
+        analyze_s: median(&mut analyze_s),
+        analyze_rss_kb,
+        runs: options.runs.max(1),
         scipy,
         copy_s,
         edf_s,

@@ -32,8 +32,10 @@ pub struct OfflineReport {
     pub layout: String,
     /// The WAV's size, bytes.
     pub wav_bytes: u64,
-    /// `innervate analyze`'s wall time, s.
+    /// `innervate analyze`'s wall time, s (the median of the runs).
     pub analyze_s: f64,
+    /// How many times `analyze` and the SciPy script each ran (the times are medians).
+    pub runs: usize,
     /// `innervate analyze`'s peak resident memory, kB.
     pub analyze_rss_kb: u64,
     /// The SciPy baseline.
@@ -89,8 +91,8 @@ impl OfflineReport {
         let _ = writeln!(s, "| --- | --- | --- |");
         let _ = writeln!(
             s,
-            "| `innervate analyze` wall time | {:.2} s | |",
-            self.analyze_s
+            "| `innervate analyze` wall time (median of {} runs, alternating with SciPy's) | {:.2} s | |",
+            self.runs, self.analyze_s
         );
         match &self.scipy {
             Baseline::Measured {
@@ -167,6 +169,7 @@ mod tests {
             layout: "16 ch x 2000 Hz".into(),
             wav_bytes: 400_000_000,
             analyze_s: 2.0,
+            runs: 3,
             analyze_rss_kb: 50_000,
             scipy,
             copy_s: 0.2,
