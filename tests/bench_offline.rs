@@ -24,7 +24,7 @@ fn a_short_run_without_scipy_prints_every_row_and_says_scipy_was_skipped() {
     let (stdout, stderr) = text(&out);
     for row in [
         "Machine: ",
-        "| `innervate analyze` wall time |",
+        "| `innervate analyze` wall time (median of 3 runs, alternating with SciPy's) |",
         "| SciPy band-pass + notch + RMS wall time | **skipped**: on request (--no-scipy) |",
         "| speed-up (SciPy script / analyze) | n/a (no SciPy run) | >= 3x |",
         "| `innervate analyze` peak resident memory |",

@@ -192,7 +192,7 @@ mod tests {
         assert_eq!(r.export_ratios(), [0.5, 0.125]);
         let md = r.markdown();
         for row in [
-            "| `innervate analyze` wall time | 2.00 s | |",
+            "| `innervate analyze` wall time (median of 3 runs, alternating with SciPy's) | 2.00 s | |",
             "| 7.00 s; 9.00 s (peak RSS 120 MB) |",
             "| speed-up (SciPy script / analyze) | 3.50x | >= 3x |",
             "| `innervate analyze` peak resident memory | 50.0 MB | < 100 MB |",
