@@ -172,7 +172,14 @@ impl PairBank {
                 out.rudolph[k] = (rud_sum[k].max(0.0) * inv_len) as f32;
             }
             for k in 0..MAX_PAIRS {
-                out.ratio[k] = ratio(ag[k], ant[k]) as f32;
+                // In single precision: both envelopes are f32, and a quotient worked out in f64 and rounded
+                // to f32 is the correctly rounded f32 quotient (f64 carries more than 2 x 24 + 2 bits), so
+                // this equals `ratio(ag, ant) as f32` bit for bit at half the vector work.
+                out.ratio[k] = if ag[k] > RATIO_FLOOR {
+                    ant32[k] / ag32[k]
+                } else {
+                    0.0
+                };
             }
             for k in 0..MAX_PAIRS {
                 out.cci[k] = falconer_winter(ag_sum[k].max(0.0), ant_sum[k].max(0.0)) as f32;
@@ -245,6 +252,24 @@ mod tests {
         assert!((last.cci - 40.0).abs() < 1e-4);
         let silent = PairTracker::new(4).push(0.0, 0.0);
         assert_eq!(silent, CoContraction::default());
+    }
+
+    #[test]
+    fn an_f32_quotient_equals_the_f64_quotient_rounded_to_f32() {
+        // The bank divides envelopes in single precision; the one-pair reference in double, then rounds.
+        let mut state = 3u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            // Positive finite f32 values across every exponent, subnormals included.
+            f32::from_bits(((state >> 33) as u32) % 0x7F80_0000)
+        };
+        for _ in 0..1_000_000 {
+            let (ag, ant) = (next(), next());
+            let wide = ((ant as f64) / (ag as f64)) as f32;
+            assert_eq!((ant / ag).to_bits(), wide.to_bits(), "{ant} / {ag}");
+        }
     }
 
     #[test]
