@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::Limited;
+use innervate::source::take::Take;
 
 use innervate::analysis::{AnalyzeOptions, Report, analyze};
 use innervate::source::SourceError;
@@ -26,10 +26,7 @@ fn config() -> SimConfig {
 fn analysed() -> (Simulator, Report, f64, Vec<f64>) {
     let seconds = 2.0 * workout::LOOP_S;
     let truth = Simulator::new(config()).unwrap();
-    let source = Limited {
-        sim: Simulator::new(config()).unwrap(),
-        left: (seconds * FS) as u64,
-    };
+    let source = Take::new(Simulator::new(config()).unwrap(), (seconds * FS) as u64);
     let options = AnalyzeOptions {
         mvc_uv: Some((0..4).map(|c| truth.truth_mvc_uv(c)).collect()),
         ..AnalyzeOptions::default()
@@ -229,10 +226,7 @@ fn reps_report_time_above_target() {
 #[test]
 fn teager_kaiser_detection_finds_the_same_reps() {
     let (_, rms_report, seconds, _) = analysed();
-    let mut source = Limited {
-        sim: Simulator::new(config()).unwrap(),
-        left: (seconds * FS) as u64,
-    };
+    let mut source = Take::new(Simulator::new(config()).unwrap(), (seconds * FS) as u64);
     let options = AnalyzeOptions {
         onset_signal: innervate::analysis::OnsetSignal::TeagerKaiser,
         ..AnalyzeOptions::default()

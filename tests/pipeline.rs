@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::Limited;
+use innervate::source::take::Take;
 
 use innervate::dsp::{DspConfig, Processor};
 use innervate::engine::{DisplayChunk, Engine, EngineOptions};
@@ -26,7 +26,7 @@ fn pearson(a: &[f64], b: &[f64]) -> f64 {
 fn run_engine(config: SimConfig, seconds: f64) -> (Vec<DisplayChunk>, std::sync::Arc<LinkStats>) {
     let sim = Simulator::new(config.clone()).unwrap();
     let frames = (seconds * config.sample_rate) as u64;
-    let source = Limited { sim, left: frames };
+    let source = Take::new(sim, frames);
     let options = EngineOptions {
         pace: Pace::Unthrottled,
         lossless_display: true,

@@ -154,10 +154,10 @@ fn a_format_1_session_reads_with_an_assumed_plan() {
     };
     let frames = (workout::LOOP_S * RATE) as u64;
     let mut engine = Engine::start(
-        Box::new(common::Limited {
-            sim: Simulator::new(config).unwrap(),
-            left: frames,
-        }),
+        Box::new(innervate::source::take::Take::new(
+            Simulator::new(config).unwrap(),
+            frames,
+        )),
         EngineOptions {
             pace: Pace::Unthrottled,
             record_from_start: Some(innervate::engine::RecordRequest {

@@ -25,6 +25,12 @@ fn key(v: f32) -> u32 {
     v.to_bits() >> SHIFT
 }
 
+/// The bin of a finite value (clamped to [`LOWEST`], [`HIGHEST`]).
+#[inline(always)]
+fn bin(v: f32) -> usize {
+    (key(v.clamp(LOWEST, HIGHEST)) - key(LOWEST)) as usize
+}
+
 impl Default for LogHistogram {
     fn default() -> Self {
         let bins = (key(HIGHEST) - key(LOWEST) + 1) as usize;
@@ -43,18 +49,16 @@ impl LogHistogram {
             return;
         }
         // Exact: the bounds are single-precision values.
-        let v = v.clamp(LOWEST as f64, HIGHEST as f64) as f32;
-        self.counts[(key(v) - key(LOWEST)) as usize] += 1;
+        self.counts[bin(v.clamp(LOWEST as f64, HIGHEST as f64) as f32)] += 1;
         self.total += 1;
     }
 
     /// Counts every value of `values` (non-finite values are ignored).
     pub fn add_all(&mut self, values: &[f32]) {
-        let base = key(LOWEST);
         let mut counted = 0;
         for &v in values {
             if v.is_finite() {
-                self.counts[(key(v.clamp(LOWEST, HIGHEST)) - base) as usize] += 1;
+                self.counts[bin(v)] += 1;
                 counted += 1;
             }
         }

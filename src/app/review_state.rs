@@ -130,8 +130,11 @@ impl ReviewPanel {
                     self.progress = 0.0;
                 }
                 LoadPoll::Done(result) => {
-                    let (overview, report) = *result;
-                    self.overview = Some(overview);
+                    let (envelope, report) = *result;
+                    // The preview came first; the analysis adds its envelope tracks.
+                    if let Some(overview) = &mut self.overview {
+                        overview.set_envelope(envelope);
+                    }
                     self.report = Some(report);
                     self.progress = 1.0;
                     self.loader = None;

@@ -114,13 +114,6 @@ impl HumMeter {
         out[0]
     }
 
-    /// [`Self::power`] of an epoch already in single precision.
-    pub fn power_f32(&mut self, x: &[f32]) -> f64 {
-        let mut out = [0.0];
-        self.power_many(&[x], &mut out);
-        out[0]
-    }
-
     /// [`Self::power`] of several epochs at once (one per channel): the tables are walked in tiles, each
     /// tile serving every epoch while it is in the cache, so measuring many channels reads them once.
     pub fn power_many(&mut self, epochs: &[&[f32]], out: &mut [f64]) {

@@ -31,8 +31,9 @@ pub enum LoadPoll {
     Running(f32),
     /// The raw overview is ready (returned once, well before the analysis): plots can be drawn.
     Preview(Box<Overview>),
-    /// The analysis finished: the overview with its envelope tracks, and the report (returned once).
-    Done(Box<(Overview, Report)>),
+    /// The analysis finished: the envelope's overview tracks (for [`Overview::set_envelope`] on the
+    /// preview) and the report (returned once).
+    Done(Box<(EnvelopeBuckets, Report)>),
     /// The work failed; the reason in plain words.
     Failed(String),
 }
@@ -49,10 +50,7 @@ pub struct ReviewLoader {
 #[derive(Debug)]
 enum Stage {
     Preview(Task<Result<Overview, String>>),
-    Analysis {
-        overview: Box<Overview>,
-        task: Task<Result<(EnvelopeBuckets, Report), String>>,
-    },
+    Analysis(Task<Result<(EnvelopeBuckets, Report), String>>),
     Finished,
 }
 
@@ -70,7 +68,7 @@ impl ReviewLoader {
 
     /// True once the raw overview is in and the analysis runs.
     pub fn analysing(&self) -> bool {
-        matches!(self.stage, Stage::Analysis { .. })
+        matches!(self.stage, Stage::Analysis(_))
     }
 
     /// Never blocks: progress while working, the preview once, then the result once.
@@ -81,10 +79,9 @@ impl ReviewLoader {
                 Poll::Running => LoadPoll::Running(task.progress()),
                 Poll::Done(Ok(overview)) => {
                     let session = self.session.clone();
-                    self.stage = Stage::Analysis {
-                        overview: Box::new(overview.clone()),
-                        task: Task::spawn("review-analysis", move |token| analyse(&session, token)),
-                    };
+                    self.stage = Stage::Analysis(Task::spawn("review-analysis", move |token| {
+                        analyse(&session, token)
+                    }));
                     LoadPoll::Preview(Box::new(overview))
                 }
                 Poll::Done(Err(e)) | Poll::Lost(e) => {
@@ -92,16 +89,11 @@ impl ReviewLoader {
                     LoadPoll::Failed(e)
                 }
             },
-            Stage::Analysis { task, .. } => match task.poll() {
+            Stage::Analysis(task) => match task.poll() {
                 Poll::Running => LoadPoll::Running(task.progress()),
-                Poll::Done(Ok((envelope, report))) => {
-                    let Stage::Analysis { mut overview, .. } =
-                        std::mem::replace(&mut self.stage, Stage::Finished)
-                    else {
-                        unreachable!("matched just above")
-                    };
-                    overview.set_envelope(envelope);
-                    LoadPoll::Done(Box::new((*overview, report)))
+                Poll::Done(Ok(done)) => {
+                    self.stage = Stage::Finished;
+                    LoadPoll::Done(Box::new(done))
                 }
                 Poll::Done(Err(e)) | Poll::Lost(e) => {
                     self.stage = Stage::Finished;

@@ -131,13 +131,12 @@ fn spectral_bias(
     options: &AnalyzeOptions,
     median: bool,
 ) -> MetricRow {
-    let p = &report.processing;
     let mut errors: Vec<f64> = Vec::new();
     let mut worst: f64 = 0.0;
     for &c in agonists {
         let first = errors.len();
         for e in &report.channels[c].epochs {
-            let t = truth.epoch(c, e.start_s, options.epoch_s, p);
+            let t = truth.epoch(c, e.start_s, options.epoch_s);
             let measured = if median { e.mdf_hz } else { e.mnf_hz };
             if let Some(m) = measured
                 && e.active_fraction >= MIN_ACTIVE_FRACTION
@@ -184,7 +183,6 @@ fn true_mdf_points(
     to: f64,
     options: &AnalyzeOptions,
 ) -> Vec<(f64, f64)> {
-    let p = &report.processing;
     report.channels[c]
         .epochs
         .iter()
@@ -194,7 +192,7 @@ fn true_mdf_points(
             let mid = e.start_s + options.epoch_s / 2.0;
             (
                 mid / 60.0,
-                truth.epoch(c, e.start_s, options.epoch_s, p).mdf_hz,
+                truth.epoch(c, e.start_s, options.epoch_s).mdf_hz,
             )
         })
         .collect()

@@ -141,10 +141,7 @@ pub fn run(config: &ValidationConfig, out: Option<&Path>) -> Result<Validation, 
         .iter()
         .map(|(mt, tt)| if *tt > 0.0 { mt / tt } else { 0.0 })
         .collect();
-    let truth = truth::Truth {
-        sim: &truth_sim,
-        fs,
-    };
+    let truth = truth::Truth::new(&truth_sim, fs, &report.processing);
     let rows = metrics::rows(&report, &truth, &gains, config.seconds(), &options);
     if let Some(dir) = out {
         write_truth(&dir.join("synthetic.truth.json"), &report, &truth, config)?;
@@ -253,7 +250,6 @@ fn write_truth(
         channels: Vec<ChannelTruth>,
         pairs: Vec<PairTruth>,
     }
-    let p = &report.processing;
     let file = TruthFile {
         model: "innervate simulated board: see src/source/simulator.rs and src/source/workout.rs",
         sample_rate_hz: config.sim.sample_rate,
@@ -269,7 +265,7 @@ fn write_truth(
                 epochs: ch
                     .epochs
                     .iter()
-                    .map(|e| truth.epoch(c, e.start_s, report.epoch_s, p))
+                    .map(|e| truth.epoch(c, e.start_s, report.epoch_s))
                     .collect(),
             })
             .collect(),

@@ -57,9 +57,11 @@ pub struct Truth<'a> {
     pub sim: &'a Simulator,
     /// Sample rate, Hz.
     pub fs: f64,
+    /// The band's frequencies with the chain's power gain at each (worked out once).
+    grid: Vec<GridPoint>,
 }
 
-impl Truth<'_> {
+impl<'a> Truth<'a> {
     /// True RMS amplitude of channel `c` at time `t`, uV.
     pub fn amplitude(&self, c: usize, t: f64) -> f64 {
         self.sim
@@ -92,8 +94,8 @@ impl Truth<'_> {
     /// and at its lowest, and the MDF and MNF of its EMG as the chain's filters pass it (the EMG's
     /// spectrum times the band-pass and notch power gains), averaged over the epoch with each moment
     /// weighted by its power: what an ideal estimator of the filtered signal over the epoch reads.
-    pub fn epoch(&self, c: usize, start_s: f64, epoch_s: f64, dsp: &EffectiveDsp) -> TrueEpoch {
-        let grid = self.band_grid(dsp);
+    pub fn epoch(&self, c: usize, start_s: f64, epoch_s: f64) -> TrueEpoch {
+        let grid = &self.grid;
         let moments = ((epoch_s * SPECTRUM_MOMENTS_PER_S).round() as usize).max(1);
         let mut average = vec![0.0; grid.len()];
         let mut min_activation = f64::INFINITY;
@@ -118,23 +120,13 @@ impl Truth<'_> {
         }
     }
 
-    /// The band's frequencies on a fine grid with the chain's power gain at each (band-pass and notch).
-    fn band_grid(&self, dsp: &EffectiveDsp) -> Vec<GridPoint> {
-        let (low, high) = (dsp.bandpass_low_hz, dsp.bandpass_high_hz);
-        (0..)
-            .map(|i| low + i as f64 * SPECTRUM_STEP_HZ)
-            .take_while(|f| *f <= high)
-            .map(|f| {
-                let w = 2.0 * std::f64::consts::PI * f / self.fs;
-                GridPoint {
-                    f,
-                    gain: sos_power_gain(&dsp.bandpass_sos, f, self.fs)
-                        * sos_power_gain(&dsp.notch_sos, f, self.fs),
-                    cos: w.cos(),
-                    sin: w.sin(),
-                }
-            })
-            .collect()
+    /// The truth of `sim` (sampled at `fs`) as the chain with `dsp`'s filters passes it.
+    pub fn new(sim: &'a Simulator, fs: f64, dsp: &EffectiveDsp) -> Self {
+        Self {
+            sim,
+            fs,
+            grid: band_grid(fs, dsp),
+        }
     }
 
     /// Falconer & Winter (%) and Rudolph from the true amplitudes of `agonist` and `antagonist` over
@@ -161,4 +153,23 @@ impl Truth<'_> {
             if n > 0 { rud / n as f64 } else { 0.0 },
         )
     }
+}
+
+/// The band's frequencies on a fine grid with the chain's power gain at each (band-pass and notch).
+fn band_grid(fs: f64, dsp: &EffectiveDsp) -> Vec<GridPoint> {
+    let (low, high) = (dsp.bandpass_low_hz, dsp.bandpass_high_hz);
+    (0..)
+        .map(|i| low + i as f64 * SPECTRUM_STEP_HZ)
+        .take_while(|f| *f <= high)
+        .map(|f| {
+            let w = 2.0 * std::f64::consts::PI * f / fs;
+            GridPoint {
+                f,
+                gain: sos_power_gain(&dsp.bandpass_sos, f, fs)
+                    * sos_power_gain(&dsp.notch_sos, f, fs),
+                cos: w.cos(),
+                sin: w.sin(),
+            }
+        })
+        .collect()
 }

@@ -61,27 +61,6 @@ pub fn run_ok(cmd: &mut Command) -> std::process::Output {
     out
 }
 
-/// The simulated board cut to a fixed number of frames.
-pub struct Limited {
-    /// The board.
-    pub sim: innervate::source::simulator::Simulator,
-    /// Frames still to deliver.
-    pub left: u64,
-}
-
-impl innervate::source::FrameGenerator for Limited {
-    fn info(&self) -> &innervate::source::StreamInfo {
-        self.sim.info()
-    }
-    fn next_frame(&mut self, frame: &mut [f32]) -> Result<bool, innervate::source::SourceError> {
-        if self.left == 0 {
-            return Ok(false);
-        }
-        self.left -= 1;
-        self.sim.next_frame(frame)
-    }
-}
-
 /// The window under egui_kittest.
 pub type AppHarness = egui_kittest::Harness<'static, innervate::app::InnervateApp>;
 
