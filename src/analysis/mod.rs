@@ -204,11 +204,11 @@ pub fn analyze(
         duration_s: frames as f64 / fs,
         processing: pass.effective.clone(),
         spectral_method: format!(
-            "Welch per {} s epoch: periodic Hann {} samples, {} overlap, mean removed per segment; bins {}-{} Hz; \
-             MDF interpolated within the half-power bin, each bin centred on its frequency",
+            "Welch per {} s epoch: periodic Hann {} samples, half overlap, mean removed per segment; band {}-{} Hz, \
+             each bin's power spread over its width and counted in proportion to its part in the band; \
+             MDF interpolated within the half-power bin",
             options.epoch_s,
-            spectrum::SEGMENT,
-            spectrum::OVERLAP,
+            spectrum::segment_for(fs),
             options.dsp.bandpass_low_hz,
             options.dsp.effective_high_hz(fs)
         ),

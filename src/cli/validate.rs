@@ -12,7 +12,7 @@ pub struct ValidateArgs {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Workout loops to simulate (about 55 s each).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = ValidationConfig::default().loops)]
     loops: usize,
     /// Print the whole of docs/VALIDATION.md instead of the table alone.
     #[arg(long)]

@@ -672,7 +672,7 @@ pub struct QualityMonitor {
 impl QualityMonitor {
     /// A monitor for `channels` channels at `fs` Hz with the band-pass edges in force and the mains frequency.
     pub fn new(channels: usize, fs: f64, low_hz: f64, high_hz: f64, mains_hz: f64) -> Self {
-        let welch = super::spectrum::Welch::default();
+        let welch = super::spectrum::Welch::for_rate(fs);
         let df = fs / welch.segment() as f64;
         let epochs = LIVE_WINDOW_S.round() as usize;
         let env_len = (LIVE_WINDOW_S * LIVE_ENVELOPE_RATE).round() as usize;

@@ -1,23 +1,36 @@
 //! Welch power spectra and the fatigue frequencies computed from them: median (MDF) and mean (MNF).
 //!
 //! Exact definitions (docs/ARCHITECTURE.md section 7, so results compare with other tools): Welch over an
-//! epoch with periodic Hann segments of 256 samples, 128 overlap, each segment's mean removed (SciPy's
-//! `welch(x, fs, window='hann', nperseg=256, noverlap=128, detrend='constant')`); only bins from 20 to 450 Hz
-//! count. `MNF = sum(f P) / sum(P)`. MDF is interpolated linearly inside the bin where the cumulative power
-//! reaches half, each bin's power spread evenly over `[f_k - df/2, f_k + df/2]` (centred on its frequency):
-//! with powers `P_k`, cumulative `C_k` and `C_{-1} = 0`, `MDF = f_k - df/2 + (T/2 - C_{k-1}) / P_k * df`
-//! for the first `k` with `C_k >= T/2`. So a pure tone at `f` reports `f`, on a bin centre or between bins.
-//! Constant scale factors (density scaling, the one-sided doubling) cancel in both and are left out.
+//! epoch with periodic Hann segments of about a quarter of a second ([`segment_for`]: the power of two
+//! nearest `fs / 4`, at least 256 samples: 256 at 1 kHz, 512 at 2 kHz), half overlap, each segment's mean
+//! removed (SciPy's `welch(x, fs, window='hann', nperseg=N, noverlap=N//2, detrend='constant')`).
+//! Each bin's power is spread evenly over `[f_k - df/2, f_k + df/2]` (centred on its frequency) and only the
+//! part inside the band (20 to 450 Hz) counts: a bin that straddles an edge counts in proportion, so the band
+//! is the same whatever the bin spacing. With the counted parts `[a_k, b_k]` and their powers `P_k`,
+//! `MNF = sum(P_k (a_k + b_k) / 2) / sum(P_k)`; MDF is interpolated linearly inside the part where the
+//! cumulative power `C_k` reaches half the total `T`: `MDF = a_k + (T/2 - C_{k-1}) / P_k * (b_k - a_k)`.
+//! So a pure tone at `f` reports `f`, on a bin centre or between bins. Constant scale factors (density
+//! scaling, the one-sided doubling) cancel in both and are left out.
+//!
+//! Why a quarter second and not a fixed 256 samples: at 2 kHz, 256 samples give 7.8 Hz bins whose Hann
+//! leakage carries power across the band's 20 Hz edge and reads the MDF of a working muscle about 0.6 Hz
+//! high; 512 samples halve that (docs/VALIDATION.md).
 
 use rustfft::num_complex::Complex64;
 use rustfft::{Fft, FftPlanner};
 use std::f64::consts::PI;
 use std::sync::Arc;
 
-/// Welch segment length, samples.
+/// The shortest Welch segment, samples (the segment at 1 kHz and below).
 pub const SEGMENT: usize = 256;
-/// Overlap between segments, samples.
-pub const OVERLAP: usize = 128;
+
+/// The Welch segment used at `fs` Hz: the power of two nearest a quarter of a second of samples, at least
+/// [`SEGMENT`]. Segments overlap by half.
+pub fn segment_for(fs: f64) -> usize {
+    let quarter = (fs / 4.0).max(1.0);
+    let exponent = quarter.log2().round().clamp(0.0, 20.0) as u32;
+    (1usize << exponent).max(SEGMENT)
+}
 
 /// Median and mean frequency of one epoch.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -56,6 +69,11 @@ impl Default for Welch {
 }
 
 impl Welch {
+    /// The estimator for a signal sampled at `fs` Hz (segments of [`segment_for`] samples).
+    pub fn for_rate(fs: f64) -> Self {
+        Self::new(segment_for(fs))
+    }
+
     /// An estimator with `segment`-sample periodic Hann segments (half overlap).
     pub fn new(segment: usize) -> Self {
         let segment = segment.max(8);
@@ -197,37 +215,45 @@ fn sum_f32(x: &[f32]) -> f64 {
     rest + acc.iter().sum::<f64>()
 }
 
-/// MDF/MNF from a one-sided spectrum with bin spacing `df`, counting bins whose frequency is in `[low, high]`.
+/// MDF/MNF from a one-sided spectrum with bin spacing `df` over the band `[low, high]` Hz, each bin's power
+/// spread over `[f_k - df/2, f_k + df/2]` and counted in proportion to its part inside the band (the module's
+/// definition).
 pub fn band_frequencies(
     power: &[f64],
     df: f64,
     low: f64,
     high: f64,
 ) -> Option<SpectralFrequencies> {
-    let bins: Vec<(f64, f64)> = power
-        .iter()
-        .enumerate()
-        .map(|(k, p)| (k as f64 * df, *p))
-        .filter(|(f, _)| *f >= low && *f <= high)
-        .collect();
-    let total: f64 = bins.iter().map(|(_, p)| p).sum();
-    if bins.is_empty() || total <= 0.0 || !total.is_finite() {
+    if !(df > 0.0 && high > low) {
         return None;
     }
-    let mnf = bins.iter().map(|(f, p)| f * p).sum::<f64>() / total;
+    // The counted part [a, b] of each bin and its power.
+    let parts = || {
+        power.iter().enumerate().filter_map(move |(k, p)| {
+            let centre = k as f64 * df;
+            let (a, b) = ((centre - df / 2.0).max(low), (centre + df / 2.0).min(high));
+            (b > a).then(|| (a, b, p * (b - a) / df))
+        })
+    };
+    let (total, moment) = parts().fold((0.0, 0.0), |(t, m), (a, b, p)| {
+        (t + p, m + p * (a + b) / 2.0)
+    });
+    if total <= 0.0 || !total.is_finite() {
+        return None;
+    }
     let half = total / 2.0;
     let mut cumulative = 0.0;
-    let mut mdf = bins[bins.len() - 1].0;
-    for (f, p) in &bins {
-        if cumulative + p >= half {
-            mdf = (f - df / 2.0) + (half - cumulative) / p * df;
+    let mut mdf = high;
+    for (a, b, p) in parts() {
+        if cumulative + p >= half && p > 0.0 {
+            mdf = a + (half - cumulative) / p * (b - a);
             break;
         }
         cumulative += p;
     }
     Some(SpectralFrequencies {
         mdf_hz: mdf,
-        mnf_hz: mnf,
+        mnf_hz: moment / total,
         band_power: total,
     })
 }
@@ -294,6 +320,50 @@ mod tests {
             let f = Welch::default().frequencies(&x, fs, 20.0, 450.0).unwrap();
             assert!((f.mdf_hz - f0).abs() < 0.5, "tone {f0} Hz: {f:?}");
         }
+    }
+
+    #[test]
+    fn the_segment_is_about_a_quarter_second_and_never_under_256() {
+        assert_eq!(segment_for(2000.0), 512);
+        assert_eq!(segment_for(1000.0), 256);
+        assert_eq!(segment_for(250.0), 256);
+        assert_eq!(segment_for(4000.0), 1024);
+        assert_eq!(segment_for(0.0), 256);
+    }
+
+    #[test]
+    fn a_tone_at_2_khz_reports_its_frequency_with_the_rates_segment() {
+        let fs = 2000.0;
+        let df = fs / segment_for(fs) as f64;
+        for f0 in [100.0, 16.0 * df, 16.5 * df, 63.3, 211.7] {
+            let x: Vec<f64> = (0..2000)
+                .map(|n| (2.0 * PI * f0 * n as f64 / fs + 0.3).sin())
+                .collect();
+            let f = Welch::for_rate(fs)
+                .frequencies(&x, fs, 20.0, 450.0)
+                .unwrap();
+            assert!((f.mdf_hz - f0).abs() < 0.5, "tone {f0} Hz: {f:?}");
+        }
+    }
+
+    #[test]
+    fn a_bin_straddling_a_band_edge_counts_in_proportion() {
+        // Flat power, bins every 10 Hz: the band 25..95 Hz takes half of the 20 Hz bin's [15, 25]... none of
+        // it, half of the 30 Hz bin's [25, 35]... and so on: exactly 70 Hz of flat power, MDF and MNF at 60.
+        let power = vec![1.0; 20];
+        let f = band_frequencies(&power, 10.0, 25.0, 95.0).unwrap();
+        assert!((f.mdf_hz - 60.0).abs() < 1e-9, "{f:?}");
+        assert!((f.mnf_hz - 60.0).abs() < 1e-9, "{f:?}");
+        assert!((f.band_power - 7.0).abs() < 1e-9, "{f:?}");
+        // Power only in the straddling bins' outer halves is not counted at all.
+        let mut edge = vec![0.0; 20];
+        edge[2] = 1.0;
+        edge[5] = 1.0;
+        let f = band_frequencies(&edge, 10.0, 20.0, 50.0).unwrap();
+        // Bin 2 [15, 25] counts [20, 25] (half its power), bin 5 [45, 55] counts [45, 50] (half).
+        assert!((f.band_power - 1.0).abs() < 1e-9, "{f:?}");
+        assert!((f.mnf_hz - (22.5 + 47.5) / 2.0).abs() < 1e-9, "{f:?}");
+        assert!((f.mdf_hz - 25.0).abs() < 1e-9, "{f:?}");
     }
 
     #[test]

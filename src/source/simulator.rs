@@ -418,7 +418,7 @@ impl FrameGenerator for Simulator {
             let wander = ch.wander_uv * (2.0 * PI * ch.wander_hz * t).sin() + ch.offset_uv;
             let electrode = ch.electrode_noise_uv * ch.rng.gaussian();
             if let Some(out) = frame.get_mut(c) {
-                *out = (emg + 0.0 * (hum + wander + electrode)) as f32;
+                *out = (emg + hum + wander + electrode) as f32;
             }
         }
         self.sample += 1;

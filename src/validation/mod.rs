@@ -23,7 +23,8 @@ pub struct ValidationConfig {
 }
 
 impl Default for ValidationConfig {
-    /// Four pairs at 2 kHz, two loops (about 113 s).
+    /// Four pairs at 2 kHz, six loops (about 5.6 min: enough working epochs, over 600, for the spectral
+    /// biases' standard error to be a fraction of their 1 Hz bound).
     fn default() -> Self {
         Self {
             sim: SimConfig {
@@ -32,7 +33,7 @@ impl Default for ValidationConfig {
                 seed: 1,
                 mains_hz: 50.0,
             },
-            loops: 2,
+            loops: 6,
         }
     }
 }
@@ -315,13 +316,15 @@ pub fn document(v: &Validation) -> String {
          activation, MDF and MNF, and its reps.\n\n\
          ## Metrics against the truth\n\n{table}\n\
          Envelope gains per channel: {gains}.\n\n\
-         A row marked **no** is a target not met yet. The MDF bias, traced so far: the truth is the \
+         A row marked **no** is a target not met yet. What the spectral biases are made of: the truth is the \
          spectrum the epoch really holds (each moment's spectrum weighted by its power, so the fatigue slide \
          and the reps' rise and fall within an epoch are in it); the board's hum, wander and electrode noise \
-         play no part (the bias is the same to 0.01 Hz without them); the Welch estimate's own leakage (the \
-         true spectrum smoothed by the Hann window's kernel) accounts for about +0.4 Hz on this spectrum. \
-         The rest, about +0.5 to +0.9 Hz, is not traced yet (`innervate validate --loops 6` narrows its \
-         standard error).\n\n\
+         play no part. The bias is the Welch estimate's own: on stationary noise with the board's spectrum \
+         through the same chain (`scripts/welch_bias.py`, 3000 one-second epochs, SciPy) the quarter-second \
+         (512-sample) segments read the MDF +0.65 Hz (+- 0.1) high at the working muscle's spectrum: about +0.4 Hz is \
+         leakage (the Hann kernel carries power across the band's 20 Hz edge) and the rest comes from \
+         averaging per-epoch ratios of a spectrum estimated from only six segments. 256-sample segments read about \
+         +1 Hz.\n\n\
          ## Agreement with SciPy on real recordings\n\n\
          `cargo test --test analyze_real` runs `analyze` on the real recordings in `tests/data/real` and \
          compares with an independent SciPy implementation (`tests/reference/gen_analyze_reference.py`, \
@@ -330,8 +333,10 @@ pub fn document(v: &Validation) -> String {
          ## Known limits\n\n\
          - Below 1 kHz (OpenBCI Cyton at 250 Hz, Daisy at 125 Hz) the band-pass edge is clamped to 0.45 fs and \
            spectral numbers are reported as unreliable: fatigue slopes are not given as numbers.\n\
-         - One set's fatigue slope rests on about 30 one-second epochs whose MDF scatters by about 5 Hz: a \
-           single set's slope can be 20-40 % off (the worst set above); trends over several sets are sound.\n\
+         - One set's fatigue slope rests on about 25 active one-second epochs over 30 s whose MDF scatters by \
+           about 5 Hz: its standard error is about a quarter of a typical set's slope, so a single set can be \
+           off by half (the worst set above) while the pooled slope over sets is within a few percent. Judge \
+           fatigue over several sets, or over a long hold.\n\
          - At low signal-to-noise (an antagonist at a few %MVC) the MDF drifts towards the noise floor's: \
            those epochs are not active and do not enter fatigue slopes, and a muscle with fewer than 10 \
            active epochs over 20 s gets no slope at all.\n\

@@ -19,18 +19,26 @@ DATA = os.path.join(os.path.dirname(__file__), "..", "data", "real")
 PAIRS = [(0, 1), (2, 3)]  # vastus lateralis / biceps femoris, tibialis anterior / gastrocnemius
 
 
-def mdf_mnf(x, fs):
-    f, p = signal.welch(x, fs, window="hann", nperseg=256, noverlap=128, detrend="constant")
-    band = (f >= 20) & (f <= 450)
-    f, p = f[band], p[band]
+def segment(fs):
+    """About a quarter of a second: the power of two nearest fs / 4, at least 256 samples."""
+    return max(256, 2 ** int(round(np.log2(max(fs / 4, 1)))))
+
+
+def mdf_mnf(x, fs, low=20.0, high=450.0):
+    n = segment(fs)
+    f, p = signal.welch(x, fs, window="hann", nperseg=n, noverlap=n // 2, detrend="constant")
+    df = fs / n
+    # Each bin's power spread over [f_k - df/2, f_k + df/2]; only its part inside the band counts.
+    a = np.clip(f - df / 2, low, high)
+    b = np.clip(f + df / 2, low, high)
+    keep = b > a
+    a, b, p = a[keep], b[keep], p[keep] * (b[keep] - a[keep]) / df
     total = p.sum()
-    mnf = (f * p).sum() / total
+    mnf = (p * (a + b) / 2).sum() / total
     cum = np.cumsum(p)
     k = int(np.argmax(cum >= total / 2))
     before = cum[k - 1] if k > 0 else 0.0
-    df = fs / 256
-    # Each bin's power spread over [f_k - df/2, f_k + df/2], so a tone at f reports f.
-    mdf = (f[k] - df / 2) + (total / 2 - before) / p[k] * df
+    mdf = a[k] + (total / 2 - before) / p[k] * (b[k] - a[k])
     return float(mdf), float(mnf)
 
 

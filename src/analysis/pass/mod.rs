@@ -85,7 +85,7 @@ impl Setup {
     pub fn new(fs: f64, options: &AnalyzeOptions, effective: &EffectiveDsp) -> Self {
         Self {
             fs,
-            epoch_len: ((options.epoch_s * fs).round() as usize).max(spectrum::SEGMENT),
+            epoch_len: ((options.epoch_s * fs).round() as usize).max(spectrum::segment_for(fs)),
             window_len: ((options.cci_window_s * fs).round() as usize).max(1),
             slow_every: ((fs / REP_ENVELOPE_RATE_HZ).round() as u64).max(1),
             tke_on: options.onset_signal == OnsetSignal::TeagerKaiser,

@@ -34,7 +34,7 @@ pub(super) fn run(
         setup.effective.bandpass_low_hz,
         setup.effective.bandpass_high_hz,
     );
-    let mut welch = Welch::default();
+    let mut welch = Welch::for_rate(fs);
     let mut hum_meter = quality::HumMeter::new(epoch_len, fs, setup.mains_hz, high);
     let mut state: Vec<RefChannel> = (0..channels)
         .map(|_| RefChannel {

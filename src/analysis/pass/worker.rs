@@ -196,7 +196,7 @@ impl EpochCloser {
     pub(super) fn new(setup: &Setup) -> Self {
         let e = &setup.effective;
         Self {
-            welch: Welch::default(),
+            welch: Welch::for_rate(setup.fs),
             hum_meter: quality::HumMeter::new(
                 setup.epoch_len,
                 setup.fs,
