@@ -261,7 +261,8 @@ fn a_synergist_set_keeps_its_role_in_the_sidecar_and_summarises_the_same_live_an
     };
     let frame = |t: f64| (t * RATE) as u64;
     let marker = |t: f64, kind: &str, plan: Option<&SetPlan>| {
-        let mut m = serde_json::json!({"wav_frame": frame(t), "time_s": t, "kind": kind, "text": ""});
+        let mut m =
+            serde_json::json!({"wav_frame": frame(t), "time_s": t, "kind": kind, "text": ""});
         if let Some(p) = plan {
             m["plan"] = serde_json::to_value(p).unwrap();
         }

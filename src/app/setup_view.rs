@@ -148,8 +148,9 @@ impl SetupPanel {
                                     .map(|c| match c {
                                         Competing::Antagonist(m) =>
                                             format!(", {m} as the antagonist to keep quiet"),
-                                        Competing::Synergist(m) =>
-                                            format!(", {m} as the synergist that tends to take over"),
+                                        Competing::Synergist(m) => format!(
+                                            ", {m} as the synergist that tends to take over"
+                                        ),
                                     })
                                     .unwrap_or_default()
                             ))

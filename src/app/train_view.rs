@@ -40,12 +40,7 @@ pub fn synergist_share(training: &Training, live: &LiveState) -> Option<Share> {
     };
     let (a, na, b, nb) = window_sums(&live.history, target, synergist)?;
     let mvc = |c: usize| live.muscles.get(c).and_then(|m| m.mvc_uv).map(f64::from);
-    target_share(
-        a / na as f64,
-        b / nb as f64,
-        mvc(target),
-        mvc(synergist),
-    )
+    target_share(a / na as f64, b / nb as f64, mvc(target), mvc(synergist))
 }
 
 /// Sums and counts of two channels' newest display points over the gauge window.

@@ -112,10 +112,11 @@ impl Training {
 
     /// The share limit of the applied setup, %.
     pub fn share_limit_pct(&self) -> f64 {
-        self.setup.as_ref().map_or(
-            crate::training::share::DEFAULT_SHARE_LIMIT_PCT,
-            |s| s.share_limit_pct,
-        )
+        self.setup
+            .as_ref()
+            .map_or(crate::training::share::DEFAULT_SHARE_LIMIT_PCT, |s| {
+                s.share_limit_pct
+            })
     }
 
     /// The history database, opened on first use.

@@ -3,6 +3,8 @@
 //! score, the live rep counter, the target's share of the work against a synergist, activation drills, and the
 //! history of past sets. No drawing and no threads here.
 
+pub mod drill;
+pub mod drill_score;
 pub mod history_db;
 pub mod live_reps;
 pub mod plan;

@@ -553,10 +553,7 @@ mod tests {
             competing("Lateral raise"),
             Some(Synergist("Upper trapezius"))
         );
-        assert_eq!(
-            competing("Lat pulldown"),
-            Some(Synergist("Biceps brachii"))
-        );
+        assert_eq!(competing("Lat pulldown"), Some(Synergist("Biceps brachii")));
         assert_eq!(competing("Hip thrust"), Some(Synergist("Biceps femoris")));
         assert_eq!(
             competing("Biceps curl"),
@@ -564,7 +561,10 @@ mod tests {
         );
         assert_eq!(competing("Leg curl"), Some(Antagonist("Rectus femoris")));
         let raise = competing("Lateral raise").unwrap();
-        assert_eq!((raise.role(), raise.role_name()), (Role::Synergist, "synergist"));
+        assert_eq!(
+            (raise.role(), raise.role_name()),
+            (Role::Synergist, "synergist")
+        );
     }
 
     #[test]

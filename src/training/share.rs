@@ -107,7 +107,11 @@ mod tests {
 
     #[test]
     fn before_calibration_the_share_is_in_microvolts_and_says_so() {
-        for (mt, ms) in [(None, Some(200.0)), (Some(500.0), None), (Some(0.0), Some(f64::NAN))] {
+        for (mt, ms) in [
+            (None, Some(200.0)),
+            (Some(500.0), None),
+            (Some(0.0), Some(f64::NAN)),
+        ] {
             let s = target_share(300.0, 100.0, mt, ms).unwrap();
             assert!((s.pct - 75.0).abs() < 1e-12);
             assert_eq!(s.unit, ShareUnit::Microvolts);

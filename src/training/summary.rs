@@ -149,7 +149,8 @@ pub struct SetSummary {
     /// Falconer & Winter co-contraction index over all reps, % (with an antagonist only).
     pub cci_pct: Option<f64>,
     /// The target's share of the work over all reps, target / (target + synergist), % (with a synergist
-    /// only); in the unit [`Self::share_unit`] says.
+    /// only; in a drill with any competing muscle, whose activity counts against isolation); in the unit
+    /// [`Self::share_unit`] says.
     #[serde(default)]
     pub target_share_pct: Option<f64>,
     /// What the share compared: %MVC when both muscles were calibrated, else microvolts.
@@ -281,7 +282,14 @@ impl Acc {
     fn share(&self, mvc: (Option<f64>, Option<f64>)) -> Option<super::share::Share> {
         let n = self.paired as f64;
         (self.paired > 0)
-            .then(|| target_share(self.paired_target / n, self.paired_antagonist / n, mvc.0, mvc.1))
+            .then(|| {
+                target_share(
+                    self.paired_target / n,
+                    self.paired_antagonist / n,
+                    mvc.0,
+                    mvc.1,
+                )
+            })
             .flatten()
     }
 }
@@ -839,14 +847,20 @@ mod tests {
         assert!(share > 60.0 && share < 70.0, "{share}");
         // Score: the quiet term is share / 100.
         let quiet = share / 100.0;
-        let x = 0.4 * 0.5 + 0.3 * 1.0 + 0.2 * quiet + 0.1 * unit(s.time_above_target_s / (0.5 * s.duration_s));
+        let x = 0.4 * 0.5
+            + 0.3 * 1.0
+            + 0.2 * quiet
+            + 0.1 * unit(s.time_above_target_s / (0.5 * s.duration_s));
         assert_eq!(s.score, (1.0 + (9.0 * x).round()) as u8);
 
         // Both calibrated: in %MVC. A synergist with half the target's MVC doubles its part of the work.
         let s = summarize(&synergist((Some(MVC), Some(MVC / 2.0))));
         assert_eq!(s.share_unit, Some(ShareUnit::PctMvc));
         let r = &s.rep_list[1];
-        assert!((r.target_share_pct.unwrap() - 100.0 / 3.0).abs() < 1.0, "{r:?}");
+        assert!(
+            (r.target_share_pct.unwrap() - 100.0 / 3.0).abs() < 1.0,
+            "{r:?}"
+        );
         // A lower limit lets the 50 % reps pass.
         let lenient = summarize(&SetInput {
             share_limit_pct: 40.0,
@@ -871,7 +885,10 @@ mod tests {
         let old: SetSummary = serde_json::from_value(value).unwrap();
         assert_eq!(old.kind, SetKind::Set);
         assert_eq!((old.target_share_pct, old.competitor_role), (None, None));
-        assert_eq!(SetKind::parse(SetKind::Drill.as_str()), Some(SetKind::Drill));
+        assert_eq!(
+            SetKind::parse(SetKind::Drill.as_str()),
+            Some(SetKind::Drill)
+        );
         assert_eq!(SetKind::parse("rep"), None);
     }
 
