@@ -29,6 +29,7 @@ pub struct LiveView<'a> {
 /// Draws the live view.
 pub fn show(ui: &mut Ui, v: LiveView<'_>) -> Vec<ScreenAction> {
     let mut acts = train_view::header(ui, v.training, v.live, v.now_s);
+    acts.extend(super::drill_view::show(ui, v.training, v.live));
     if !v.training.pending.is_empty() {
         ui.horizontal(|ui| {
             ui.spinner();

@@ -81,6 +81,8 @@ pub struct Training {
     pub(crate) started_recording: bool,
     /// A scheduled set (start, end) in stream time.
     pub(crate) auto_set: Option<(f64, f64)>,
+    /// The activation drill panel: settings, the block's cap, the drill in progress and its result.
+    pub drill: super::drill::DrillPanel,
 }
 
 impl FinishedSet {
