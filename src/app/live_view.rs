@@ -56,7 +56,13 @@ pub fn show(ui: &mut Ui, v: LiveView<'_>) -> Vec<ScreenAction> {
 }
 
 fn pair_readouts(ui: &mut Ui, live: &mut LiveState, training: &Training) {
-    ui.label(RichText::new("Co-contraction (antagonist / agonist)").strong());
+    let heading = match training.competition().1 {
+        Some((_, Role::Synergist)) => {
+            "Muscle pairs (co-contraction; the target's share against a synergist)"
+        }
+        _ => "Co-contraction (antagonist / agonist)",
+    };
+    ui.label(RichText::new(heading).strong());
     for k in 0..live.pairs.len() {
         let warn = live.pair_warning(k);
         let active = live.agonist_active(k);
