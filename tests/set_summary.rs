@@ -14,6 +14,8 @@ use innervate::source::workout;
 use innervate::stats::LinkStats;
 use innervate::task::Task;
 use innervate::training::plan::{SetMode, SetPlan};
+use innervate::training::setup::Role;
+use innervate::training::share::ShareUnit;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -41,6 +43,8 @@ fn plan(mvc: f64) -> SetPlan {
         exercise: "Biceps curl".into(),
         target: 0,
         competing: Some(1),
+        competing_role: Role::Antagonist,
+        share_limit_pct: 60.0,
         target_level_uv: 0.6 * mvc,
         target_pct_mvc: Some(60.0),
         ratio_limit: 0.3,
@@ -202,4 +206,114 @@ fn a_format_1_session_reads_with_an_assumed_plan() {
     assert!((set.start_s - 2.0).abs() < 1e-9 && (set.end_s - 36.5).abs() < 1e-9);
     let text = innervate::analysis::report_text(&report);
     assert!(text.contains("plan assumed"), "{text}");
+}
+
+/// Records one workout loop of the simulated board (unthrottled) into `wav` and waits for it to close.
+fn record_one_loop(wav: &Path) {
+    let config = SimConfig {
+        channels: 2,
+        sample_rate: RATE,
+        ..SimConfig::default()
+    };
+    let frames = (workout::LOOP_S * RATE) as u64;
+    let mut engine = Engine::start(
+        Box::new(innervate::source::take::Take::new(
+            Simulator::new(config).unwrap(),
+            frames,
+        )),
+        EngineOptions {
+            pace: Pace::Unthrottled,
+            record_from_start: Some(innervate::engine::RecordRequest {
+                wav_path: wav.to_path_buf(),
+                max_frames: None,
+            }),
+            ..EngineOptions::default()
+        },
+        None,
+    )
+    .unwrap();
+    let until = Instant::now() + Duration::from_secs(60);
+    while engine
+        .take_finished_recording()
+        .is_none_or(|r| r.wait().is_err())
+    {
+        assert!(Instant::now() < until, "recording did not finish");
+        while engine.display().try_recv().is_ok() {}
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let _ = engine.shutdown();
+}
+
+#[test]
+fn a_synergist_set_keeps_its_role_in_the_sidecar_and_summarises_the_same_live_and_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("raise.wav");
+    record_one_loop(&wav);
+    // The same span marked twice: once judged against an antagonist, once against a synergist, with
+    // both muscles calibrated (so the share is in %MVC).
+    let side = wav.with_extension("json");
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&side).unwrap()).unwrap();
+    let (mvc_t, mvc_s) = (400.0, 250.0);
+    v["mvc_uv"] = serde_json::json!([mvc_t, mvc_s]);
+    let antagonist = plan(mvc_t);
+    let synergist = SetPlan {
+        exercise: "Lateral raise".into(),
+        competing_role: Role::Synergist,
+        share_limit_pct: 60.0,
+        ..plan(mvc_t)
+    };
+    let frame = |t: f64| (t * RATE) as u64;
+    let marker = |t: f64, kind: &str, plan: Option<&SetPlan>| {
+        let mut m =
+            serde_json::json!({"wav_frame": frame(t), "time_s": t, "kind": kind, "text": ""});
+        if let Some(p) = plan {
+            m["plan"] = serde_json::to_value(p).unwrap();
+        }
+        m
+    };
+    v["markers"] = serde_json::json!([
+        marker(2.0, "set_start", Some(&antagonist)),
+        marker(36.5, "set_end", None),
+        marker(36.6, "set_start", Some(&synergist)),
+        marker(36.7, "set_end", None),
+    ]);
+    std::fs::write(&side, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    // The role is in the sidecar and reads back.
+    let sidecar = open_session(&wav).unwrap().sidecar.unwrap();
+    assert_eq!(sidecar.markers[2].plan.as_ref(), Some(&synergist));
+
+    let report = analyze_session(&wav);
+    assert_eq!(report.sets.len(), 2);
+    let (a, s) = (&report.sets[0].summary, &report.sets[1].summary);
+    assert_eq!(a.competitor_role, Some(Role::Antagonist));
+    assert!(a.cci_pct.is_some() && a.target_share_pct.is_none());
+    // The second span is 0.1 s of rest: no reps, so no share.
+    assert_eq!(s.reps, 0);
+
+    // Judge the first span against a synergist instead: same reps, share in %MVC, no CCI.
+    v["markers"][0]["plan"] = serde_json::to_value(&synergist).unwrap();
+    std::fs::write(&side, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    let report = analyze_session(&wav);
+    let s = &report.sets[0].summary;
+    assert_eq!(s.reps, a.reps);
+    assert_eq!(s.competitor_role, Some(Role::Synergist));
+    assert_eq!(s.share_unit, Some(ShareUnit::PctMvc));
+    assert_eq!((s.cci_pct, s.rudolph), (None, None));
+    let share = s.target_share_pct.expect("a share");
+    assert!((0.0..=100.0).contains(&share), "{share}");
+    assert!(s.rep_list.iter().all(|r| r.target_share_pct.is_some()));
+    // The simulator's antagonist is much quieter than its agonist: the target does most of the work.
+    assert!(share > 60.0, "{share}");
+    let text = innervate::analysis::report_text(&report);
+    assert!(text.contains("target share"), "{text}");
+
+    // The path the app takes when a set ends gives the very same summary.
+    let task = Task::spawn("set-summary", move |cancel| {
+        innervate::analysis::summarize_recorded_set(&wav, 1, Duration::from_secs(30), cancel)
+    });
+    let live = task
+        .wait(Duration::from_secs(60))
+        .expect("the summary task answered")
+        .expect("the set was summarised");
+    assert_eq!(live, report.sets[0]);
 }

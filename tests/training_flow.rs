@@ -63,7 +63,7 @@ fn set_up_calibrate_train_a_set_see_the_summary_and_the_history() {
     assert_eq!(draft.channels[0].muscle, "Biceps brachii");
     assert_eq!(draft.pairs, vec![(0, 1)]);
     h.get_by_label_contains("Biceps brachii (");
-    // Each row's radios read "Target", "Antagonist", "Other", "–", "L", "R"; a test (or a screen reader)
+    // Each row's radios read "Target", "Antagonist", "Synergist", "Other", "–", "L", "R"; a test (or a screen reader)
     // finds them in their row's group.
     assert_eq!(h.query_all_by_label("Target").count(), 2);
     h.get_by_label("Role of channel 2")
@@ -71,6 +71,18 @@ fn set_up_calibrate_train_a_set_see_the_summary_and_the_history() {
         .click();
     h.run_steps(2);
     assert!(h.state().setup_panel().unwrap().draft.pairs.is_empty());
+    // A synergist pairs with the target too, judged by the target's share.
+    h.get_by_label("Role of channel 2")
+        .get_by_label("Synergist")
+        .click();
+    h.run_steps(2);
+    let draft = &h.state().setup_panel().unwrap().draft;
+    assert_eq!(draft.pairs, vec![(0, 1)]);
+    assert_eq!(
+        draft.channels[1].role,
+        innervate::training::setup::Role::Synergist
+    );
+    h.get_by_label("Synergist limit (target share %)");
     h.get_by_label("Role of channel 2")
         .get_by_label("Antagonist")
         .click();

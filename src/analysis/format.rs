@@ -128,7 +128,7 @@ fn marked_sets_text(out: &mut String, report: &Report) {
         };
         let _ = writeln!(
             out,
-            "  Set {} ({}, {} {:.1}-{:.1} s): {} reps, {} good, score {}/10; peak {}, CCI {}, fatigue {}{}",
+            "  Set {} ({}, {} {:.1}-{:.1} s): {} reps, {} good, score {}/10; peak {}, {}, fatigue {}{}",
             set.number,
             set.plan.exercise,
             set.target_name,
@@ -138,9 +138,7 @@ fn marked_sets_text(out: &mut String, report: &Report) {
             s.good_reps,
             s.score,
             level(s.peak_uv, s.peak_pct_mvc),
-            s.cci_pct
-                .map(|c| format!("{c:.0} %"))
-                .unwrap_or_else(|| "n/a".into()),
+            s.competitor_text(),
             s.fatigue.describe(),
             if set.plan_recorded {
                 ""

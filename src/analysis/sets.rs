@@ -40,7 +40,7 @@ pub(super) fn marked_set_report(
         .map(|(i, v)| SetPoint {
             t: (first + i) as f64 * pass.slow_dt,
             target_uv: *v,
-            antagonist_uv: other.and_then(|o| o.get(i).copied()),
+            competing_uv: other.and_then(|o| o.get(i).copied()),
         })
         .collect();
     let (start_s, end_s) = (start_frame as f64 / fs, end_frame as f64 / fs);
@@ -67,7 +67,9 @@ pub(super) fn marked_set_report(
     let summary = summarize(&SetInput {
         points: &points,
         target_mvc_uv: mvc(plan.target),
-        antagonist_mvc_uv: competing.and_then(mvc),
+        competing_mvc_uv: competing.and_then(mvc),
+        competing_role: plan.competing_role,
+        share_limit_pct: plan.share_limit_pct,
         target_level_uv: plan.target_level_uv,
         ratio_limit: plan.ratio_limit,
         rms_window_s: options.dsp.envelope_window_s,

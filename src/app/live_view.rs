@@ -5,9 +5,10 @@
 use super::activation_bar::ActivationBar;
 use super::live::LiveState;
 use super::screen::ScreenAction;
-use super::theme::{CALM, CAUTION, ENVELOPE, TARGET_LINE, WARNING};
+use super::theme::{CALM, CAUTION, ENVELOPE, TARGET_LINE, TARGET_SHARE, WARNING};
 use super::train_view;
 use super::training::Training;
+use crate::training::setup::Role;
 use egui::{RichText, Ui};
 use egui_plot::{HLine, Line, Plot, PlotPoints};
 
@@ -28,6 +29,7 @@ pub struct LiveView<'a> {
 /// Draws the live view.
 pub fn show(ui: &mut Ui, v: LiveView<'_>) -> Vec<ScreenAction> {
     let mut acts = train_view::header(ui, v.training, v.live, v.now_s);
+    acts.extend(super::drill_view::show(ui, v.training, v.live));
     if !v.training.pending.is_empty() {
         ui.horizontal(|ui| {
             ui.spinner();
@@ -42,7 +44,7 @@ pub fn show(ui: &mut Ui, v: LiveView<'_>) -> Vec<ScreenAction> {
         .auto_shrink(false)
         .show(ui, |ui| {
             if !v.live.pairs.is_empty() {
-                pair_readouts(ui, v.live);
+                pair_readouts(ui, v.live, v.training);
                 ui.separator();
             }
             for c in 0..v.live.muscles.len() {
@@ -53,8 +55,14 @@ pub fn show(ui: &mut Ui, v: LiveView<'_>) -> Vec<ScreenAction> {
     acts
 }
 
-fn pair_readouts(ui: &mut Ui, live: &mut LiveState) {
-    ui.label(RichText::new("Co-contraction (antagonist / agonist)").strong());
+fn pair_readouts(ui: &mut Ui, live: &mut LiveState, training: &Training) {
+    let heading = match training.competition().1 {
+        Some((_, Role::Synergist)) => {
+            "Muscle pairs (co-contraction; the target's share against a synergist)"
+        }
+        _ => "Co-contraction (antagonist / agonist)",
+    };
+    ui.label(RichText::new(heading).strong());
     for k in 0..live.pairs.len() {
         let warn = live.pair_warning(k);
         let active = live.agonist_active(k);
@@ -62,9 +70,32 @@ fn pair_readouts(ui: &mut Ui, live: &mut LiveState) {
         let h = &live.history.pairs[k];
         let ant = live.muscles[p.antagonist].name.clone();
         let ag = &live.muscles[p.agonist].name;
+        // The setup's synergist pair reads as the target's share of the work, not as co-contraction.
+        let share = match training.competition() {
+            (t, Some((s, Role::Synergist))) if (t, s) == (p.agonist, p.antagonist) => {
+                Some(train_view::synergist_share(training, live))
+            }
+            _ => None,
+        };
         ui.horizontal(|ui| {
             ui.label(RichText::new(format!("{ant} vs {ag}")).size(16.0));
-            let (text, colour) = if active {
+            let (text, colour) = if let Some(share) = share {
+                let limit = training.share_limit_pct();
+                match share.filter(|_| active) {
+                    Some(sh) => (
+                        format!("{ag} share {:.0} %, {}", sh.pct, sh.unit.words()),
+                        if sh.taking_over(limit) {
+                            WARNING
+                        } else {
+                            TARGET_SHARE
+                        },
+                    ),
+                    None => (
+                        "agonist at rest".to_string(),
+                        ui.visuals().weak_text_color(),
+                    ),
+                }
+            } else if active {
                 (
                     format!(
                         "ratio {:.2}   CCI {:.0} %   Rudolph {:.0}",

@@ -12,6 +12,8 @@ pub mod activation_bar;
 pub mod calibration_view;
 pub mod chrome;
 pub mod connect_view;
+pub mod drill;
+pub mod drill_view;
 pub mod history;
 pub mod history_view;
 pub mod live;
@@ -171,6 +173,8 @@ impl InnervateApp {
     pub fn replace_engine(&mut self, engine: Engine) {
         // The set belongs to the old stream: end it (summarised and stored) before the stream goes.
         self.end_set();
+        // So does a drill: scored with the holds done so far.
+        self.drill_action(drill::DrillAction::Stop);
         self.training.auto_set = None;
         if self.recording.is_recording() {
             self.toggle_recording();
@@ -206,6 +210,7 @@ impl InnervateApp {
             self.live.history.push_chunk(&chunk);
             self.live.count_reps(&chunk, window);
             self.training.track_set(&chunk, &self.live.muscles);
+            self.training.drill.track(&chunk);
             // The calibration sees every display point, so no peak falls between two frames.
             if let Screen::Calibration(cal) = &mut self.screen {
                 cal.feed(&chunk);

@@ -57,6 +57,7 @@ impl InnervateApp {
             ScreenAction::Calibrate(a) => self.calibration_action(a),
             ScreenAction::SaveCalibration => self.close_calibration(true),
             ScreenAction::DeleteSession(wav) => self.delete_session_confirmed(&wav),
+            ScreenAction::Drill(a) => self.drill_action(a),
         }
         // Leaving the welcome in any way (a button, Esc, the toolbar) counts as having seen it.
         if from_welcome

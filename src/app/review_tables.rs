@@ -49,7 +49,16 @@ fn marked_sets(ui: &mut Ui, sets: &[MarkedSetReport], acts: &mut Vec<Act>) {
     }
     egui::Grid::new("marked-sets").striped(true).show(ui, |ui| {
         for h in [
-            "Set", "Exercise", "Start", "Reps", "Good", "Score", "Peak", "CCI", "Fatigue", "",
+            "Set",
+            "Exercise",
+            "Start",
+            "Reps",
+            "Good",
+            "Score",
+            "Peak",
+            "CCI / share",
+            "Fatigue",
+            "",
         ] {
             ui.label(RichText::new(h).strong());
         }
@@ -80,7 +89,7 @@ fn marked_sets(ui: &mut Ui, sets: &[MarkedSetReport], acts: &mut Vec<Act>) {
                 Some(p) => format!("{p:.0} %MVC"),
                 None => format!("{:.0} µV", s.peak_uv),
             });
-            ui.label(s.cci_pct.map_or("-".into(), |c| format!("{c:.0} %")));
+            ui.label(s.competitor_text());
             ui.label(s.fatigue.describe());
             if ui
                 .small_button(format!("Show set {}", set.number))

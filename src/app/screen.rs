@@ -4,6 +4,7 @@
 
 use super::calibration_view::Calibration;
 use super::connect_view::ConnectPanel;
+use super::drill::DrillAction;
 use super::history_view::HistoryPanel;
 use super::review_state::ReviewPanel;
 use super::sessions_view::SessionsPanel;
@@ -125,6 +126,8 @@ pub enum ScreenAction {
     SaveCalibration,
     /// Delete a recording (confirmed) and its sets in the history.
     DeleteSession(PathBuf),
+    /// Something for the activation drill panel.
+    Drill(DrillAction),
 }
 
 /// What the user can do during a calibration.

@@ -84,8 +84,8 @@ impl InnervateApp {
         });
     }
 
-    /// The plan of a set started now: the setup's target and antagonist, the target line and limit as set
-    /// in the live view, the mode and the tempo.
+    /// The plan of a set started now: the setup's target and competing muscle (with its role), the target
+    /// line and limits as set in the live view, the mode and the tempo.
     fn set_plan(&self) -> SetPlan {
         let (target, antagonist) = self.training.channels();
         let muscles = &self.live.muscles;
@@ -101,6 +101,12 @@ impl InnervateApp {
             exercise: setup.map_or_else(|| "Free training".into(), |s| s.name.clone()),
             target,
             competing: antagonist.filter(|&a| a < muscles.len() && a != target),
+            competing_role: self
+                .training
+                .competition()
+                .1
+                .map_or(crate::training::setup::Role::Antagonist, |(_, r)| r),
+            share_limit_pct: self.training.share_limit_pct(),
             target_level_uv: m.target_uv as f64,
             target_pct_mvc: m
                 .mvc_uv

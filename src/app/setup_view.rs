@@ -1,10 +1,10 @@
 //! The exercise setup screen: pick an exercise (a template or a saved setup), a muscle, role and side for
-//! each channel, read how to place the electrodes, set the target and the antagonist limit, the tempo and
-//! the hold, save it under a name, apply it, and calibrate from here.
+//! each channel (target, antagonist, synergist or other), read how to place the electrodes, set the target,
+//! the antagonist and synergist limits, the tempo and the hold, save it under a name, apply it, and calibrate from here.
 
 use super::screen::ScreenAction;
 use super::theme::WARNING;
-use crate::training::presets::{EXERCISES, PRESETS, find};
+use crate::training::presets::{Competing, EXERCISES, PRESETS, find};
 use crate::training::setup::{ChannelRole, ExerciseSetup, Role, SetupStore, Side};
 use egui::{RichText, Ui, UiBuilder};
 use std::path::Path;
@@ -144,8 +144,14 @@ impl SetupPanel {
                             .on_hover_text(format!(
                                 "{} as the target{}",
                                 t.target,
-                                t.antagonist
-                                    .map(|a| format!(", {a} as the antagonist to keep quiet"))
+                                t.competing
+                                    .map(|c| match c {
+                                        Competing::Antagonist(m) =>
+                                            format!(", {m} as the antagonist to keep quiet"),
+                                        Competing::Synergist(m) => format!(
+                                            ", {m} as the synergist that tends to take over"
+                                        ),
+                                    })
                                     .unwrap_or_default()
                             ))
                             .clicked()
@@ -206,9 +212,11 @@ impl SetupPanel {
                                 for (r, text) in [
                                     (Role::Target, "Target"),
                                     (Role::Antagonist, "Antagonist"),
+                                    (Role::Synergist, "Synergist"),
                                     (Role::Other, "Other"),
                                 ] {
-                                    ui.radio_value(&mut role.role, r, text);
+                                    ui.radio_value(&mut role.role, r, text)
+                                        .on_hover_text(role_help(r));
                                 }
                             });
                             radio_group(ui, format!("Side of channel {}", c + 1), |ui| {
@@ -222,13 +230,8 @@ impl SetupPanel {
                             ui.end_row();
                         }
                     });
-                // The pair follows the roles: first target with first antagonist.
-                let target = d.channels.iter().position(|c| c.role == Role::Target);
-                let antagonist = d.channels.iter().position(|c| c.role == Role::Antagonist);
-                d.pairs = match (target, antagonist) {
-                    (Some(a), Some(b)) => vec![(a, b)],
-                    _ => Vec::new(),
-                };
+                // The pair follows the roles: first target with first antagonist (or synergist).
+                d.pairs = d.pairs_from_roles();
                 // Left/right pairs: the same muscle marked L on one channel and R on another.
                 d.left_right = d
                     .channels
@@ -255,6 +258,17 @@ impl SetupPanel {
                     .labelled_by(l.id)
                     .on_hover_text(
                         "Warn when antagonist / target passes this while the target works",
+                    );
+                    let l = ui.label("Synergist limit (target share %)");
+                    ui.add(
+                        egui::DragValue::new(&mut d.share_limit_pct)
+                            .range(1.0..=99.0)
+                            .speed(0.5),
+                    )
+                    .labelled_by(l.id)
+                    .on_hover_text(
+                        "Warn when the target does less than this share of the work: target %MVC / \
+                         (target + synergist %MVC), in µV before calibration",
                     );
                 });
                 ui.horizontal(|ui| {
@@ -325,6 +339,20 @@ impl SetupPanel {
             return Some(ScreenAction::SaveSetup { calibrate });
         }
         close.then_some(ScreenAction::Close)
+    }
+}
+
+/// What each role means, on hover.
+fn role_help(role: Role) -> &'static str {
+    match role {
+        Role::Target => "The muscle the exercise trains",
+        Role::Antagonist => {
+            "Works against the target and should stay quiet: judged by its ratio and co-contraction"
+        }
+        Role::Synergist => {
+            "Helps the target and tends to take over: judged by the target's share of the work"
+        }
+        Role::Other => "Recorded and shown, not judged",
     }
 }
 

@@ -8,6 +8,9 @@ pub const WARNING: Color32 = Color32::from_rgb(231, 76, 60);
 pub const CAUTION: Color32 = Color32::from_rgb(243, 156, 18);
 /// All is well: a calm co-contraction readout, a good signal.
 pub const CALM: Color32 = Color32::from_rgb(46, 204, 113);
+/// The share gauge while the target does its share of the work against a synergist (turns to
+/// [`WARNING`] when the synergist takes over).
+pub const TARGET_SHARE: Color32 = Color32::from_rgb(26, 188, 156);
 /// The RMS envelope in plots.
 pub const ENVELOPE: Color32 = Color32::from_rgb(52, 152, 219);
 /// The raw signal's range behind the envelope (review) and rep markers.

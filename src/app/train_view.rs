@@ -1,14 +1,17 @@
-//! Drawing a training set: the exercise header with Start/End set, the co-contraction gauge of the pair,
+//! Drawing a training set: the exercise header with Start/End set, the co-contraction gauge of the pair
+//! (or the share gauge against a synergist),
 //! the rep counter with each rep's verdict, the tempo guide or hold timer, the fatigue trend; and the
 //! summary when a set ends. Draws from borrows; what the user clicks comes back as [`ScreenAction`]s.
 
 use super::history::LiveHistory;
 use super::live::LiveState;
 use super::screen::ScreenAction;
-use super::theme::{CALM, CAUTION, FATIGUE, WARNING};
+use super::theme::{CALM, CAUTION, FATIGUE, TARGET_SHARE, WARNING};
 use super::training::{FinishedSet, SetMode, Training};
 use crate::dsp::cocontraction::falconer_winter;
 use crate::training::rules;
+use crate::training::setup::Role;
+use crate::training::share::{Share, taking_over_words, target_share};
 use crate::training::summary::SCORE_FORMULA;
 use egui::{ProgressBar, RichText, Ui};
 use egui_plot::{Line, Plot, PlotPoints};
@@ -19,10 +22,36 @@ const GAUGE_WINDOW_S: f64 = 0.5;
 /// Antagonist/target ratio and Falconer & Winter over the last half second, from the display history.
 pub fn pair_gauge(training: &Training, history: &LiveHistory) -> Option<(f64, f64)> {
     let (target, antagonist) = training.channels();
-    let antagonist = antagonist?;
+    let (a, na, b, nb) = window_sums(history, target, antagonist?)?;
+    let ratio = if a > 0.0 {
+        (b / nb as f64) / (a / na as f64)
+    } else {
+        0.0
+    };
+    Some((ratio, falconer_winter(a, b)))
+}
+
+/// The target's share of the work against the setup's synergist over the last half second (the one
+/// [`target_share`] the set summary uses): in %MVC when both muscles are calibrated, else in uV. `None`
+/// without a synergist.
+pub fn synergist_share(training: &Training, live: &LiveState) -> Option<Share> {
+    let (target, Some((synergist, Role::Synergist))) = training.competition() else {
+        return None;
+    };
+    let (a, na, b, nb) = window_sums(&live.history, target, synergist)?;
+    let mvc = |c: usize| live.muscles.get(c).and_then(|m| m.mvc_uv).map(f64::from);
+    target_share(a / na as f64, b / nb as f64, mvc(target), mvc(synergist))
+}
+
+/// Sums and counts of two channels' newest display points over the gauge window.
+fn window_sums(
+    history: &LiveHistory,
+    target: usize,
+    other: usize,
+) -> Option<(f64, usize, f64, usize)> {
     let n = ((GAUGE_WINDOW_S / history.step_s()).round() as usize).max(1);
     let ag = history.channels.get(target)?;
-    let ant = history.channels.get(antagonist)?;
+    let ant = history.channels.get(other)?;
     // Sums over the newest n points: the same window for both, no allocation per frame.
     let sum = |v: &std::collections::VecDeque<f32>| -> (f64, usize) {
         v.iter()
@@ -31,15 +60,7 @@ pub fn pair_gauge(training: &Training, history: &LiveHistory) -> Option<(f64, f6
             .fold((0.0, 0), |(s, k), x| (s + *x as f64, k + 1))
     };
     let ((a, na), (b, nb)) = (sum(&ag.envelope), sum(&ant.envelope));
-    if na == 0 || nb == 0 {
-        return None;
-    }
-    let ratio = if a > 0.0 {
-        (b / nb as f64) / (a / na as f64)
-    } else {
-        0.0
-    };
-    Some((ratio, falconer_winter(a, b)))
+    (na > 0 && nb > 0).then_some((a, na, b, nb))
 }
 
 /// The training header above the muscle rows.
@@ -74,8 +95,15 @@ pub fn header(ui: &mut Ui, training: &Training, live: &LiveState, now_s: f64) ->
             }
         }
     });
-    if let (Some(ant), Some((ratio, cci))) = (antagonist, pair_gauge(training, &live.history)) {
-        gauge(ui, training, live, (target, ant), ratio, cci);
+    match training.competition().1 {
+        Some((syn, Role::Synergist)) => share_gauge(ui, training, live, (target, syn)),
+        _ => {
+            if let (Some(ant), Some((ratio, cci))) =
+                (antagonist, pair_gauge(training, &live.history))
+            {
+                gauge(ui, training, live, (target, ant), ratio, cci);
+            }
+        }
     }
     // Only what the header needs: the set's points (up to 10 minutes of them) are not copied per frame.
     let Some(set) = training.set.as_ref() else {
@@ -193,6 +221,80 @@ fn gauge(
     });
 }
 
+/// The share gauge against the setup's synergist: the target's share of the work, its limit, and
+/// "<synergist> taking over" below it while the target works.
+fn share_gauge(ui: &mut Ui, training: &Training, live: &LiveState, (target, syn): (usize, usize)) {
+    let (Some(t), Some(s)) = (live.muscles.get(target), live.muscles.get(syn)) else {
+        return;
+    };
+    let limit = training.share_limit_pct();
+    let working = live
+        .history
+        .channels
+        .get(target)
+        .is_some_and(|h| rules::is_working(h.latest as f64, t.target_uv as f64));
+    let share = synergist_share(training, live).filter(|_| working);
+    let warn = share.is_some_and(|sh| sh.taking_over(limit));
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("{} vs {}", t.name, s.name)).size(16.0));
+        let (fill, text) = match share {
+            Some(sh) => (
+                (sh.pct / 100.0) as f32,
+                format!(
+                    "target share {:.0} % (limit {limit:.0} %), {}",
+                    sh.pct,
+                    sh.unit.words()
+                ),
+            ),
+            None => (0.0, "target muscle at rest".to_string()),
+        };
+        ui.add(
+            ProgressBar::new(fill)
+                .desired_width(300.0)
+                .fill(if warn { WARNING } else { TARGET_SHARE })
+                .text(text),
+        )
+        .on_hover_text(
+            "Share gauge: target %MVC / (target + synergist %MVC) over the last 0.5 s; in µV until both \
+             muscles are calibrated",
+        );
+        if warn {
+            ui.label(
+                RichText::new(taking_over_words(&s.name))
+                    .color(WARNING)
+                    .strong(),
+            );
+        }
+    });
+}
+
+/// The summary row about the competing muscle: co-contraction against an antagonist, the target's share
+/// against a synergist (with "<muscle> taking over" below the limit).
+fn competitor_row(f: &FinishedSet) -> (&'static str, String) {
+    let s = f.summary();
+    match (s.competitor_role, s.target_share_pct) {
+        (Some(Role::Synergist), Some(share)) => {
+            let limit = f.report.plan.share_limit_pct;
+            let unit = s.share_unit.map_or("", |u| u.words());
+            let over = if share < limit {
+                let name = f.report.competing_name.as_deref().unwrap_or_default();
+                format!(": {}", taking_over_words(name))
+            } else {
+                String::new()
+            };
+            (
+                "Target's share",
+                format!("{share:.0} % of the work {unit} (limit {limit:.0} %){over}"),
+            )
+        }
+        _ => (
+            "Co-contraction",
+            s.cci_pct
+                .map_or("-".into(), |c| format!("{c:.0} % (Falconer & Winter)")),
+        ),
+    }
+}
+
 /// The summary of the last set.
 pub fn summary(ui: &mut Ui, f: &FinishedSet) -> Option<ScreenAction> {
     let s = f.summary();
@@ -223,8 +325,13 @@ pub fn summary(ui: &mut Ui, f: &FinishedSet) -> Option<ScreenAction> {
                 (
                     "Good reps",
                     format!(
-                        "{} (target reached, antagonist within its limit)",
-                        s.good_reps
+                        "{} (target reached, {} within its limit)",
+                        s.good_reps,
+                        if s.competitor_role == Some(Role::Synergist) {
+                            "share"
+                        } else {
+                            "antagonist"
+                        }
                     ),
                 ),
                 ("Peak", pct(s.peak_pct_mvc, s.peak_uv)),
@@ -237,11 +344,7 @@ pub fn summary(ui: &mut Ui, f: &FinishedSet) -> Option<ScreenAction> {
                     "Time above target",
                     format!("{:.1} s of {:.1} s", s.time_above_target_s, s.duration_s),
                 ),
-                (
-                    "Co-contraction",
-                    s.cci_pct
-                        .map_or("-".into(), |c| format!("{c:.0} % (Falconer & Winter)")),
-                ),
+                competitor_row(f),
                 (
                     "Fatigue slope",
                     format!(

@@ -81,6 +81,8 @@ pub struct Training {
     pub(crate) started_recording: bool,
     /// A scheduled set (start, end) in stream time.
     pub(crate) auto_set: Option<(f64, f64)>,
+    /// The activation drill panel: settings, the block's cap, the drill in progress and its result.
+    pub drill: super::drill::DrillPanel,
 }
 
 impl FinishedSet {
@@ -96,21 +98,27 @@ impl FinishedSet {
 }
 
 impl Training {
-    /// Target and antagonist channels of the applied setup (target defaults to channel 0).
+    /// Target and competing (antagonist or synergist) channels of the applied setup (target defaults to
+    /// channel 0).
     pub fn channels(&self) -> (usize, Option<usize>) {
-        let Some(s) = &self.setup else {
-            return (0, None);
-        };
-        if let Some(&(ag, ant)) = s.pairs.first() {
-            return (ag, Some(ant));
-        }
-        let target = s
-            .channels
-            .iter()
-            .position(|c| c.role == Role::Target)
-            .unwrap_or(0);
-        let antagonist = s.channels.iter().position(|c| c.role == Role::Antagonist);
-        (target, antagonist)
+        let (target, competing) = self.competition();
+        (target, competing.map(|(c, _)| c))
+    }
+
+    /// The target channel and the competing one with its role ([`ExerciseSetup::competition`]).
+    pub fn competition(&self) -> (usize, Option<(usize, Role)>) {
+        self.setup
+            .as_ref()
+            .map_or((0, None), ExerciseSetup::competition)
+    }
+
+    /// The share limit of the applied setup, %.
+    pub fn share_limit_pct(&self) -> f64 {
+        self.setup
+            .as_ref()
+            .map_or(crate::training::share::DEFAULT_SHARE_LIMIT_PCT, |s| {
+                s.share_limit_pct
+            })
     }
 
     /// The history database, opened on first use.

@@ -5,7 +5,8 @@
 use super::rules::{
     DEFAULT_HOLD_S, DEFAULT_RATIO_LIMIT, DEFAULT_TARGET_PCT_MVC, DEFAULT_TARGET_UV,
 };
-use super::setup::Tempo;
+use super::setup::{Role, Tempo};
+use super::share::DEFAULT_SHARE_LIMIT_PCT;
 use serde::{Deserialize, Serialize};
 
 /// What kind of set.
@@ -26,8 +27,12 @@ pub struct SetPlan {
     pub exercise: String,
     /// Channel of the target muscle.
     pub target: usize,
-    /// Channel of the competing muscle (the antagonist), if one is recorded.
+    /// Channel of the competing muscle (antagonist or synergist), if one is recorded.
     pub competing: Option<usize>,
+    /// How the competing muscle competes: [`Role::Antagonist`] (ratio and CCI) or [`Role::Synergist`] (the
+    /// target's share of the work). Plans recorded before synergists existed read as antagonists.
+    #[serde(default = "antagonist")]
+    pub competing_role: Role,
     /// The target line, uV.
     pub target_level_uv: f64,
     /// The target line in %MVC, when the target muscle was calibrated.
@@ -35,6 +40,9 @@ pub struct SetPlan {
     pub target_pct_mvc: Option<f64>,
     /// Competing/target mean envelope ratio above which a rep is not good.
     pub ratio_limit: f64,
+    /// With a synergist: the target's share of the work (%) below which a rep is not good.
+    #[serde(default = "default_share_limit_pct")]
+    pub share_limit_pct: f64,
     /// Reps or hold.
     #[serde(default)]
     pub mode: SetMode,
@@ -48,6 +56,14 @@ pub struct SetPlan {
 
 fn default_hold_s() -> f64 {
     DEFAULT_HOLD_S
+}
+
+fn antagonist() -> Role {
+    Role::Antagonist
+}
+
+fn default_share_limit_pct() -> f64 {
+    DEFAULT_SHARE_LIMIT_PCT
 }
 
 impl SetPlan {
@@ -68,11 +84,13 @@ impl SetPlan {
             exercise: "Free training".into(),
             target,
             competing,
+            competing_role: Role::Antagonist,
             target_level_uv: mvc.map_or(DEFAULT_TARGET_UV, |m| {
                 super::rules::target_line_uv(DEFAULT_TARGET_PCT_MVC, m)
             }),
             target_pct_mvc: mvc.map(|_| DEFAULT_TARGET_PCT_MVC),
             ratio_limit: DEFAULT_RATIO_LIMIT,
+            share_limit_pct: DEFAULT_SHARE_LIMIT_PCT,
             mode: SetMode::Reps,
             tempo: Tempo::default(),
             hold_s: DEFAULT_HOLD_S,
@@ -95,5 +113,21 @@ mod tests {
         assert_eq!(p.target_level_uv, DEFAULT_TARGET_UV);
         let json = serde_json::to_string(&p).unwrap();
         assert_eq!(serde_json::from_str::<SetPlan>(&json).unwrap(), p);
+    }
+
+    #[test]
+    fn the_competing_role_round_trips_and_old_plans_read_as_antagonists() {
+        let mut p = SetPlan::assumed(&[(0, 1)], &[]);
+        p.competing_role = Role::Synergist;
+        p.share_limit_pct = 70.0;
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(json.contains("\"competing_role\":\"Synergist\""), "{json}");
+        assert_eq!(serde_json::from_str::<SetPlan>(&json).unwrap(), p);
+        // A plan as format-2 sidecars wrote it before synergists existed.
+        let old = r#"{"exercise": "Lateral raise", "target": 0, "competing": 1, "target_level_uv": 150.0,
+            "ratio_limit": 0.3}"#;
+        let p: SetPlan = serde_json::from_str(old).unwrap();
+        assert_eq!(p.competing_role, Role::Antagonist);
+        assert_eq!(p.share_limit_pct, DEFAULT_SHARE_LIMIT_PCT);
     }
 }

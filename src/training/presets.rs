@@ -20,6 +20,40 @@ pub struct MusclePreset {
     pub antagonist: Option<&'static str>,
 }
 
+/// The muscle an exercise watches besides its target, by preset name, and how it competes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Competing {
+    /// Works against the target and should stay quiet (judged by ratio and co-contraction index).
+    Antagonist(&'static str),
+    /// Helps the target and tends to take over (judged by the target's share of the work).
+    Synergist(&'static str),
+}
+
+impl Competing {
+    /// The muscle's preset name.
+    pub fn muscle(self) -> &'static str {
+        match self {
+            Competing::Antagonist(m) | Competing::Synergist(m) => m,
+        }
+    }
+
+    /// Its role in a setup.
+    pub fn role(self) -> Role {
+        match self {
+            Competing::Antagonist(_) => Role::Antagonist,
+            Competing::Synergist(_) => Role::Synergist,
+        }
+    }
+
+    /// "antagonist" or "synergist", for hover texts.
+    pub fn role_name(self) -> &'static str {
+        match self {
+            Competing::Antagonist(_) => "antagonist",
+            Competing::Synergist(_) => "synergist",
+        }
+    }
+}
+
 /// A common exercise: the muscle that should do the work and the one to watch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ExerciseTemplate {
@@ -27,9 +61,8 @@ pub struct ExerciseTemplate {
     pub name: &'static str,
     /// The muscle the exercise trains, by preset name.
     pub target: &'static str,
-    /// The muscle that should stay quiet (the antagonist, or the synergist that tends to take over), by
-    /// preset name.
-    pub antagonist: Option<&'static str>,
+    /// The muscle to watch: the antagonist that should stay quiet, or the synergist that tends to take over.
+    pub competing: Option<Competing>,
 }
 
 /// Region names used in [`PRESETS`].
@@ -42,6 +75,9 @@ const TRUNK: &str = "Trunk";
 const HIP: &str = "Hip";
 const THIGH: &str = "Thigh";
 const LOWER_LEG: &str = "Lower leg";
+
+use super::setup::Role;
+use Competing::{Antagonist, Synergist};
 
 /// The muscle presets.
 pub const PRESETS: &[MusclePreset] = &[
@@ -304,82 +340,82 @@ pub const EXERCISES: &[ExerciseTemplate] = &[
     ExerciseTemplate {
         name: "Biceps curl",
         target: "Biceps brachii",
-        antagonist: Some("Triceps brachii (lateral head)"),
+        competing: Some(Antagonist("Triceps brachii (lateral head)")),
     },
     ExerciseTemplate {
         name: "Hammer curl",
         target: "Brachioradialis",
-        antagonist: Some("Triceps brachii (lateral head)"),
+        competing: Some(Antagonist("Triceps brachii (lateral head)")),
     },
     ExerciseTemplate {
         name: "Triceps pushdown",
         target: "Triceps brachii (lateral head)",
-        antagonist: Some("Biceps brachii"),
+        competing: Some(Antagonist("Biceps brachii")),
     },
     ExerciseTemplate {
         name: "Overhead triceps extension",
         target: "Triceps brachii (long head)",
-        antagonist: Some("Biceps brachii"),
+        competing: Some(Antagonist("Biceps brachii")),
     },
     ExerciseTemplate {
         name: "Bench press",
         target: "Pectoralis major (sternal)",
-        antagonist: Some("Posterior deltoid"),
+        competing: Some(Antagonist("Posterior deltoid")),
     },
     ExerciseTemplate {
         name: "Incline bench press",
         target: "Pectoralis major (clavicular)",
-        antagonist: Some("Posterior deltoid"),
+        competing: Some(Antagonist("Posterior deltoid")),
     },
     ExerciseTemplate {
         name: "Lateral raise",
         target: "Medial deltoid",
-        antagonist: Some("Upper trapezius"),
+        competing: Some(Synergist("Upper trapezius")),
     },
     ExerciseTemplate {
         name: "Reverse fly",
         target: "Posterior deltoid",
-        antagonist: Some("Upper trapezius"),
+        competing: Some(Synergist("Upper trapezius")),
     },
     ExerciseTemplate {
         name: "Lat pulldown",
         target: "Latissimus dorsi",
-        antagonist: Some("Biceps brachii"),
+        competing: Some(Synergist("Biceps brachii")),
     },
     ExerciseTemplate {
         name: "Seated row",
         target: "Middle trapezius/Rhomboids",
-        antagonist: Some("Upper trapezius"),
+        competing: Some(Synergist("Upper trapezius")),
     },
     ExerciseTemplate {
         name: "Squat",
         target: "Vastus lateralis",
-        antagonist: Some("Biceps femoris"),
+        competing: Some(Antagonist("Biceps femoris")),
     },
     ExerciseTemplate {
         name: "Leg extension",
         target: "Rectus femoris",
-        antagonist: Some("Biceps femoris"),
+        competing: Some(Antagonist("Biceps femoris")),
     },
     ExerciseTemplate {
         name: "Hip thrust",
         target: "Gluteus maximus",
-        antagonist: Some("Biceps femoris"),
+        competing: Some(Synergist("Biceps femoris")),
     },
     ExerciseTemplate {
         name: "Leg curl",
         target: "Biceps femoris",
-        antagonist: Some("Rectus femoris"),
+        competing: Some(Antagonist("Rectus femoris")),
     },
     ExerciseTemplate {
         name: "Calf raise",
         target: "Gastrocnemius medialis",
-        antagonist: Some("Tibialis anterior"),
+        competing: Some(Antagonist("Tibialis anterior")),
     },
     ExerciseTemplate {
         name: "Back extension",
         target: "Erector spinae (lumbar)",
-        antagonist: Some("Rectus abdominis"),
+        competing: Some(Antagonist("Rectus abdominis")),
     },
 ];
 
@@ -479,7 +515,7 @@ mod tests {
                 e.name,
                 e.target
             );
-            if let Some(a) = e.antagonist {
+            if let Some(a) = e.competing.map(Competing::muscle) {
                 assert!(PRESETS.iter().any(|p| p.name == a), "{}: {a}", e.name);
                 assert_ne!(a, e.target, "{}", e.name);
             }
@@ -503,11 +539,32 @@ mod tests {
         assert_eq!(ant("Gastrocnemius medialis"), Some("Tibialis anterior"));
         let raise = find_exercise("lateral raise").unwrap();
         assert_eq!(
-            (raise.target, raise.antagonist),
-            ("Medial deltoid", Some("Upper trapezius"))
+            (raise.target, raise.competing),
+            ("Medial deltoid", Some(Synergist("Upper trapezius")))
         );
         let bench = find_exercise("Bench press").unwrap();
-        assert_eq!(bench.antagonist, Some("Posterior deltoid"));
+        assert_eq!(bench.competing, Some(Antagonist("Posterior deltoid")));
+    }
+
+    #[test]
+    fn the_muscle_that_takes_over_is_a_synergist_not_an_antagonist() {
+        let competing = |e: &str| find_exercise(e).and_then(|t| t.competing);
+        assert_eq!(
+            competing("Lateral raise"),
+            Some(Synergist("Upper trapezius"))
+        );
+        assert_eq!(competing("Lat pulldown"), Some(Synergist("Biceps brachii")));
+        assert_eq!(competing("Hip thrust"), Some(Synergist("Biceps femoris")));
+        assert_eq!(
+            competing("Biceps curl"),
+            Some(Antagonist("Triceps brachii (lateral head)"))
+        );
+        assert_eq!(competing("Leg curl"), Some(Antagonist("Rectus femoris")));
+        let raise = competing("Lateral raise").unwrap();
+        assert_eq!(
+            (raise.role(), raise.role_name()),
+            (Role::Synergist, "synergist")
+        );
     }
 
     #[test]

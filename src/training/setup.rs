@@ -1,5 +1,6 @@
-//! A saved exercise setup: which muscle is on which channel, the agonist/antagonist and left/right pairs,
-//! the target, the co-contraction limit, the tempo and the hold time; and the folder of saved setups.
+//! A saved exercise setup: which muscle is on which channel, the target/competing and left/right pairs,
+//! the target, the co-contraction limit (antagonist), the share limit (synergist), the tempo and the hold
+//! time; and the folder of saved setups.
 //!
 //! Each setup is one JSON file, `<slug of the name>.json`, tagged `"format": "innervate-setup"` and
 //! `"version": 1`; files from a newer version are refused with a message saying so.
@@ -15,14 +16,19 @@ pub const FORMAT_NAME: &str = "innervate-setup";
 pub const FORMAT_VERSION: u64 = 1;
 
 use super::rules::{DEFAULT_HOLD_S, DEFAULT_RATIO_LIMIT, DEFAULT_TARGET_PCT_MVC};
+use super::share::DEFAULT_SHARE_LIMIT_PCT;
 
 /// What a muscle does in the exercise.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Role {
     /// The muscle the exercise trains (the agonist).
     Target,
-    /// The muscle that should stay quiet.
+    /// The muscle that should stay quiet (it works against the target): judged by its ratio to the target
+    /// and the co-contraction index.
     Antagonist,
+    /// A muscle that helps the target and tends to take over (the upper trapezius in a lateral raise):
+    /// judged by the target's share of the work ([`super::share`]).
+    Synergist,
     /// Recorded and shown, not judged.
     #[default]
     Other,
@@ -152,7 +158,8 @@ pub struct ExerciseSetup {
     pub name: String,
     /// The muscle on each channel, channel 0 first.
     pub channels: Vec<ChannelRole>,
-    /// Agonist/antagonist pairs: (agonist channel, antagonist channel).
+    /// Target/competing pairs: (target channel, competing channel). The competing channel's role says
+    /// whether it is an antagonist (ratio and CCI) or a synergist (the target's share of the work).
     #[serde(default)]
     pub pairs: Vec<(usize, usize)>,
     /// Left/right pairs: (left channel, right channel).
@@ -162,6 +169,10 @@ pub struct ExerciseSetup {
     pub target_pct_mvc: f64,
     /// Antagonist/agonist envelope ratio above which co-contraction is flagged.
     pub ratio_limit: f64,
+    /// With a synergist: the target's share of the work (%) below which the synergist is taking over.
+    /// Setups saved before synergists existed read with [`DEFAULT_SHARE_LIMIT_PCT`].
+    #[serde(default = "default_share_limit_pct")]
+    pub share_limit_pct: f64,
     /// Rep tempo.
     #[serde(default)]
     pub tempo: Tempo,
@@ -169,9 +180,14 @@ pub struct ExerciseSetup {
     pub hold_s: f64,
 }
 
+fn default_share_limit_pct() -> f64 {
+    DEFAULT_SHARE_LIMIT_PCT
+}
+
 impl ExerciseSetup {
-    /// A setup for a template: the target muscle on channel 0, the antagonist on channel 1 as one pair,
-    /// 60 %MVC target, ratio limit 0.3, the default tempo (1 s up, 3 s down) and a 10 s hold.
+    /// A setup for a template: the target muscle on channel 0, the competing muscle (antagonist or
+    /// synergist, as the template says) on channel 1 as one pair, 60 %MVC target, ratio limit 0.3, share
+    /// limit 60 %, the default tempo (1 s up, 3 s down) and a 10 s hold.
     pub fn from_template(t: &ExerciseTemplate) -> ExerciseSetup {
         let mut channels = vec![ChannelRole {
             muscle: t.target.to_string(),
@@ -179,10 +195,10 @@ impl ExerciseSetup {
             side: Side::None,
         }];
         let mut pairs = Vec::new();
-        if let Some(antagonist) = t.antagonist {
+        if let Some(competing) = t.competing {
             channels.push(ChannelRole {
-                muscle: antagonist.to_string(),
-                role: Role::Antagonist,
+                muscle: competing.muscle().to_string(),
+                role: competing.role(),
                 side: Side::None,
             });
             pairs.push((0, 1));
@@ -194,8 +210,38 @@ impl ExerciseSetup {
             left_right: Vec::new(),
             target_pct_mvc: DEFAULT_TARGET_PCT_MVC,
             ratio_limit: DEFAULT_RATIO_LIMIT,
+            share_limit_pct: DEFAULT_SHARE_LIMIT_PCT,
             tempo: Tempo::default(),
             hold_s: DEFAULT_HOLD_S,
+        }
+    }
+
+    /// The target channel and the competing one with its role: the first pair, or else the first channels
+    /// marked Target and Antagonist (or Synergist); the target defaults to channel 0.
+    pub fn competition(&self) -> (usize, Option<(usize, Role)>) {
+        let role_of = |c: usize| {
+            self.channels
+                .get(c)
+                .map(|r| r.role)
+                .filter(|r| *r == Role::Synergist)
+                .unwrap_or(Role::Antagonist)
+        };
+        if let Some(&(target, competing)) = self.pairs.first() {
+            return (target, Some((competing, role_of(competing))));
+        }
+        let find = |role: Role| self.channels.iter().position(|c| c.role == role);
+        let target = find(Role::Target).unwrap_or(0);
+        let competing = find(Role::Antagonist).or_else(|| find(Role::Synergist));
+        (target, competing.map(|c| (c, role_of(c))))
+    }
+
+    /// The pairs the roles give: the first target with the first antagonist, or else the first synergist.
+    pub fn pairs_from_roles(&self) -> Vec<(usize, usize)> {
+        let find = |role: Role| self.channels.iter().position(|c| c.role == role);
+        let competing = find(Role::Antagonist).or_else(|| find(Role::Synergist));
+        match (find(Role::Target), competing) {
+            (Some(a), Some(b)) => vec![(a, b)],
+            _ => Vec::new(),
         }
     }
 
@@ -267,6 +313,12 @@ impl ExerciseSetup {
             return Err(format!(
                 "The antagonist limit must be a ratio between 0 and 5 (it is {}).",
                 self.ratio_limit
+            ));
+        }
+        if !(1.0..=99.0).contains(&self.share_limit_pct) {
+            return Err(format!(
+                "The synergist limit must be a share between 1 and 99 % (it is {}).",
+                self.share_limit_pct
             ));
         }
         let t = &self.tempo;
@@ -506,6 +558,8 @@ mod tests {
         assert_eq!(s.channels[0].role, Role::Target);
         assert_eq!(s.channels[1].role, Role::Antagonist);
         assert_eq!(s.pairs, vec![(0, 1)]);
+        assert_eq!(s.competition(), (0, Some((1, Role::Antagonist))));
+        assert_eq!(s.share_limit_pct, 60.0);
         assert!(s.left_right.is_empty());
         assert_eq!(
             (s.target_pct_mvc, s.ratio_limit, s.hold_s),
@@ -532,11 +586,33 @@ mod tests {
     }
 
     #[test]
+    fn a_lateral_raise_watches_the_upper_trapezius_as_a_synergist() {
+        let s = ExerciseSetup::from_template(find_exercise("Lateral raise").unwrap());
+        assert_eq!(s.channels[1].muscle, "Upper trapezius");
+        assert_eq!(s.channels[1].role, Role::Synergist);
+        assert_eq!(s.competition(), (0, Some((1, Role::Synergist))));
+        assert_eq!(s.pairs_from_roles(), vec![(0, 1)]);
+        // Without pairs the roles decide; an antagonist wins over a synergist.
+        let mut s = s;
+        s.pairs.clear();
+        s.channels.push(ChannelRole {
+            muscle: "Latissimus dorsi".into(),
+            role: Role::Antagonist,
+            side: Side::None,
+        });
+        assert_eq!(s.competition(), (0, Some((2, Role::Antagonist))));
+        assert_eq!(s.pairs_from_roles(), vec![(0, 2)]);
+        let text = s.to_json();
+        assert!(text.contains("\"Synergist\""), "{text}");
+        assert_eq!(ExerciseSetup::from_json(&text), Ok(s));
+    }
+
+    #[test]
     fn template_without_antagonist_has_no_pair() {
         let t = ExerciseTemplate {
             name: "Plank",
             target: "Rectus abdominis",
-            antagonist: None,
+            competing: None,
         };
         let s = ExerciseSetup::from_template(&t);
         assert_eq!(s.channels.len(), 1);
@@ -614,6 +690,8 @@ mod tests {
             "add up to more than 0 s",
         );
         invalid(|s| s.hold_s = 4.0, 4, "between 5 and 120 s");
+        invalid(|s| s.share_limit_pct = 0.5, 4, "between 1 and 99 %");
+        invalid(|s| s.share_limit_pct = f64::NAN, 4, "synergist limit");
         invalid(|s| s.hold_s = 121.0, 4, "between 5 and 120 s");
         invalid(|s| s.name = "  ".into(), 4, "needs a name");
         // The edges are allowed.
@@ -736,6 +814,8 @@ mod tests {
         assert_eq!(s.tempo, Tempo::default());
         assert_eq!(s.channels[0].side, Side::None);
         assert!(s.pairs.is_empty());
+        // Setups saved before synergists existed get the default share limit.
+        assert_eq!(s.share_limit_pct, DEFAULT_SHARE_LIMIT_PCT);
     }
 
     #[test]

@@ -8,10 +8,15 @@
 //!
 //! Reps follow the rep rule in [`super::rules`]: a burst of the target muscle's envelope above
 //! [`ACTIVE_FRACTION`] of the target line, found by [`RepDetector`]. A rep is **good** when the target muscle
-//! was the prime mover: its envelope reached the target line, and the competing muscle stayed quiet (its
-//! mean envelope over the rep at most `ratio_limit` times the target muscle's).
+//! was the prime mover: its envelope reached the target line, and the competing muscle did not take over.
+//! For an antagonist that means its mean envelope over the rep stayed at most `ratio_limit` times the
+//! target muscle's (and the set reports the co-contraction index); for a synergist it means the target
+//! did at least `share_limit_pct` of the work ([`super::share::target_share`], in %MVC when both muscles
+//! are calibrated, else in uV, and the summary says which).
 
 use super::rules::ACTIVE_FRACTION;
+use super::setup::Role;
+use super::share::{ShareUnit, target_share};
 use crate::dsp::cocontraction::{falconer_winter, rudolph};
 use crate::dsp::edges::{Envelope, refine};
 use crate::dsp::fatigue::FatigueTrend;
@@ -28,8 +33,8 @@ pub struct SetPoint {
     pub t: f64,
     /// Target muscle envelope, uV.
     pub target_uv: f32,
-    /// Antagonist envelope, uV, when an antagonist is recorded.
-    pub antagonist_uv: Option<f32>,
+    /// Competing muscle's envelope (antagonist or synergist), uV, when one is recorded.
+    pub competing_uv: Option<f32>,
 }
 
 /// What [`summarize`] needs about a set.
@@ -39,9 +44,15 @@ pub struct SetInput<'a> {
     pub points: &'a [SetPoint],
     /// The target muscle's MVC reference, uV, when calibrated.
     pub target_mvc_uv: Option<f64>,
-    /// The antagonist's MVC reference, uV, when calibrated (not used yet: co-contraction and the ratio are
-    /// computed on the envelopes in uV, as in the live view).
-    pub antagonist_mvc_uv: Option<f64>,
+    /// The competing muscle's MVC reference, uV, when calibrated: a synergist's share is in %MVC when both
+    /// muscles are calibrated (co-contraction and the ratio are computed on the envelopes in uV, as in the
+    /// live view).
+    pub competing_mvc_uv: Option<f64>,
+    /// How the competing muscle competes: [`Role::Synergist`] is judged by the target's share, anything
+    /// else as an antagonist.
+    pub competing_role: Role,
+    /// With a synergist: the target's share of the work (%) below which a rep is not good.
+    pub share_limit_pct: f64,
     /// The target line, uV.
     pub target_level_uv: f64,
     /// Antagonist/target mean envelope ratio above which a rep is not good.
@@ -79,9 +90,43 @@ pub struct RepSummary {
     /// Rudolph co-contraction index averaged over the rep (with an antagonist only).
     #[serde(default)]
     pub rudolph: Option<f64>,
-    /// The target muscle was the prime mover: it reached the target line and the antagonist ratio stayed
-    /// within the limit.
+    /// The target's share of the work over the rep, % (with a synergist only; the unit is the set's
+    /// [`SetSummary::share_unit`]).
+    #[serde(default)]
+    pub target_share_pct: Option<f64>,
+    /// The target muscle was the prime mover: it reached the target line and the antagonist ratio (or the
+    /// target's share against a synergist) stayed within its limit.
     pub good: bool,
+}
+
+/// Whether a summary is of a training set or of an activation drill ([`super::drill`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SetKind {
+    /// A set of reps or a hold, marked in a recording.
+    #[default]
+    Set,
+    /// An isolation drill: holds of the target muscle alone, scored on level, steadiness and quiet.
+    Drill,
+}
+
+impl SetKind {
+    /// `"set"` or `"drill"`, as stored in a database column or a CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SetKind::Set => "set",
+            SetKind::Drill => "drill",
+        }
+    }
+
+    /// The kind named by [`Self::as_str`].
+    pub fn parse(text: &str) -> Option<SetKind> {
+        match text {
+            "set" => Some(SetKind::Set),
+            "drill" => Some(SetKind::Drill),
+            _ => None,
+        }
+    }
 }
 
 /// The summary of one set.
@@ -103,6 +148,20 @@ pub struct SetSummary {
     pub time_above_target_s: f64,
     /// Falconer & Winter co-contraction index over all reps, % (with an antagonist only).
     pub cci_pct: Option<f64>,
+    /// The target's share of the work over all reps, target / (target + synergist), % (with a synergist
+    /// only; in a drill with any competing muscle, whose activity counts against isolation); in the unit
+    /// [`Self::share_unit`] says.
+    #[serde(default)]
+    pub target_share_pct: Option<f64>,
+    /// What the share compared: %MVC when both muscles were calibrated, else microvolts.
+    #[serde(default)]
+    pub share_unit: Option<ShareUnit>,
+    /// How the competing muscle competed (antagonist or synergist); `None` without one.
+    #[serde(default)]
+    pub competitor_role: Option<Role>,
+    /// A training set or an activation drill.
+    #[serde(default)]
+    pub kind: SetKind,
     /// Mean target envelope over all reps, uV (0 without reps).
     #[serde(default)]
     pub mean_uv: f64,
@@ -124,13 +183,32 @@ pub struct SetSummary {
     pub target_level_uv: f64,
 }
 
+impl SetSummary {
+    /// The competing muscle in a few words: "CCI 12 %" against an antagonist, "target share 72 % in %MVC"
+    /// (or "... share in µV, not calibrated") against a synergist, "CCI n/a" without one.
+    pub fn competitor_text(&self) -> String {
+        match (self.competitor_role, self.target_share_pct) {
+            (Some(Role::Synergist), Some(share)) => format!(
+                "target share {share:.0} % {}",
+                self.share_unit.map_or("", ShareUnit::words)
+            ),
+            _ => match self.cci_pct {
+                Some(c) => format!("CCI {c:.0} %"),
+                None => "CCI n/a".into(),
+            },
+        }
+    }
+}
+
 /// How [`activation_score`] is computed, in words (for a tooltip and the README).
 pub const SCORE_FORMULA: &str = "Activation score (1 to 10) = 1 + 9 x (0.4 x good reps + 0.3 x peak reached \
-    + 0.2 x antagonist quiet + 0.1 x time under tension), rounded. Good reps: the share of reps in which the \
-    target muscle reached the target line while the antagonist stayed within its ratio limit. Peak reached: \
+    + 0.2 x competitor quiet + 0.1 x time under tension), rounded. Good reps: the share of reps in which the \
+    target muscle reached the target line while the antagonist stayed within its ratio limit (or, against a \
+    synergist, the target did at least its share of the work). Peak reached: \
     the set's highest target-muscle activation as a share of the target line (the same as peak %MVC over \
-    target %MVC), at most 1. Antagonist quiet: 1 minus the set's co-contraction index (Falconer & Winter) \
-    divided by 100, at least 0; 1 when no antagonist is recorded. Time under tension: the time the target \
+    target %MVC), at most 1. Competitor quiet: 1 minus the set's co-contraction index (Falconer & Winter) \
+    divided by 100, at least 0, against an antagonist; the target's share of the work divided by 100 against \
+    a synergist; 1 when no competing muscle is recorded. Time under tension: the time the target \
     muscle spent at or above the target line as a share of half the set's duration, at most 1. A set without \
     reps scores 1.";
 
@@ -139,7 +217,7 @@ pub const SCORE_FORMULA: &str = "Activation score (1 to 10) = 1 + 9 x (0.4 x goo
 struct Point {
     t: f64,
     target: f64,
-    antagonist: Option<f64>,
+    competing: Option<f64>,
 }
 
 /// Sums over a run of points.
@@ -164,7 +242,7 @@ impl Acc {
         if level.is_some_and(|l| p.target >= l) {
             self.above += 1;
         }
-        if let Some(a) = p.antagonist {
+        if let Some(a) = p.competing {
             self.paired += 1;
             self.paired_target += p.target;
             self.paired_antagonist += a;
@@ -198,6 +276,21 @@ impl Acc {
 
     fn mean_target(&self) -> Option<f64> {
         (self.n > 0).then(|| self.sum_target / self.n as f64)
+    }
+
+    /// The target's share of the work over the points that carry a competing value.
+    fn share(&self, mvc: (Option<f64>, Option<f64>)) -> Option<super::share::Share> {
+        let n = self.paired as f64;
+        (self.paired > 0)
+            .then(|| {
+                target_share(
+                    self.paired_target / n,
+                    self.paired_antagonist / n,
+                    mvc.0,
+                    mvc.1,
+                )
+            })
+            .flatten()
     }
 }
 
@@ -240,8 +333,8 @@ pub fn summarize(input: &SetInput) -> SetSummary {
         .map(|p| Point {
             t: p.t,
             target: f64::from(p.target_uv).max(0.0),
-            antagonist: p
-                .antagonist_uv
+            competing: p
+                .competing_uv
                 .filter(|a| a.is_finite())
                 .map(|a| f64::from(a).max(0.0)),
         })
@@ -250,6 +343,8 @@ pub fn summarize(input: &SetInput) -> SetSummary {
 
     let level = positive(Some(input.target_level_uv));
     let mvc = positive(input.target_mvc_uv);
+    let synergist = input.competing_role == Role::Synergist;
+    let mvcs = (mvc, positive(input.competing_mvc_uv));
     let pct = |uv: f64| mvc.map(|m| 100.0 * uv / m);
     let rms_window_s = if input.rms_window_s.is_finite() && input.rms_window_s >= 0.0 {
         input.rms_window_s
@@ -305,9 +400,19 @@ pub fn summarize(input: &SetInput) -> SetSummary {
             acc.add(p, level);
         }
         set_acc.merge(&acc);
-        let mean_ratio = acc.mean_ratio();
         let reached = level.is_some_and(|l| acc.n > 0 && acc.peak >= l);
-        let good = reached && mean_ratio.is_none_or(|r| r <= input.ratio_limit);
+        // An antagonist is judged by its ratio and CCI, a synergist by the target's share of the work.
+        let (mean_ratio, share) = if synergist {
+            (None, acc.share(mvcs))
+        } else {
+            (acc.mean_ratio(), None)
+        };
+        let within = if synergist {
+            share.is_none_or(|s| !s.taking_over(input.share_limit_pct))
+        } else {
+            mean_ratio.is_none_or(|r| r <= input.ratio_limit)
+        };
+        let good = reached && within;
         rep_list.push(RepSummary {
             onset_s: rep.onset_s,
             offset_s: rep.offset_s,
@@ -316,10 +421,11 @@ pub fn summarize(input: &SetInput) -> SetSummary {
             peak_pct_mvc: pct(acc.peak),
             mean_pct_mvc: acc.mean_target().and_then(pct),
             time_above_target_s: acc.above as f64 * dt,
-            cci_pct: acc.cci(),
+            cci_pct: acc.cci().filter(|_| !synergist),
             mean_ratio,
             mean_uv: acc.mean_target().unwrap_or(0.0),
-            rudolph: acc.rudolph(),
+            rudolph: acc.rudolph().filter(|_| !synergist),
+            target_share_pct: share.map(|s| s.pct),
             good,
         });
     }
@@ -330,6 +436,8 @@ pub fn summarize(input: &SetInput) -> SetSummary {
         set_acc.peak
     };
     let above = level.map_or(0, |l| points.iter().filter(|p| p.target >= l).count());
+    let share = set_acc.share(mvcs).filter(|_| synergist);
+    let has_competitor = points.iter().any(|p| p.competing.is_some());
     let mut summary = SetSummary {
         duration_s: (last_t - first_t).max(0.0),
         reps: rep_list.len(),
@@ -338,9 +446,17 @@ pub fn summarize(input: &SetInput) -> SetSummary {
         peak_uv,
         mean_pct_mvc: set_acc.mean_target().and_then(pct),
         time_above_target_s: above as f64 * dt,
-        cci_pct: set_acc.cci(),
+        cci_pct: set_acc.cci().filter(|_| !synergist),
+        target_share_pct: share.map(|s| s.pct),
+        share_unit: share.map(|s| s.unit),
+        competitor_role: has_competitor.then_some(if synergist {
+            Role::Synergist
+        } else {
+            Role::Antagonist
+        }),
+        kind: SetKind::Set,
         mean_uv: set_acc.mean_target().unwrap_or(0.0),
-        rudolph: set_acc.rudolph(),
+        rudolph: set_acc.rudolph().filter(|_| !synergist),
         fatigue_slope_hz_per_min: input.fatigue.slope_hz_per_min.filter(|s| s.is_finite()),
         fatigue: input.fatigue,
         score: 1,
@@ -361,8 +477,9 @@ fn unit(x: f64) -> f64 {
 }
 
 /// The activation score, 1 to 10, from the summary's own fields ([`SCORE_FORMULA`] says it in words):
-/// `1 + round(9 * (0.4 * good/reps + 0.3 * min(peak/target line, 1) + 0.2 * (1 - min(CCI/100, 1))
-/// + 0.1 * min(time above target / (duration/2), 1)))`, and 1 without reps.
+/// `1 + round(9 * (0.4 * good/reps + 0.3 * min(peak/target line, 1) + 0.2 * quiet
+/// + 0.1 * min(time above target / (duration/2), 1)))`, and 1 without reps; quiet is
+/// `1 - min(CCI/100, 1)` against an antagonist and `share/100` against a synergist.
 pub fn activation_score(s: &SetSummary) -> u8 {
     if s.reps == 0 {
         return 1;
@@ -373,8 +490,9 @@ pub fn activation_score(s: &SetSummary) -> u8 {
     } else {
         0.0
     };
-    let quiet = match s.cci_pct {
-        Some(c) if c.is_finite() => 1.0 - unit(c / 100.0),
+    let quiet = match (s.competitor_role, s.target_share_pct, s.cci_pct) {
+        (Some(Role::Synergist), Some(share), _) => unit(share / 100.0),
+        (_, _, Some(c)) if c.is_finite() => 1.0 - unit(c / 100.0),
         _ => 1.0,
     };
     let tension = if s.duration_s > 0.0 {
@@ -431,7 +549,7 @@ mod tests {
                 SetPoint {
                     t,
                     target_uv: v as f32,
-                    antagonist_uv: antagonist(rep, v).map(|a| a as f32),
+                    competing_uv: antagonist(rep, v).map(|a| a as f32),
                 }
             })
             .collect()
@@ -441,7 +559,9 @@ mod tests {
         SetInput {
             points,
             target_mvc_uv: mvc,
-            antagonist_mvc_uv: None,
+            competing_mvc_uv: None,
+            competing_role: Role::Antagonist,
+            share_limit_pct: 60.0,
             target_level_uv: LEVEL,
             ratio_limit: 0.3,
             rms_window_s: 0.1,
@@ -593,12 +713,12 @@ mod tests {
         points[150].t = f64::NAN;
         points[300].target_uv = f32::NAN;
         points[301].target_uv = f32::INFINITY;
-        points[302].antagonist_uv = Some(f32::NAN);
+        points[302].competing_uv = Some(f32::NAN);
         points[303].target_uv = -50.0;
         points.push(SetPoint {
             t: f64::INFINITY,
             target_uv: 1e9,
-            antagonist_uv: None,
+            competing_uv: None,
         });
         let s = summarize(&input(&points, Some(MVC)));
         assert_eq!((s.reps, s.good_reps), (4, 4));
@@ -608,7 +728,7 @@ mod tests {
             SetPoint {
                 t: f64::NAN,
                 target_uv: f32::NAN,
-                antagonist_uv: Some(f32::NAN),
+                competing_uv: Some(f32::NAN),
             };
             50
         ];
@@ -616,7 +736,9 @@ mod tests {
             let weird = SetInput {
                 points: pts,
                 target_mvc_uv: Some(f64::NAN),
-                antagonist_mvc_uv: Some(f64::INFINITY),
+                competing_mvc_uv: Some(f64::INFINITY),
+                competing_role: Role::Synergist,
+                share_limit_pct: f64::NAN,
                 target_level_uv: f64::NAN,
                 ratio_limit: f64::NAN,
                 rms_window_s: f64::NAN,
@@ -664,6 +786,10 @@ mod tests {
             mean_pct_mvc: None,
             time_above_target_s: above,
             cci_pct: cci,
+            target_share_pct: None,
+            share_unit: None,
+            competitor_role: cci.map(|_| Role::Antagonist),
+            kind: SetKind::Set,
             mean_uv: 0.0,
             rudolph: None,
             fatigue_slope_hz_per_min: None,
@@ -689,6 +815,81 @@ mod tests {
         assert!((1..=10).contains(&activation_score(&s)));
         s.target_level_uv = 0.0;
         assert!((1..=10).contains(&activation_score(&s)));
+    }
+
+    #[test]
+    fn a_synergist_is_judged_by_the_targets_share_not_by_co_contraction() {
+        // Reps 1, 3, 5, 7: the synergist does as much as the target (share 50 %); the others 10 % of it.
+        let points = make_set(8, 1.3 * LEVEL, |rep, target| match rep {
+            Some(i) if i % 2 == 1 => Some(target),
+            Some(_) => Some(0.1 * target),
+            None => Some(3.0),
+        });
+        let synergist = |mvcs: (Option<f64>, Option<f64>)| SetInput {
+            competing_role: Role::Synergist,
+            competing_mvc_uv: mvcs.1,
+            ..input(&points, mvcs.0)
+        };
+        let s = summarize(&synergist((Some(MVC), None)));
+        assert_eq!((s.reps, s.good_reps), (8, 4));
+        assert_eq!(s.competitor_role, Some(Role::Synergist));
+        assert_eq!((s.cci_pct, s.rudolph), (None, None));
+        // Only one muscle calibrated: the share is in microvolts, and says so.
+        assert_eq!(s.share_unit, Some(ShareUnit::Microvolts));
+        for (i, r) in s.rep_list.iter().enumerate() {
+            let share = r.target_share_pct.unwrap();
+            let expected = if i % 2 == 1 { 50.0 } else { 100.0 / 1.1 };
+            assert!((share - expected).abs() < 1.0, "{i}: {share}");
+            assert_eq!(r.good, i % 2 == 0, "{i}: {r:?}");
+            assert!(r.cci_pct.is_none() && r.mean_ratio.is_none());
+        }
+        let share = s.target_share_pct.unwrap();
+        assert!(share > 60.0 && share < 70.0, "{share}");
+        // Score: the quiet term is share / 100.
+        let quiet = share / 100.0;
+        let x = 0.4 * 0.5
+            + 0.3 * 1.0
+            + 0.2 * quiet
+            + 0.1 * unit(s.time_above_target_s / (0.5 * s.duration_s));
+        assert_eq!(s.score, (1.0 + (9.0 * x).round()) as u8);
+
+        // Both calibrated: in %MVC. A synergist with half the target's MVC doubles its part of the work.
+        let s = summarize(&synergist((Some(MVC), Some(MVC / 2.0))));
+        assert_eq!(s.share_unit, Some(ShareUnit::PctMvc));
+        let r = &s.rep_list[1];
+        assert!(
+            (r.target_share_pct.unwrap() - 100.0 / 3.0).abs() < 1.0,
+            "{r:?}"
+        );
+        // A lower limit lets the 50 % reps pass.
+        let lenient = summarize(&SetInput {
+            share_limit_pct: 40.0,
+            ..synergist((Some(MVC), None))
+        });
+        assert_eq!(lenient.good_reps, 8);
+        // The same recording judged as an antagonist keeps its ratio and CCI, and no share.
+        let a = summarize(&input(&points, Some(MVC)));
+        assert_eq!(a.competitor_role, Some(Role::Antagonist));
+        assert!(a.cci_pct.is_some() && a.target_share_pct.is_none() && a.share_unit.is_none());
+    }
+
+    #[test]
+    fn summaries_stored_before_synergists_and_drills_still_read() {
+        let points = make_set(2, 1.3 * LEVEL, |_, _| Some(3.0));
+        let s = summarize(&input(&points, Some(MVC)));
+        let mut value = serde_json::to_value(&s).unwrap();
+        let map = value.as_object_mut().unwrap();
+        for k in ["target_share_pct", "share_unit", "competitor_role", "kind"] {
+            map.remove(k).unwrap();
+        }
+        let old: SetSummary = serde_json::from_value(value).unwrap();
+        assert_eq!(old.kind, SetKind::Set);
+        assert_eq!((old.target_share_pct, old.competitor_role), (None, None));
+        assert_eq!(
+            SetKind::parse(SetKind::Drill.as_str()),
+            Some(SetKind::Drill)
+        );
+        assert_eq!(SetKind::parse("rep"), None);
     }
 
     #[test]
