@@ -7,7 +7,7 @@ use super::InnervateApp;
 use super::training::{ActiveSet, FinishedSet, PendingSummary, SetMode};
 use crate::session::MarkerKind;
 use crate::task::{Poll, Task};
-use crate::training::history_db::{SetContext, SetRecord};
+use crate::training::history_db::{CompetitorRole, SetContext, SetKind, SetLog, SetRecord};
 use crate::training::plan::SetPlan;
 use crate::training::rules::DEFAULT_RATIO_LIMIT;
 use crate::training::setup::ExerciseSetup;
@@ -146,6 +146,11 @@ impl InnervateApp {
                     .to_string(),
             ),
             set_in_session: set.number,
+            kind: SetKind::Set,
+            // Until the setup knows synergists, the competing muscle is the pair's antagonist.
+            competitor_role: antagonist.map(|_| CompetitorRole::Antagonist),
+            target_share_pct: None,
+            log: SetLog::default(),
         };
         let job_wav = wav.clone();
         let number = set.number as usize;
