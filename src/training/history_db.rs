@@ -25,7 +25,6 @@ pub use fields::{
     ActivationUnit, CompetitorRole, FeltError, KG_PER_LB, Load, LoadError, LoadUnit, SetKind,
     SetLog, parse_felt,
 };
-pub(crate) use series::parse_time;
 pub use series::{Metric, series};
 
 /// The format version this build writes and reads (stored in `PRAGMA user_version`).

@@ -3,6 +3,7 @@
 //! score, the live rep counter, and the history of past sets. No drawing and no threads here.
 
 pub mod history_db;
+pub mod insights;
 pub mod live_reps;
 pub mod plan;
 pub mod presets;
