@@ -2,6 +2,7 @@
 //! saved exercise setups, the plan of a set as recorded in the session, the set summary with its activation
 //! score, the live rep counter, and the history of past sets. No drawing and no threads here.
 
+pub mod history_csv;
 pub mod history_db;
 pub mod insights;
 pub mod live_reps;
