@@ -479,6 +479,26 @@ impl HistoryDb {
         Ok(ids)
     }
 
+    /// Replaces the sets of the recording `session_wav` by `records` in one transaction (all or none),
+    /// returning the new ids.
+    pub fn replace_session(
+        &mut self,
+        session_wav: &str,
+        records: &[SetRecord],
+    ) -> Result<Vec<i64>, HistoryError> {
+        let fail = |e| classify(&self.path, e);
+        let tx = self.conn.transaction().map_err(fail)?;
+        tx.execute("DELETE FROM sets WHERE session_wav = ?1", [session_wav])
+            .map_err(fail)?;
+        let ids = records
+            .iter()
+            .map(|r| insert_row(&tx, r))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(ids)
+    }
+
     /// How many sets came from the recording `session_wav`.
     pub fn count_session(&self, session_wav: &str) -> Result<usize, HistoryError> {
         let n: i64 = self
