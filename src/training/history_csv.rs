@@ -3,7 +3,9 @@
 //! [`from_csv`] to exactly the same records: numbers are written in Rust's shortest round-trip form, an
 //! empty cell is a missing value, and text is quoted (so `""` is an empty note, not a missing one).
 
-use super::history_db::{ActivationUnit, CompetitorRole, Load, LoadUnit, SetKind, SetLog, SetRecord};
+use super::history_db::{
+    ActivationUnit, CompetitorRole, Load, LoadUnit, SetKind, SetLog, SetRecord,
+};
 
 /// Every column, in order, with what it holds.
 pub const COLUMNS: [(&str, &str); 28] = [
@@ -11,28 +13,73 @@ pub const COLUMNS: [(&str, &str); 28] = [
     ("started_at", "when the set started, RFC 3339 UTC"),
     ("exercise", "exercise name as the user named it"),
     ("muscle", "target muscle"),
-    ("antagonist", "the competing muscle watched during the set (its role: competitor_role), empty if none"),
-    ("session_wav", "absolute path of the recording the set came from, empty if not recorded"),
-    ("set_in_session", "the set's number in its recording, from 1"),
+    (
+        "antagonist",
+        "the competing muscle watched during the set (its role: competitor_role), empty if none",
+    ),
+    (
+        "session_wav",
+        "absolute path of the recording the set came from, empty if not recorded",
+    ),
+    (
+        "set_in_session",
+        "the set's number in its recording, from 1",
+    ),
     ("duration_s", "length of the set, s"),
     ("reps", "repetitions counted by Innervate"),
-    ("good_reps", "counted reps that reached the target with the competing muscle within its limit"),
-    ("peak_pct_mvc", "highest activation of the target, %MVC (empty without an MVC reference)"),
+    (
+        "good_reps",
+        "counted reps that reached the target with the competing muscle within its limit",
+    ),
+    (
+        "peak_pct_mvc",
+        "highest activation of the target, %MVC (empty without an MVC reference)",
+    ),
     ("peak_uv", "highest RMS envelope of the target, microvolts"),
-    ("mean_pct_mvc", "mean activation of the target in its reps, %MVC (empty without an MVC reference)"),
-    ("mean_uv", "mean RMS envelope of the target in its reps, microvolts (empty in sets stored before format 2)"),
-    ("time_above_target_s", "seconds the target spent above its target line"),
-    ("cci_pct", "co-contraction index with the competing muscle (Falconer & Winter), percent"),
-    ("fatigue_slope_hz_per_min", "slope of the target's median frequency over the set, Hz/min (negative: fatiguing)"),
+    (
+        "mean_pct_mvc",
+        "mean activation of the target in its reps, %MVC (empty without an MVC reference)",
+    ),
+    (
+        "mean_uv",
+        "mean RMS envelope of the target in its reps, microvolts (empty in sets stored before format 2)",
+    ),
+    (
+        "time_above_target_s",
+        "seconds the target spent above its target line",
+    ),
+    (
+        "cci_pct",
+        "co-contraction index with the competing muscle (Falconer & Winter), percent",
+    ),
+    (
+        "fatigue_slope_hz_per_min",
+        "slope of the target's median frequency over the set, Hz/min (negative: fatiguing)",
+    ),
     ("score", "measured activation score, 1 to 10"),
     ("kind", "set (an exercise) or drill (an activation drill)"),
-    ("activation_unit", "%MVC when the set had an MVC reference, uV when not"),
-    ("competitor_role", "antagonist or synergist: what the competing muscle does; empty if none"),
-    ("target_share_pct", "the target's share of the work against a synergist, percent"),
-    ("felt", "felt activation of the target written after the set, 1 to 10"),
+    (
+        "activation_unit",
+        "%MVC when the set had an MVC reference, uV when not",
+    ),
+    (
+        "competitor_role",
+        "antagonist or synergist: what the competing muscle does; empty if none",
+    ),
+    (
+        "target_share_pct",
+        "the target's share of the work against a synergist, percent",
+    ),
+    (
+        "felt",
+        "felt activation of the target written after the set, 1 to 10",
+    ),
     ("load_value", "the load as typed (its unit in load_unit)"),
     ("load_unit", "kg or lb"),
-    ("reps_logged", "the reps the user confirmed (pre-filled with reps)"),
+    (
+        "reps_logged",
+        "the reps the user confirmed (pre-filled with reps)",
+    ),
     ("reps_in_reserve", "reps the user could still have done"),
     ("note", "the user's note"),
 ];
@@ -104,15 +151,24 @@ fn quote(s: &str) -> String {
 pub fn from_csv(text: &str) -> Result<Vec<SetRecord>, CsvError> {
     let rows = split_rows(text)?;
     let Some(((_, header), body)) = rows.split_first() else {
-        return Err(CsvError { line: 1, reason: "no header".into() });
+        return Err(CsvError {
+            line: 1,
+            reason: "no header".into(),
+        });
     };
     let names: Vec<&str> = header.iter().map(|c| c.0.as_str()).collect();
     if names != COLUMNS.map(|c| c.0) {
-        return Err(CsvError { line: 1, reason: format!("unexpected columns {names:?}") });
+        return Err(CsvError {
+            line: 1,
+            reason: format!("unexpected columns {names:?}"),
+        });
     }
     body.iter()
         .map(|(line, cells)| {
-            record(cells).map_err(|reason| CsvError { line: *line, reason })
+            record(cells).map_err(|reason| CsvError {
+                line: *line,
+                reason,
+            })
         })
         .collect()
 }
@@ -127,14 +183,30 @@ fn record(c: &[Cell]) -> Result<SetRecord, String> {
     let opt = |k: usize| (c[k].1 || !c[k].0.is_empty()).then_some(c[k].0.as_str());
     let need = |k: usize| opt(k).ok_or_else(|| format!("column {} is empty", COLUMNS[k].0));
     let text = |k: usize| need(k).map(str::to_owned);
-    let f = |k: usize| opt(k).map(|s| s.parse::<f64>().map_err(|_| bad(k))).transpose();
-    let u = |k: usize| opt(k).map(|s| s.parse::<u32>().map_err(|_| bad(k))).transpose();
+    let f = |k: usize| {
+        opt(k)
+            .map(|s| s.parse::<f64>().map_err(|_| bad(k)))
+            .transpose()
+    };
+    let u = |k: usize| {
+        opt(k)
+            .map(|s| s.parse::<u32>().map_err(|_| bad(k)))
+            .transpose()
+    };
     let need_f = |k: usize| f(k)?.ok_or_else(|| bad(k));
     let need_u = |k: usize| u(k)?.ok_or_else(|| bad(k));
-    let small = |k: usize| u(k)?.map(|v| u8::try_from(v).map_err(|_| bad(k))).transpose();
-    let load_unit = opt(24).map(|s| LoadUnit::parse(s).ok_or_else(|| bad(24))).transpose()?;
+    let small = |k: usize| {
+        u(k)?
+            .map(|v| u8::try_from(v).map_err(|_| bad(k)))
+            .transpose()
+    };
+    let load_unit = opt(24)
+        .map(|s| LoadUnit::parse(s).ok_or_else(|| bad(24)))
+        .transpose()?;
     Ok(SetRecord {
-        id: opt(0).map(|s| s.parse::<i64>().map_err(|_| bad(0))).transpose()?,
+        id: opt(0)
+            .map(|s| s.parse::<i64>().map_err(|_| bad(0)))
+            .transpose()?,
         started_at: text(1)?,
         exercise: text(2)?,
         muscle: text(3)?,
@@ -205,7 +277,10 @@ fn split_rows(text: &str) -> Result<Vec<(usize, Vec<Cell>)>, CsvError> {
         }
     }
     if in_quotes {
-        return Err(CsvError { line: start, reason: "a quote is never closed".into() });
+        return Err(CsvError {
+            line: start,
+            reason: "a quote is never closed".into(),
+        });
     }
     if !cell.is_empty() || quoted || !cells.is_empty() {
         cells.push((cell, quoted));
@@ -230,6 +305,9 @@ mod tests {
         let e = from_csv(&format!("{header}\n{row}\n")).unwrap_err();
         assert!(e.to_string().contains("felt"), "{e}");
         let ok = row.replace(",11,", ",7,");
-        assert_eq!(from_csv(&format!("{header}\r\n{ok}")).unwrap()[0].log.felt, Some(7));
+        assert_eq!(
+            from_csv(&format!("{header}\r\n{ok}")).unwrap()[0].log.felt,
+            Some(7)
+        );
     }
 }

@@ -30,7 +30,7 @@ pub struct ImportArgs {
     synergist: Option<String>,
     /// The target's MVC reference in microvolts (else the recording's, else the profile's; without one
     /// the sets are stored in microvolts).
-    #[arg(long, value_name = "UV")]
+    #[arg(long, value_name = "UV", allow_negative_numbers = true)]
     mvc: Option<f64>,
     /// The profile whose MVC of the target muscle is used when the recording has none.
     #[arg(long, value_name = "NAME")]

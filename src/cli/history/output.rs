@@ -55,9 +55,21 @@ pub fn rank(r: &Ranking, json: bool, as_csv: bool) -> Result<String> {
     let unit = r.unit.unit.as_str();
     if as_csv {
         let header = [
-            "rank", "exercise", "sets", "unit", "median_peak", "peak_min", "peak_q1", "peak_q3",
-            "peak_max", "mean_activation", "competitor_role", "median_cci_pct", "median_share_pct",
-            "first_day", "last_day",
+            "rank",
+            "exercise",
+            "sets",
+            "unit",
+            "median_peak",
+            "peak_min",
+            "peak_q1",
+            "peak_q3",
+            "peak_max",
+            "mean_activation",
+            "competitor_role",
+            "median_cci_pct",
+            "median_share_pct",
+            "first_day",
+            "last_day",
         ];
         let rows: Vec<Vec<String>> = r
             .exercises
@@ -101,12 +113,12 @@ pub fn rank(r: &Ranking, json: bool, as_csv: bool) -> Result<String> {
         .enumerate()
         .map(|(i, e)| {
             let competitor = match e.competitor_role {
-                Some(CompetitorRole::Synergist) => {
-                    e.median_share_pct.map_or("-".into(), |s| format!("share {s:.0} %"))
-                }
-                Some(CompetitorRole::Antagonist) => {
-                    e.median_cci_pct.map_or("-".into(), |c| format!("CCI {c:.0} %"))
-                }
+                Some(CompetitorRole::Synergist) => e
+                    .median_share_pct
+                    .map_or("-".into(), |s| format!("share {s:.0} %")),
+                Some(CompetitorRole::Antagonist) => e
+                    .median_cci_pct
+                    .map_or("-".into(), |c| format!("CCI {c:.0} %")),
                 None => "-".into(),
             };
             vec![
@@ -115,14 +127,22 @@ pub fn rank(r: &Ranking, json: bool, as_csv: bool) -> Result<String> {
                 e.sets.to_string(),
                 format!("{:.1} {unit}", e.median_peak),
                 format!("{:.1}-{:.1}", e.peak_spread.q1, e.peak_spread.q3),
-                e.mean_activation.map_or("-".into(), |m| format!("{m:.1} {unit}")),
+                e.mean_activation
+                    .map_or("-".into(), |m| format!("{m:.1} {unit}")),
                 competitor,
                 format!("{} to {}", e.first_day, e.last_day),
             ]
         })
         .collect();
     let header = [
-        "#", "Exercise", "Sets", "Median peak", "Peak IQR", "Mean", "Competing muscle", "Days",
+        "#",
+        "Exercise",
+        "Sets",
+        "Median peak",
+        "Peak IQR",
+        "Mean",
+        "Competing muscle",
+        "Days",
     ];
     Ok(out + &table(&header, &rows))
 }
@@ -192,9 +212,15 @@ pub fn feel(r: &FeelReport, json: bool, as_csv: bool) -> Result<String> {
             ]
         })
         .collect();
-    out += &table(&["Week of", "Sets", "Mean |gap|", "Mean gap", "Disagree"], &weeks);
+    out += &table(
+        &["Week of", "Sets", "Mean |gap|", "Mean gap", "Disagree"],
+        &weeks,
+    );
     out += "\n";
-    out += &table(&["Started", "Exercise", "Felt", "Score", "Gap", "Disagree"], &rows);
+    out += &table(
+        &["Started", "Exercise", "Felt", "Score", "Gap", "Disagree"],
+        &rows,
+    );
     Ok(out)
 }
 
@@ -210,17 +236,33 @@ pub fn load(r: &LoadReport, json: bool, as_csv: bool) -> Result<String> {
         .map(|c| {
             vec![
                 c.muscle.clone(),
-                if as_csv { c.load_kg.to_string() } else { format!("{:.1} kg", c.load_kg) },
+                if as_csv {
+                    c.load_kg.to_string()
+                } else {
+                    format!("{:.1} kg", c.load_kg)
+                },
                 c.load.to_string(),
                 c.week.clone(),
                 c.sets.to_string(),
-                if as_csv { c.median_peak.to_string() } else { format!("{:.1} {unit}", c.median_peak) },
+                if as_csv {
+                    c.median_peak.to_string()
+                } else {
+                    format!("{:.1} {unit}", c.median_peak)
+                },
                 opt(c.mean_activation, if as_csv { 6 } else { 1 }),
             ]
         })
         .collect();
     if as_csv {
-        let header = ["muscle", "load_kg", "load_as_typed", "week", "sets", "median_peak", "mean_activation"];
+        let header = [
+            "muscle",
+            "load_kg",
+            "load_as_typed",
+            "week",
+            "sets",
+            "median_peak",
+            "mean_activation",
+        ];
         let mut rows = rows;
         for row in &mut rows {
             row.push(unit.to_owned());
@@ -233,11 +275,26 @@ pub fn load(r: &LoadReport, json: bool, as_csv: bool) -> Result<String> {
         r.exercise, r.unit.reason
     );
     if r.sets_without_load > 0 {
-        out += &format!("({} sets without a logged load left out)\n", r.sets_without_load);
+        out += &format!(
+            "({} sets without a logged load left out)\n",
+            r.sets_without_load
+        );
     }
     if r.cells.is_empty() {
         return Ok(out + "No set of this exercise has a logged load yet.\n");
     }
     out += "\n";
-    Ok(out + &table(&["Muscle", "Load", "As typed", "Week of", "Sets", "Median peak", "Mean"], &rows))
+    Ok(out
+        + &table(
+            &[
+                "Muscle",
+                "Load",
+                "As typed",
+                "Week of",
+                "Sets",
+                "Median peak",
+                "Mean",
+            ],
+            &rows,
+        ))
 }
