@@ -8,6 +8,7 @@ use super::history_view::HistoryPanel;
 use super::review_state::ReviewPanel;
 use super::sessions_view::SessionsPanel;
 use super::setup_view::SetupPanel;
+use crate::training::history_db::LoadUnit;
 use crate::training::plan::SetMode;
 use std::path::PathBuf;
 
@@ -125,6 +126,12 @@ pub enum ScreenAction {
     SaveCalibration,
     /// Delete a recording (confirmed) and its sets in the history.
     DeleteSession(PathBuf),
+    /// Store the training log typed under the set summary.
+    SaveSetLog,
+    /// Skip the training log (the summary stays).
+    SkipSetLog,
+    /// Type loads in this unit (a setting).
+    LoadUnit(LoadUnit),
 }
 
 /// What the user can do during a calibration.

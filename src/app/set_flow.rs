@@ -196,12 +196,16 @@ impl InnervateApp {
         let stored = self
             .training
             .db()
-            .and_then(|db| db.insert_set(&record).map_err(|e| e.to_string()))
-            .map(|_| ());
+            .and_then(|db| db.insert_set(&record).map_err(|e| e.to_string()));
+        let log = stored
+            .as_ref()
+            .ok()
+            .map(|&id| self.new_log_entry(id, &record.exercise, report.summary.reps));
         self.training.finished = Some(FinishedSet {
             report: Box::new(report),
             session_wav: Some(pending.session_wav),
-            stored,
+            stored: stored.map(|_| ()),
+            log,
         });
     }
 

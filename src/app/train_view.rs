@@ -194,12 +194,19 @@ fn gauge(
 }
 
 /// The summary of the last set.
-pub fn summary(ui: &mut Ui, f: &FinishedSet) -> Option<ScreenAction> {
-    let s = f.summary();
+pub fn summary(ui: &mut Ui, f: &mut FinishedSet) -> Option<ScreenAction> {
+    // The log entry is typed in place; the rest is only read.
+    let FinishedSet {
+        report,
+        session_wav,
+        stored,
+        log,
+    } = f;
+    let s = &report.summary;
     let mut act = None;
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.horizontal(|ui| {
-            ui.heading(format!("Set summary: {}", f.exercise()));
+            ui.heading(format!("Set summary: {}", report.plan.exercise));
             let colour = match s.score {
                 7.. => CALM,
                 4..=6 => CAUTION,
@@ -256,14 +263,19 @@ pub fn summary(ui: &mut Ui, f: &FinishedSet) -> Option<ScreenAction> {
                 ui.end_row();
             }
         });
-        if let Err(e) = &f.stored {
+        if let Err(e) = stored {
             ui.label(RichText::new(format!("Not stored in the history: {e}")).color(WARNING));
+        }
+        if let Some(entry) = log {
+            if let Some(a) = super::set_log_view::show(ui, entry) {
+                act = Some(a);
+            }
         }
         ui.horizontal(|ui| {
             if ui.button("Close summary").clicked() {
                 act = Some(ScreenAction::DismissSummary);
             }
-            if let Some(wav) = &f.session_wav
+            if let Some(wav) = session_wav.as_ref()
                 && ui.button("Review this set").clicked()
             {
                 act = Some(ScreenAction::ReviewSet(wav.clone()));
