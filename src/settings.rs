@@ -83,6 +83,7 @@ mod tests {
             mains_hz: 60.0,
             notch: false,
             show_raw: true,
+            load_in_pounds: true,
         };
         mine.save(&path).unwrap();
         assert_eq!(Settings::load(&path).0, mine);
