@@ -257,6 +257,56 @@ fn import_stores_role_load_and_felt_and_refuses_a_second_import() {
     assert!(r.mean_uv.is_some());
 }
 
+#[test]
+fn import_takes_the_mvc_from_the_profile_when_none_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite");
+    // The profile lives in the platform data folder: point it at the test's folder.
+    let data = dir.path().join("data");
+    let mut profile = innervate::calibration::Profile::new("ana");
+    profile.mvc.insert(
+        "TA".into(),
+        innervate::calibration::MvcRecord {
+            mvc_uv: 400.0,
+            mean_peak_uv: 400.0,
+            trial_peaks_uv: vec![400.0],
+            calibrated_at: "2025-03-01T10:00:00Z".into(),
+        },
+    );
+    profile
+        .save(&data.join("innervate/profiles/ana.json"))
+        .unwrap();
+    let wav = real("subject2_ta_isometric.wav");
+    let out = Command::new(env!("CARGO_BIN_EXE_innervate"))
+        .args(["history", "--db"])
+        .arg(&db)
+        .args([
+            "import",
+            wav.to_str().unwrap(),
+            "--exercise",
+            "Raise",
+            "--target",
+            "3",
+        ])
+        .args(["--muscle", "TA", "--profile", "ana"])
+        .env("XDG_DATA_HOME", &data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = HistoryDb::open(&db).unwrap().sets(None, None).unwrap();
+    let r = &rows[0];
+    assert_eq!(r.activation_unit, ActivationUnit::PctMvc);
+    let pct = r.peak_pct_mvc.unwrap();
+    assert!(
+        (pct - 100.0 * r.peak_uv / 400.0).abs() < 1e-9 * pct,
+        "{r:?}"
+    );
+}
+
 /// Every stored value, as `export --csv` shows it (the database's state, for "unchanged" checks).
 fn snapshot(db: &Path) -> String {
     ok(db, &["export", "--csv"])

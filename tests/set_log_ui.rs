@@ -8,10 +8,11 @@ mod common;
 
 use egui::{Event, Key};
 use egui_kittest::kittest::Queryable;
+use innervate::analysis::history_import::{ImportSpec, import_sets};
 use innervate::app::InnervateApp;
 use innervate::app::set_log::LogStatus;
 use innervate::source::reader::Pace;
-use innervate::training::history_db::{HistoryDb, Load, LoadUnit};
+use innervate::training::history_db::{CompetitorRole, HistoryDb, Load, LoadUnit};
 use innervate::training::setup::ExerciseSetup;
 use std::time::Duration;
 
@@ -129,6 +130,67 @@ fn log_a_set_with_the_keyboard_and_the_next_set_pre_fills_the_load() {
         "reps pre-filled with the count"
     );
     assert_eq!(rows[0].id, Some(entry.set_id));
+
+    // The same set imported from its recording (`innervate history import`) gets the same numbers: one
+    // summary code for live sets and imports.
+    let wav = std::path::PathBuf::from(rows[0].session_wav.clone().unwrap());
+    let spec = ImportSpec {
+        exercise: exercise.clone(),
+        target: "1".into(),
+        competitor: Some(("2".into(), CompetitorRole::Antagonist)),
+        ..ImportSpec::default()
+    };
+    let imported = import_sets(&wav, &spec).unwrap();
+    assert_eq!(imported.len(), 1, "the recording holds one marked set");
+    let (a, b) = (&imported[0], &rows[0]);
+    assert_eq!(
+        (
+            &a.muscle,
+            &a.antagonist,
+            a.set_in_session,
+            a.reps,
+            a.good_reps,
+            a.score
+        ),
+        (
+            &b.muscle,
+            &b.antagonist,
+            b.set_in_session,
+            b.reps,
+            b.good_reps,
+            b.score
+        )
+    );
+    assert_eq!(
+        (
+            a.duration_s,
+            a.peak_uv,
+            a.peak_pct_mvc,
+            a.mean_uv,
+            a.mean_pct_mvc
+        ),
+        (
+            b.duration_s,
+            b.peak_uv,
+            b.peak_pct_mvc,
+            b.mean_uv,
+            b.mean_pct_mvc
+        )
+    );
+    assert_eq!(
+        (
+            a.cci_pct,
+            a.time_above_target_s,
+            a.fatigue_slope_hz_per_min,
+            a.activation_unit
+        ),
+        (
+            b.cci_pct,
+            b.time_above_target_s,
+            b.fatigue_slope_hz_per_min,
+            b.activation_unit
+        )
+    );
 
     // The history screen lists them with the set.
     h.key_press(Key::H);
