@@ -266,10 +266,10 @@ pub fn summary(ui: &mut Ui, f: &mut FinishedSet) -> Option<ScreenAction> {
         if let Err(e) = stored {
             ui.label(RichText::new(format!("Not stored in the history: {e}")).color(WARNING));
         }
-        if let Some(entry) = log {
-            if let Some(a) = super::set_log_view::show(ui, entry) {
-                act = Some(a);
-            }
+        if let Some(entry) = log
+            && let Some(a) = super::set_log_view::show(ui, entry)
+        {
+            act = Some(a);
         }
         ui.horizontal(|ui| {
             if ui.button("Close summary").clicked() {
