@@ -70,7 +70,7 @@ fn independent_peak_uv(wav: &Path, channel: usize) -> f64 {
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     let m = v.len() / 2;
-    if v.len() % 2 == 0 {
+    if v.len().is_multiple_of(2) {
         (v[m - 1] + v[m]) / 2.0
     } else {
         v[m]
@@ -436,26 +436,26 @@ fn stored(i: usize) -> SetRecord {
         started_at: format!("2025-03-{:02}T08:{:02}:00.250Z", 1 + i % 28, i % 60),
         exercise: ["Curl, \"strict\"", "Lat pulldown", "Row\nseated"][i % 3].into(),
         muscle: ["Biceps brachii", "Latissimus dorsi"][i % 2].into(),
-        antagonist: (i % 2 == 0).then(|| "Triceps".into()),
+        antagonist: i.is_multiple_of(2).then(|| "Triceps".into()),
         session_wav: (i % 3 != 1).then(|| format!("/home/ana/sessions/2025 03 {i}.wav")),
         set_in_session: 1 + i as u32,
         duration_s: 0.1 + 0.2 * i as f64,
         reps: 3 * i as u32,
         good_reps: i as u32,
-        peak_pct_mvc: (i % 4 != 0).then(|| 1.0 / 3.0 + i as f64),
+        peak_pct_mvc: (!i.is_multiple_of(4)).then_some(1.0 / 3.0 + i as f64),
         peak_uv: 123.456_789 * i as f64,
-        mean_pct_mvc: (i % 4 != 0).then(|| 2.0 / 7.0),
-        mean_uv: (i % 5 != 0).then(|| 1e-9 + i as f64),
+        mean_pct_mvc: (!i.is_multiple_of(4)).then_some(2.0 / 7.0),
+        mean_uv: (!i.is_multiple_of(5)).then_some(1e-9 + i as f64),
         time_above_target_s: 0.3 * i as f64,
-        cci_pct: (i % 2 == 0).then(|| -0.0 + i as f64 / 3.0),
-        fatigue_slope_hz_per_min: (i % 3 == 0).then(|| -1.0 / (1.0 + i as f64)),
+        cci_pct: i.is_multiple_of(2).then_some(-0.0 + i as f64 / 3.0),
+        fatigue_slope_hz_per_min: i.is_multiple_of(3).then_some(-1.0 / (1.0 + i as f64)),
         score: 1 + (i % 10) as u8,
-        kind: if i % 7 == 0 {
+        kind: if i.is_multiple_of(7) {
             SetKind::Drill
         } else {
             SetKind::Set
         },
-        activation_unit: if i % 4 != 0 {
+        activation_unit: if !i.is_multiple_of(4) {
             ActivationUnit::PctMvc
         } else {
             ActivationUnit::Microvolts
@@ -465,12 +465,12 @@ fn stored(i: usize) -> SetRecord {
             1 => Some(CompetitorRole::Synergist),
             _ => None,
         },
-        target_share_pct: (i % 3 == 1).then(|| 100.0 / 3.0),
+        target_share_pct: (i % 3 == 1).then_some(100.0 / 3.0),
         log: SetLog {
             felt: (i % 2 == 1).then_some(1 + (i % 10) as u8),
             load: (i % 3 != 2).then(|| Load {
                 value: 2.5 * i as f64 + 0.1,
-                unit: if i % 2 == 0 {
+                unit: if i.is_multiple_of(2) {
                     LoadUnit::Kg
                 } else {
                     LoadUnit::Lb
