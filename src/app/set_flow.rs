@@ -200,7 +200,13 @@ impl InnervateApp {
         let log = stored
             .as_ref()
             .ok()
-            .map(|&id| self.new_log_entry(id, &record.exercise, report.summary.reps));
+            .map(|&id| self.new_log_entry(id, &record.exercise, report.summary.reps))
+            .map(|mut entry| {
+                // A summary that arrives while the next set runs must not take the keyboard (Space ends
+                // that set); the user can still click or Tab into the entry.
+                entry.wants_focus = self.training.set.is_none();
+                entry
+            });
         self.training.finished = Some(FinishedSet {
             report: Box::new(report),
             session_wav: Some(pending.session_wav),
