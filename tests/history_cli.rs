@@ -426,6 +426,9 @@ fn bad_input_is_refused_clearly_and_leaves_the_history_unchanged() {
     let out = innervate(&fresh, &["rank", "--muscle", "TA"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("no training history"));
     assert!(!fresh.exists());
+    let out = innervate(&db, &["rank", "--muscle", "Soleus"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("its muscles are: TA"));
     let out = innervate(&db, &["export", "--csv", "--from", "2025-13-01"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DD"));
 }

@@ -513,6 +513,11 @@ impl HistoryDb {
         self.strings("SELECT DISTINCT exercise FROM sets ORDER BY exercise", None)
     }
 
+    /// Every target muscle in the history, each once, sorted.
+    pub fn all_muscles(&self) -> Result<Vec<String>, HistoryError> {
+        self.strings("SELECT DISTINCT muscle FROM sets ORDER BY muscle", None)
+    }
+
     /// Every target muscle trained in `exercise`, each once, sorted.
     pub fn muscles(&self, exercise: &str) -> Result<Vec<String>, HistoryError> {
         self.strings(

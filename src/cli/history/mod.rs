@@ -93,10 +93,15 @@ pub fn run(args: HistoryArgs) -> Result<()> {
     let out = match args.command {
         HistoryCommand::Import(a) => return import::run(a, &path),
         HistoryCommand::Rank { muscle, format } => {
-            let sets = existing(&path)?.sets(None, Some(&muscle))?;
+            let db = existing(&path)?;
+            let sets = db.sets(None, Some(&muscle))?;
             let ranking = insights::rank_exercises(&sets, &muscle);
             if ranking.exercises.is_empty() {
-                bail!("no sets of the muscle `{muscle}` in {}", path.display());
+                bail!(
+                    "no sets of the muscle `{muscle}` in {}; its muscles are: {}",
+                    path.display(),
+                    db.all_muscles()?.join(", ")
+                );
             }
             output::rank(&ranking, format.json, format.csv)?
         }
