@@ -18,6 +18,8 @@ pub struct Settings {
     pub notch: bool,
     /// Raw EMG instead of envelopes in the plots.
     pub show_raw: bool,
+    /// Loads in the training log are typed in pounds (else kilograms).
+    pub load_in_pounds: bool,
 }
 
 impl Default for Settings {
@@ -28,6 +30,7 @@ impl Default for Settings {
             mains_hz: 50.0,
             notch: true,
             show_raw: false,
+            load_in_pounds: false,
         }
     }
 }
@@ -80,6 +83,7 @@ mod tests {
             mains_hz: 60.0,
             notch: false,
             show_raw: true,
+            load_in_pounds: true,
         };
         mine.save(&path).unwrap();
         assert_eq!(Settings::load(&path).0, mine);

@@ -13,6 +13,7 @@ use innervate::source::reader::Pace;
 use innervate::source::workout;
 use innervate::training::drill::{DrillConfig, DrillEnd};
 use innervate::training::drill_score::DrillSummary;
+use innervate::training::history_db::{CompetitorRole, HistoryDb, SetFilter};
 use innervate::training::setup::{ExerciseSetup, Role};
 use innervate::training::share::ShareUnit;
 use innervate::training::summary::SetKind;
@@ -117,12 +118,23 @@ fn a_drill_on_the_simulated_board_scores_a_steady_hold_above_reps_and_stops_at_t
         share > 70.0,
         "the synergist is quiet in the simulator's hold: {share}"
     );
-    // Logged like a set: a set summary of kind Drill.
+    // Logged like a set: a set summary of kind Drill, stored as a history row of that kind.
     let as_set = steady.to_set_summary();
     assert_eq!(
         (as_set.kind, as_set.reps, as_set.score),
         (SetKind::Drill, 1, steady.score)
     );
+    h.get_by_label("Logged in the history as a drill.");
+    let db = HistoryDb::open(&dir.path().join("sessions").join("history.sqlite")).unwrap();
+    let rows = db.sets_matching(&SetFilter::default()).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let row = &rows[0];
+    assert_eq!(
+        (row.kind, row.exercise.as_str(), row.score, row.reps),
+        (SetKind::Drill, "Lateral raise", steady.score, 1)
+    );
+    assert_eq!(row.competitor_role, Some(CompetitorRole::Synergist));
+    assert_eq!(row.target_share_pct, steady.target_share_pct);
 
     // The hold on the simulator's reps: bursts, not a hold.
     h.get_by_label("Close drill result").click();

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use innervate::training::history_db::{
-    HistoryDb, HistoryError, Metric, SCHEMA_VERSION, SetRecord, series,
+    ActivationUnit, CompetitorRole, HistoryDb, HistoryError, Load, LoadUnit, Metric,
+    SCHEMA_VERSION, SetKind, SetLog, SetRecord, series,
 };
 
 fn record(started_at: &str, exercise: &str, muscle: &str, wav: Option<&str>) -> SetRecord {
@@ -26,6 +27,12 @@ fn record(started_at: &str, exercise: &str, muscle: &str, wav: Option<&str>) -> 
         cci_pct: None,
         fatigue_slope_hz_per_min: None,
         score: 64,
+        mean_uv: None,
+        kind: SetKind::Set,
+        activation_unit: ActivationUnit::Microvolts,
+        competitor_role: None,
+        target_share_pct: None,
+        log: SetLog::default(),
     }
 }
 
@@ -39,6 +46,21 @@ fn rich(started_at: &str, wav: &str) -> SetRecord {
         cci_pct: Some(0.0),
         fatigue_slope_hz_per_min: Some(-2.5e-3),
         score: u8::MAX,
+        mean_uv: Some(0.1 + 0.7),
+        kind: SetKind::Drill,
+        activation_unit: ActivationUnit::PctMvc,
+        competitor_role: Some(CompetitorRole::Antagonist),
+        target_share_pct: Some(2.0 / 3.0),
+        log: SetLog {
+            felt: Some(10),
+            load: Some(Load {
+                value: 0.1 + 0.2,
+                unit: LoadUnit::Lb,
+            }),
+            reps: Some(u32::MAX),
+            reps_in_reserve: Some(0),
+            note: Some("ça va, \"heavy\",\nnext: 2.5 kg more".into()),
+        },
         ..record(
             started_at,
             "Curl — supinated ✓",
@@ -235,7 +257,7 @@ fn file_is_in_wal_mode_with_the_current_schema_version() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 1);
+    assert_eq!(SCHEMA_VERSION, 2);
 }
 
 #[test]

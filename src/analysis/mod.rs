@@ -11,6 +11,7 @@
 mod bursts;
 pub mod format;
 pub mod histogram;
+pub mod history_import;
 mod pairs;
 mod pass;
 pub mod recorded_set;

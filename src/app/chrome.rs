@@ -12,10 +12,11 @@ use crate::engine::Engine;
 use crate::stats::{LinkState, LinkStats};
 use egui::{Key, RichText, Ui};
 
-/// The shortcuts pressed this frame, for the screen that is open.
-pub fn shortcuts(ui: &Ui, open: ScreenKind) -> Vec<ScreenAction> {
+/// The shortcuts pressed this frame, for the screen that is open. `keyboard_taken`: a field that reads
+/// single keys itself (the set log's felt score) has the keyboard, so no shortcut fires.
+pub fn shortcuts(ui: &Ui, open: ScreenKind, keyboard_taken: bool) -> Vec<ScreenAction> {
     let mut acts = Vec::new();
-    if ui.ctx().egui_wants_keyboard_input() {
+    if keyboard_taken || ui.ctx().egui_wants_keyboard_input() {
         return acts;
     }
     let pressed = |k: Key| ui.input(|i| i.key_pressed(k));

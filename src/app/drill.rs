@@ -7,6 +7,7 @@ use crate::block::MAX_CHANNELS;
 use crate::engine::DisplayChunk;
 use crate::training::drill::{Drill, DrillBlock, DrillConfig};
 use crate::training::drill_score::{DrillContext, DrillSummary};
+use crate::training::history_db::{SetContext, SetRecord};
 use crate::training::setup::Role;
 
 /// What the drill panel asks for.
@@ -41,6 +42,10 @@ pub struct DrillPanel {
     pub running: Option<(Drill, usize, Option<usize>)>,
     /// The last finished drill.
     pub result: Option<DrillSummary>,
+    /// The channels (target, competing) of a finished drill not yet stored in the history.
+    pub to_store: Option<(usize, Option<usize>)>,
+    /// Whether the history took the last drill (and the problem if not).
+    pub stored: Option<Result<(), String>>,
     /// The last problem or reminder, in plain words.
     pub status: Option<String>,
 }
@@ -65,9 +70,11 @@ impl DrillPanel {
 
     /// Ends the running drill: scores it and counts its time.
     fn finish(&mut self) {
-        if let Some((drill, _, _)) = self.running.take() {
+        if let Some((drill, target, competing)) = self.running.take() {
             self.block.add(drill.elapsed_s());
             self.result = Some(drill.summary());
+            self.to_store = Some((target, competing));
+            self.stored = None;
             self.status = self.block.reached().then(|| self.block.reminder());
         }
     }
@@ -95,9 +102,51 @@ impl InnervateApp {
                     drill.stop();
                 }
                 panel.finish();
+                self.store_drill();
             }
             DrillAction::Start => self.start_drill(),
         }
+    }
+
+    /// Stores a finished drill in the history once, as a row of kind "drill" (rankings leave drills out;
+    /// the history and its export list them).
+    pub fn store_drill(&mut self) {
+        let Some((target, competing)) = self.training.drill.to_store.take() else {
+            return;
+        };
+        let Some(summary) = self
+            .training
+            .drill
+            .result
+            .as_ref()
+            .map(|r| r.to_set_summary())
+        else {
+            return;
+        };
+        let name = |c: usize| self.live.muscles.get(c).map(|m| m.name.clone());
+        let exercise = self
+            .training
+            .setup
+            .as_ref()
+            .map_or_else(|| "Free training".into(), |s| s.name.clone());
+        let started_at = std::time::SystemTime::now()
+            .checked_sub(std::time::Duration::from_secs_f64(
+                summary.duration_s.max(0.0),
+            ))
+            .unwrap_or(std::time::UNIX_EPOCH);
+        let mut context = SetContext::new(
+            &humantime::format_rfc3339_millis(started_at).to_string(),
+            &exercise,
+            &name(target).unwrap_or_default(),
+        );
+        context.antagonist = competing.and_then(name);
+        let record = SetRecord::from_summary(context, &summary);
+        let stored = self.training.db().and_then(|db| {
+            db.insert_set(&record)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        });
+        self.training.drill.stored = Some(stored);
     }
 
     /// Starts a drill on the setup's target muscle (channel 0 without one), watching its competing muscle.

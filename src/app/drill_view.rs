@@ -53,6 +53,17 @@ pub fn show(ui: &mut Ui, training: &Training, live: &LiveState) -> Vec<ScreenAct
         if let Some(result) = &panel.result {
             ui.separator();
             let competitor = competing.map(|(c, r)| (name(c), r));
+            match &panel.stored {
+                Some(Ok(())) => {
+                    ui.label("Logged in the history as a drill.");
+                }
+                Some(Err(e)) => {
+                    ui.label(
+                        RichText::new(format!("Not stored in the history: {e}")).color(WARNING),
+                    );
+                }
+                None => {}
+            }
             if summary(ui, result, competitor, training.share_limit_pct()) {
                 acts.push(act(DrillAction::Dismiss));
             }

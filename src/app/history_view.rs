@@ -145,7 +145,8 @@ impl HistoryPanel {
                     .striped(true)
                     .show(ui, |ui| {
                         for h in [
-                            "Date", "Set", "Reps", "Good", "Score", "Peak", "CCI", "Fatigue", "",
+                            "Date", "Set", "Reps", "Good", "Score", "Peak", "CCI", "Fatigue",
+                            "Felt", "Load", "",
                         ] {
                             ui.label(RichText::new(h).strong());
                         }
@@ -169,6 +170,8 @@ impl HistoryPanel {
                                 r.fatigue_slope_hz_per_min
                                     .map_or("-".into(), |v| format!("{v:+.1} Hz/min")),
                             );
+                            ui.label(r.log.felt.map_or("-".into(), |f| format!("{f} / 10")));
+                            ui.label(r.log.load.map_or("-".into(), |l| l.to_string()));
                             match &r.session_wav {
                                 Some(wav) => {
                                     if ui.button(format!("Open set {}", i + 1)).clicked() {

@@ -18,8 +18,8 @@ const ROW_PLOT_HEIGHT: f32 = 90.0;
 pub struct LiveView<'a> {
     /// The live state (targets and limits are edited in place).
     pub live: &'a mut LiveState,
-    /// The training state.
-    pub training: &'a Training,
+    /// The training state (the set log is typed in place).
+    pub training: &'a mut Training,
     /// Plot the raw signal instead of the envelope.
     pub show_raw: bool,
     /// Stream time of the newest frame, s.
@@ -36,7 +36,7 @@ pub fn show(ui: &mut Ui, v: LiveView<'_>) -> Vec<ScreenAction> {
             ui.label("Summarising the set from its recording...");
         });
     }
-    if let Some(finished) = &v.training.finished {
+    if let Some(finished) = &mut v.training.finished {
         acts.extend(train_view::summary(ui, finished));
     }
     ui.separator();

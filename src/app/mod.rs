@@ -27,6 +27,8 @@ pub mod review_view;
 pub mod screen;
 pub mod sessions_view;
 pub mod set_flow;
+pub mod set_log;
+pub mod set_log_view;
 pub mod setup_view;
 pub mod theme;
 pub mod train_view;
@@ -211,6 +213,7 @@ impl InnervateApp {
             self.live.count_reps(&chunk, window);
             self.training.track_set(&chunk, &self.live.muscles);
             self.training.drill.track(&chunk);
+            self.store_drill();
             // The calibration sees every display point, so no peak falls between two frames.
             if let Screen::Calibration(cal) = &mut self.screen {
                 cal.feed(&chunk);
@@ -235,7 +238,8 @@ impl InnervateApp {
 
     /// Draws the whole window: toolbar, status line and the open screen; then applies what was asked.
     pub fn show(&mut self, ui: &mut egui::Ui) {
-        let mut acts = chrome::shortcuts(ui, self.screen.kind());
+        let log_focus = set_log_view::has_focus(ui.ctx());
+        let mut acts = chrome::shortcuts(ui, self.screen.kind(), log_focus);
         egui::Panel::top("toolbar").show(ui, |ui| {
             acts.extend(chrome::toolbar(
                 ui,
@@ -264,7 +268,7 @@ impl InnervateApp {
                 Screen::Live => {
                     let view = live_view::LiveView {
                         live: &mut self.live,
-                        training: &self.training,
+                        training: &mut self.training,
                         show_raw: self.prefs.settings.show_raw,
                         now_s,
                     };

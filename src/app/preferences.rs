@@ -4,6 +4,7 @@
 use crate::calibration::{MvcRecord, MvcTiming, Profile};
 use crate::engine::Engine;
 use crate::settings::Settings;
+use crate::training::history_db::LoadUnit;
 use std::path::PathBuf;
 
 /// Settings and profile, with where they are stored.
@@ -30,6 +31,15 @@ impl Preferences {
             profile: Profile::new("default"),
             profile_path: PathBuf::new(),
             mvc_timing: MvcTiming::default(),
+        }
+    }
+
+    /// The unit loads are typed in (a setting).
+    pub fn load_unit(&self) -> LoadUnit {
+        if self.settings.load_in_pounds {
+            LoadUnit::Lb
+        } else {
+            LoadUnit::Kg
         }
     }
 

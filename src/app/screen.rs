@@ -9,6 +9,7 @@ use super::history_view::HistoryPanel;
 use super::review_state::ReviewPanel;
 use super::sessions_view::SessionsPanel;
 use super::setup_view::SetupPanel;
+use crate::training::history_db::LoadUnit;
 use crate::training::plan::SetMode;
 use std::path::PathBuf;
 
@@ -128,6 +129,12 @@ pub enum ScreenAction {
     DeleteSession(PathBuf),
     /// Something for the activation drill panel.
     Drill(DrillAction),
+    /// Store the training log typed under the set summary.
+    SaveSetLog,
+    /// Skip the training log (the summary stays).
+    SkipSetLog,
+    /// Type loads in this unit (a setting).
+    LoadUnit(LoadUnit),
 }
 
 /// What the user can do during a calibration.

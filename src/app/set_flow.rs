@@ -7,7 +7,7 @@ use super::InnervateApp;
 use super::training::{ActiveSet, FinishedSet, PendingSummary, SetMode};
 use crate::session::MarkerKind;
 use crate::task::{Poll, Task};
-use crate::training::history_db::{SetContext, SetRecord};
+use crate::training::history_db::{SetContext, SetLog, SetRecord};
 use crate::training::plan::SetPlan;
 use crate::training::rules::DEFAULT_RATIO_LIMIT;
 use crate::training::setup::ExerciseSetup;
@@ -152,6 +152,7 @@ impl InnervateApp {
                     .to_string(),
             ),
             set_in_session: set.number,
+            log: SetLog::default(),
         };
         let job_wav = wav.clone();
         let number = set.number as usize;
@@ -197,12 +198,22 @@ impl InnervateApp {
         let stored = self
             .training
             .db()
-            .and_then(|db| db.insert_set(&record).map_err(|e| e.to_string()))
-            .map(|_| ());
+            .and_then(|db| db.insert_set(&record).map_err(|e| e.to_string()));
+        let log = stored
+            .as_ref()
+            .ok()
+            .map(|&id| self.new_log_entry(id, &record.exercise, report.summary.reps))
+            .map(|mut entry| {
+                // A summary that arrives while the next set runs must not take the keyboard (Space ends
+                // that set); the user can still click or Tab into the entry.
+                entry.wants_focus = self.training.set.is_none();
+                entry
+            });
         self.training.finished = Some(FinishedSet {
             report: Box::new(report),
             session_wav: Some(pending.session_wav),
-            stored,
+            stored: stored.map(|_| ()),
+            log,
         });
     }
 

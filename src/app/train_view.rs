@@ -8,6 +8,7 @@ use super::live::LiveState;
 use super::screen::ScreenAction;
 use super::theme::{CALM, CAUTION, FATIGUE, TARGET_SHARE, WARNING};
 use super::training::{FinishedSet, SetMode, Training};
+use crate::analysis::MarkedSetReport;
 use crate::dsp::cocontraction::falconer_winter;
 use crate::training::rules;
 use crate::training::setup::Role;
@@ -270,14 +271,14 @@ fn share_gauge(ui: &mut Ui, training: &Training, live: &LiveState, (target, syn)
 
 /// The summary row about the competing muscle: co-contraction against an antagonist, the target's share
 /// against a synergist (with "<muscle> taking over" below the limit).
-fn competitor_row(f: &FinishedSet) -> (&'static str, String) {
-    let s = f.summary();
+fn competitor_row(report: &MarkedSetReport) -> (&'static str, String) {
+    let s = &report.summary;
     match (s.competitor_role, s.target_share_pct) {
         (Some(Role::Synergist), Some(share)) => {
-            let limit = f.report.plan.share_limit_pct;
+            let limit = report.plan.share_limit_pct;
             let unit = s.share_unit.map_or("", |u| u.words());
             let over = if share < limit {
-                let name = f.report.competing_name.as_deref().unwrap_or_default();
+                let name = report.competing_name.as_deref().unwrap_or_default();
                 format!(": {}", taking_over_words(name))
             } else {
                 String::new()
@@ -296,12 +297,19 @@ fn competitor_row(f: &FinishedSet) -> (&'static str, String) {
 }
 
 /// The summary of the last set.
-pub fn summary(ui: &mut Ui, f: &FinishedSet) -> Option<ScreenAction> {
-    let s = f.summary();
+pub fn summary(ui: &mut Ui, f: &mut FinishedSet) -> Option<ScreenAction> {
+    // The log entry is typed in place; the rest is only read.
+    let FinishedSet {
+        report,
+        session_wav,
+        stored,
+        log,
+    } = f;
+    let s = &report.summary;
     let mut act = None;
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.horizontal(|ui| {
-            ui.heading(format!("Set summary: {}", f.exercise()));
+            ui.heading(format!("Set summary: {}", report.plan.exercise));
             let colour = match s.score {
                 7.. => CALM,
                 4..=6 => CAUTION,
@@ -344,7 +352,7 @@ pub fn summary(ui: &mut Ui, f: &FinishedSet) -> Option<ScreenAction> {
                     "Time above target",
                     format!("{:.1} s of {:.1} s", s.time_above_target_s, s.duration_s),
                 ),
-                competitor_row(f),
+                competitor_row(report),
                 (
                     "Fatigue slope",
                     format!(
@@ -359,14 +367,19 @@ pub fn summary(ui: &mut Ui, f: &FinishedSet) -> Option<ScreenAction> {
                 ui.end_row();
             }
         });
-        if let Err(e) = &f.stored {
+        if let Err(e) = stored {
             ui.label(RichText::new(format!("Not stored in the history: {e}")).color(WARNING));
+        }
+        if let Some(entry) = log
+            && let Some(a) = super::set_log_view::show(ui, entry)
+        {
+            act = Some(a);
         }
         ui.horizontal(|ui| {
             if ui.button("Close summary").clicked() {
                 act = Some(ScreenAction::DismissSummary);
             }
-            if let Some(wav) = &f.session_wav
+            if let Some(wav) = session_wav.as_ref()
                 && ui.button("Review this set").clicked()
             {
                 act = Some(ScreenAction::ReviewSet(wav.clone()));

@@ -55,6 +55,8 @@ pub struct FinishedSet {
     pub session_wav: Option<PathBuf>,
     /// Whether the history database took it (and the problem if not).
     pub stored: Result<(), String>,
+    /// The training log typed under the summary (for a stored set).
+    pub log: Option<super::set_log::LogEntry>,
 }
 
 /// Training state of the window.

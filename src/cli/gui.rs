@@ -103,14 +103,14 @@ fn parse_auto_set(spec: Option<&str>) -> Result<Option<(f64, f64)>> {
 }
 
 /// The platform data folder's `innervate` folder (profiles, sessions, settings).
-fn data_root() -> PathBuf {
+pub(super) fn data_root() -> PathBuf {
     dirs::data_dir()
         .unwrap_or_else(|| PathBuf::from("."))
         .join("innervate")
 }
 
 /// The file of profile `name`; only plain names, so a profile cannot point outside its folder.
-fn profile_path(name: &str) -> Result<PathBuf> {
+pub(super) fn profile_path(name: &str) -> Result<PathBuf> {
     if name.is_empty()
         || !name
             .chars()

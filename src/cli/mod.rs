@@ -5,6 +5,7 @@ mod bench;
 mod export;
 mod filter_args;
 mod gui;
+mod history;
 mod ports;
 mod record;
 mod repair;
@@ -72,6 +73,9 @@ enum Command {
     /// Run a virtual board on a pseudo-terminal (Innervate, Cyton or plotter protocol), for trying the app
     /// and the serial path without hardware.
     Simulate(simulate::SimulateArgs),
+    /// The training log: rank exercises per muscle, felt vs measured activation, activation by load,
+    /// import recordings, export every stored field.
+    History(history::HistoryArgs),
     /// Measure every analysis metric against the simulated board's truth and print the table of
     /// docs/VALIDATION.md (--out DIR also writes the recording and its truth).
     Validate(validate::ValidateArgs),
@@ -89,6 +93,7 @@ impl Cli {
             Some(Command::Bench(args)) => bench::run(args),
             Some(Command::Simulate(args)) => simulate::run(args),
             Some(Command::Validate(args)) => validate::run(args),
+            Some(Command::History(args)) => history::run(args),
             None => gui::run(gui::GuiArgs {
                 source: self.source,
                 sessions_dir: self.sessions_dir,

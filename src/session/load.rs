@@ -50,7 +50,11 @@ pub fn open_session(wav: &Path) -> Result<Session, SessionError> {
             hound::Error::Unsupported => {
                 "a WAV format Innervate does not read (use PCM or float)".into()
             }
-            hound::Error::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            // hound reports a header that ends early as "Failed to read enough bytes." (kind Other).
+            hound::Error::IoError(io)
+                if io.kind() == std::io::ErrorKind::UnexpectedEof
+                    || io.to_string().contains("enough bytes") =>
+            {
                 "the WAV header is cut short".into()
             }
             other => other.to_string(),

@@ -6,15 +6,31 @@
 //! misread. The database runs in WAL journal mode, so a crash or a killed process
 //! in the middle of a write never leaves a damaged file. A file that is not a
 //! database, or is damaged, gives a [`HistoryError`], never a panic.
+//!
+//! Format 2 added the training log (felt activation, load, confirmed reps, reps in reserve, a note), the
+//! kind of row (set or drill), the unit of its activation, the competing muscle's role and the target's
+//! share of the work; a format-1 file is upgraded in place when opened, keeping every row
+//! ([`schema`] holds each step).
+
+mod fields;
+mod rows;
+mod schema;
+mod series;
 
 use std::path::Path;
-use std::time::SystemTime;
 
-use rusqlite::{Connection, OpenFlags, Row, params};
+use rows::{COLUMNS, insert_row, log_from_row, record_from_row};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+pub use fields::{
+    ActivationUnit, CompetitorRole, FeltError, KG_PER_LB, Load, LoadError, LoadUnit, SetKind,
+    SetLog, parse_felt,
+};
+pub use series::{Metric, series};
+
 /// The format version this build writes and reads (stored in `PRAGMA user_version`).
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// Marks the file as Innervate's (stored in `PRAGMA application_id`): "Innv".
 const APPLICATION_ID: i32 = 0x496E_6E76;
@@ -24,35 +40,6 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The label used in messages for a database that only lives in memory.
 const IN_MEMORY: &str = "(in-memory training history)";
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS sets (
-    id                       INTEGER PRIMARY KEY AUTOINCREMENT,
-    started_at               TEXT    NOT NULL,
-    exercise                 TEXT    NOT NULL,
-    muscle                   TEXT    NOT NULL,
-    antagonist               TEXT,
-    session_wav              TEXT,
-    set_in_session           INTEGER NOT NULL,
-    duration_s               REAL    NOT NULL,
-    reps                     INTEGER NOT NULL,
-    good_reps                INTEGER NOT NULL,
-    peak_pct_mvc             REAL,
-    peak_uv                  REAL    NOT NULL,
-    mean_pct_mvc             REAL,
-    time_above_target_s      REAL    NOT NULL,
-    cci_pct                  REAL,
-    fatigue_slope_hz_per_min REAL,
-    score                    INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sets_by_exercise_muscle_time ON sets (exercise, muscle, started_at);
-CREATE INDEX IF NOT EXISTS sets_by_session ON sets (session_wav);
-";
-
-/// The columns in the order [`record_from_row`] reads them.
-const COLUMNS: &str = "id, started_at, exercise, muscle, antagonist, session_wav, set_in_session, \
-     duration_s, reps, good_reps, peak_pct_mvc, peak_uv, mean_pct_mvc, time_above_target_s, \
-     cci_pct, fatigue_slope_hz_per_min, score";
 
 /// Why the training history could not be used. The messages are meant to be shown as they are.
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +75,14 @@ pub enum HistoryError {
         path: String,
         /// What is wrong with it.
         reason: String,
+    },
+    /// No set has this id (it was deleted meanwhile).
+    #[error("the training history {path} has no set {id}")]
+    NoSuchSet {
+        /// The database file.
+        path: String,
+        /// The id asked for.
+        id: i64,
     },
     /// Reading or writing the history failed for another reason.
     #[error("a query on the training history {path} failed: {source}")]
@@ -135,8 +130,21 @@ pub struct SetRecord {
     pub cci_pct: Option<f64>,
     /// Slope of the median frequency over the set in Hz per minute (negative = fatiguing).
     pub fatigue_slope_hz_per_min: Option<f64>,
-    /// The set's overall score.
+    /// The set's activation score, 1 to 10.
     pub score: u8,
+    /// Mean envelope of the target muscle in its reps, microvolts (`None` in rows from format 1).
+    pub mean_uv: Option<f64>,
+    /// A set or an activation drill.
+    pub kind: SetKind,
+    /// The unit its activation is in: %MVC when the target had an MVC reference, microvolts otherwise.
+    pub activation_unit: ActivationUnit,
+    /// What the competing muscle (`antagonist`) does: oppose the movement or help and take over.
+    pub competitor_role: Option<CompetitorRole>,
+    /// The target's share of the work against a synergist, percent.
+    pub target_share_pct: Option<f64>,
+    /// What the user wrote down after the set.
+    #[serde(flatten)]
+    pub log: SetLog,
 }
 
 /// Who and what a set was, beside its numbers: what [`SetRecord::from_summary`] needs besides the summary.
@@ -154,11 +162,29 @@ pub struct SetContext {
     pub session_wav: Option<String>,
     /// The set's number in its session (1 = first).
     pub set_in_session: u32,
+    /// What the user wrote down (often empty here and attached later with [`HistoryDb::attach_log`]).
+    pub log: SetLog,
+}
+
+impl SetContext {
+    /// A set of `exercise` on `muscle` started at `started_at`, with nothing else known.
+    pub fn new(started_at: &str, exercise: &str, muscle: &str) -> Self {
+        Self {
+            started_at: started_at.to_owned(),
+            exercise: exercise.to_owned(),
+            muscle: muscle.to_owned(),
+            antagonist: None,
+            session_wav: None,
+            set_in_session: 1,
+            log: SetLog::default(),
+        }
+    }
 }
 
 impl SetRecord {
     /// The history row of a set: its context and the summary's numbers, unchanged (so the row, the live
-    /// summary, review and `analyze` agree).
+    /// summary, review and `analyze` agree), its kind, the competing muscle's role and the target's share
+    /// included.
     pub fn from_summary(context: SetContext, s: &super::summary::SetSummary) -> Self {
         Self {
             id: None,
@@ -178,8 +204,31 @@ impl SetRecord {
             cci_pct: s.cci_pct,
             fatigue_slope_hz_per_min: s.fatigue_slope_hz_per_min,
             score: s.score,
+            mean_uv: Some(s.mean_uv),
+            kind: s.kind,
+            activation_unit: if s.peak_pct_mvc.is_some() {
+                ActivationUnit::PctMvc
+            } else {
+                ActivationUnit::Microvolts
+            },
+            competitor_role: s.competitor_role.and_then(CompetitorRole::of),
+            target_share_pct: s.target_share_pct,
+            log: context.log,
         }
     }
+}
+
+/// Which sets [`HistoryDb::sets_matching`] returns; every part left `None` lets all through.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SetFilter {
+    /// Only this exercise.
+    pub exercise: Option<String>,
+    /// Only this target muscle.
+    pub muscle: Option<String>,
+    /// Only sets started on this day (`YYYY-MM-DD`, UTC) or later.
+    pub from_day: Option<String>,
+    /// Only sets started on this day (`YYYY-MM-DD`, UTC) or earlier.
+    pub to_day: Option<String>,
 }
 
 /// The training history database. Open it once and keep it; every call is one short query.
@@ -277,7 +326,7 @@ impl HistoryDb {
                 reason: "it is a database of another program".to_owned(),
             });
         }
-        if version == SCHEMA_VERSION && !has_sets {
+        if version >= 1 && !has_sets {
             return Err(HistoryError::Corrupt {
                 path,
                 reason: "the table of sets is missing".to_owned(),
@@ -292,9 +341,12 @@ impl HistoryDb {
                 .map_err(fail)?;
         }
         if version < SCHEMA_VERSION {
-            // One transaction: the schema and its version number appear together or not at all.
+            // One transaction: the new format and its version number appear together or not at all, so
+            // an upgrade cut short leaves the old file as it was.
             let tx = conn.transaction().map_err(fail)?;
-            tx.execute_batch(SCHEMA).map_err(fail)?;
+            for step in &schema::STEPS[version as usize..] {
+                tx.execute_batch(step).map_err(fail)?;
+            }
             tx.pragma_update(None, "application_id", APPLICATION_ID)
                 .map_err(fail)?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)
@@ -309,33 +361,7 @@ impl HistoryDb {
     /// SQLite stores NaN as NULL: a NaN in an optional field reads back as `None`, and a NaN
     /// in a required one makes the insert fail with [`HistoryError::Query`].
     pub fn insert_set(&self, r: &SetRecord) -> Result<i64, HistoryError> {
-        self.conn
-            .execute(
-                "INSERT INTO sets (started_at, exercise, muscle, antagonist, session_wav, \
-                 set_in_session, duration_s, reps, good_reps, peak_pct_mvc, peak_uv, \
-                 mean_pct_mvc, time_above_target_s, cci_pct, fatigue_slope_hz_per_min, score) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-                params![
-                    r.started_at,
-                    r.exercise,
-                    r.muscle,
-                    r.antagonist,
-                    r.session_wav,
-                    r.set_in_session,
-                    r.duration_s,
-                    r.reps,
-                    r.good_reps,
-                    r.peak_pct_mvc,
-                    r.peak_uv,
-                    r.mean_pct_mvc,
-                    r.time_above_target_s,
-                    r.cci_pct,
-                    r.fatigue_slope_hz_per_min,
-                    r.score,
-                ],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(self.conn.last_insert_rowid())
+        insert_row(&self.conn, r).map_err(|e| self.err(e))
     }
 
     /// The sets, oldest first (by `started_at`, then by id), optionally only those of one
@@ -345,15 +371,34 @@ impl HistoryDb {
         exercise: Option<&str>,
         muscle: Option<&str>,
     ) -> Result<Vec<SetRecord>, HistoryError> {
-        let filter = match (exercise, muscle) {
-            (None, None) => "",
-            (Some(_), None) => "WHERE exercise = ?1",
-            (None, Some(_)) => "WHERE muscle = ?1",
-            (Some(_), Some(_)) => "WHERE exercise = ?1 AND muscle = ?2",
+        self.sets_matching(&SetFilter {
+            exercise: exercise.map(str::to_owned),
+            muscle: muscle.map(str::to_owned),
+            ..SetFilter::default()
+        })
+    }
+
+    /// The sets `filter` lets through, oldest first (by `started_at`, then by id).
+    pub fn sets_matching(&self, filter: &SetFilter) -> Result<Vec<SetRecord>, HistoryError> {
+        let mut clauses = Vec::new();
+        let mut values: Vec<String> = Vec::new();
+        let mut add = |clause: &str, value: &Option<String>| {
+            if let Some(v) = value {
+                values.push(v.clone());
+                clauses.push(format!("{clause} ?{}", values.len()));
+            }
+        };
+        add("exercise =", &filter.exercise);
+        add("muscle =", &filter.muscle);
+        add("substr(started_at, 1, 10) >=", &filter.from_day);
+        add("substr(started_at, 1, 10) <=", &filter.to_day);
+        let filter = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
         };
         let sql = format!("SELECT {COLUMNS} FROM sets {filter} ORDER BY started_at, id");
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let values: Vec<&str> = exercise.into_iter().chain(muscle).collect();
         let mut rows = stmt
             .query(rusqlite::params_from_iter(values))
             .map_err(|e| self.err(e))?;
@@ -364,9 +409,105 @@ impl HistoryDb {
         Ok(out)
     }
 
+    /// Attaches what the user wrote down to the stored set `id` (replacing an earlier log of that set).
+    /// Fails with [`HistoryError::NoSuchSet`] when no set has that id.
+    pub fn attach_log(&self, id: i64, log: &SetLog) -> Result<(), HistoryError> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE sets SET felt = ?2, load_value = ?3, load_unit = ?4, reps_logged = ?5, \
+                 reps_in_reserve = ?6, note = ?7 WHERE id = ?1",
+                params![
+                    id,
+                    log.felt,
+                    log.load.map(|l| l.value),
+                    log.load.map(|l| l.unit),
+                    log.reps,
+                    log.reps_in_reserve,
+                    log.note,
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        if changed == 0 {
+            return Err(HistoryError::NoSuchSet {
+                path: self.path.clone(),
+                id,
+            });
+        }
+        Ok(())
+    }
+
+    /// The newest log entry of `exercise` that holds anything (for pre-filling the next set's entry), or
+    /// `None` when the exercise was never logged.
+    pub fn last_log(&self, exercise: &str) -> Result<Option<SetLog>, HistoryError> {
+        self.conn
+            .query_row(
+                "SELECT felt, load_value, load_unit, reps_logged, reps_in_reserve, note FROM sets \
+                 WHERE exercise = ?1 AND (felt IS NOT NULL OR load_value IS NOT NULL \
+                 OR reps_logged IS NOT NULL OR reps_in_reserve IS NOT NULL OR note IS NOT NULL) \
+                 ORDER BY started_at DESC, id DESC LIMIT 1",
+                [exercise],
+                |row| log_from_row(row, 0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Adds `records` in one transaction (all or none) and returns their new ids.
+    pub fn insert_all(&mut self, records: &[SetRecord]) -> Result<Vec<i64>, HistoryError> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| classify(&self.path, e))?;
+        let mut ids = Vec::with_capacity(records.len());
+        for r in records {
+            ids.push(insert_row(&tx, r).map_err(|e| classify(&self.path, e))?);
+        }
+        tx.commit().map_err(|e| classify(&self.path, e))?;
+        Ok(ids)
+    }
+
+    /// Replaces the sets of the recording `session_wav` by `records` in one transaction (all or none),
+    /// returning the new ids.
+    pub fn replace_session(
+        &mut self,
+        session_wav: &str,
+        records: &[SetRecord],
+    ) -> Result<Vec<i64>, HistoryError> {
+        let fail = |e| classify(&self.path, e);
+        let tx = self.conn.transaction().map_err(fail)?;
+        tx.execute("DELETE FROM sets WHERE session_wav = ?1", [session_wav])
+            .map_err(fail)?;
+        let ids = records
+            .iter()
+            .map(|r| insert_row(&tx, r))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(ids)
+    }
+
+    /// How many sets came from the recording `session_wav`.
+    pub fn count_session(&self, session_wav: &str) -> Result<usize, HistoryError> {
+        let n: i64 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM sets WHERE session_wav = ?1",
+                [session_wav],
+                |row| row.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     /// Every exercise in the history, each once, sorted.
     pub fn exercises(&self) -> Result<Vec<String>, HistoryError> {
         self.strings("SELECT DISTINCT exercise FROM sets ORDER BY exercise", None)
+    }
+
+    /// Every target muscle in the history, each once, sorted.
+    pub fn all_muscles(&self) -> Result<Vec<String>, HistoryError> {
+        self.strings("SELECT DISTINCT muscle FROM sets ORDER BY muscle", None)
     }
 
     /// Every target muscle trained in `exercise`, each once, sorted.
@@ -409,29 +550,6 @@ impl HistoryDb {
     }
 }
 
-/// Reads one row selected with [`COLUMNS`].
-fn record_from_row(row: &Row<'_>) -> rusqlite::Result<SetRecord> {
-    Ok(SetRecord {
-        id: Some(row.get(0)?),
-        started_at: row.get(1)?,
-        exercise: row.get(2)?,
-        muscle: row.get(3)?,
-        antagonist: row.get(4)?,
-        session_wav: row.get(5)?,
-        set_in_session: row.get(6)?,
-        duration_s: row.get(7)?,
-        reps: row.get(8)?,
-        good_reps: row.get(9)?,
-        peak_pct_mvc: row.get(10)?,
-        peak_uv: row.get(11)?,
-        mean_pct_mvc: row.get(12)?,
-        time_above_target_s: row.get(13)?,
-        cci_pct: row.get(14)?,
-        fatigue_slope_hz_per_min: row.get(15)?,
-        score: row.get(16)?,
-    })
-}
-
 /// Sorts an SQLite failure into "the file is bad" or "the query failed".
 fn classify(path: &str, e: rusqlite::Error) -> HistoryError {
     use rusqlite::ffi::ErrorCode;
@@ -464,78 +582,6 @@ fn classify(path: &str, e: rusqlite::Error) -> HistoryError {
     }
 }
 
-/// A quantity of a set that the history plot can show over time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Metric {
-    /// The set's overall score.
-    Score,
-    /// Peak activation of the target muscle in % of MVC.
-    PeakPctMvc,
-    /// Co-contraction index with the antagonist, in percent.
-    Cci,
-    /// Median-frequency slope in Hz per minute.
-    FatigueSlope,
-}
-
-impl Metric {
-    /// Every metric, in the order a menu shows them.
-    pub const ALL: [Metric; 4] = [
-        Metric::Score,
-        Metric::PeakPctMvc,
-        Metric::Cci,
-        Metric::FatigueSlope,
-    ];
-
-    /// The name shown on the plot axis and in menus, with its unit.
-    pub fn label(self) -> &'static str {
-        match self {
-            Metric::Score => "Score",
-            Metric::PeakPctMvc => "Peak (% MVC)",
-            Metric::Cci => "Co-contraction (CCI %)",
-            Metric::FatigueSlope => "Fatigue slope (Hz/min)",
-        }
-    }
-
-    /// This metric's value for one set, or `None` when the set does not have it
-    /// (no calibration, no antagonist, no fatigue estimate).
-    pub fn value(self, r: &SetRecord) -> Option<f64> {
-        match self {
-            Metric::Score => Some(f64::from(r.score)),
-            Metric::PeakPctMvc => r.peak_pct_mvc,
-            Metric::Cci => r.cci_pct,
-            Metric::FatigueSlope => r.fatigue_slope_hz_per_min,
-        }
-    }
-}
-
-/// Points for the history plot: x = days since the earliest record (fractional),
-/// y = the metric. Sets without the metric (or with a non-finite value) and sets whose
-/// `started_at` cannot be read as RFC 3339 UTC are left out; the rest keep the order of
-/// `records`.
-pub fn series(records: &[SetRecord], metric: Metric) -> Vec<(f64, f64)> {
-    let times: Vec<Option<SystemTime>> =
-        records.iter().map(|r| parse_time(&r.started_at)).collect();
-    let Some(first) = times.iter().flatten().min().copied() else {
-        return Vec::new();
-    };
-    records
-        .iter()
-        .zip(&times)
-        .filter_map(|(r, t)| {
-            let t = (*t)?;
-            let y = metric.value(r).filter(|y| y.is_finite())?;
-            let days = t.duration_since(first).ok()?.as_secs_f64() / 86_400.0;
-            Some((days, y))
-        })
-        .collect()
-}
-
-/// Reads an RFC 3339 UTC time (`2025-03-01T17:04:05Z`, fractions and a space instead of
-/// `T` allowed).
-fn parse_time(s: &str) -> Option<SystemTime> {
-    humantime::parse_rfc3339_weak(s.trim()).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,6 +605,12 @@ mod tests {
             cci_pct: None,
             fatigue_slope_hz_per_min: None,
             score: 70,
+            mean_uv: None,
+            kind: SetKind::Set,
+            activation_unit: ActivationUnit::Microvolts,
+            competitor_role: None,
+            target_share_pct: None,
+            log: SetLog::default(),
         }
     }
 
@@ -572,6 +624,21 @@ mod tests {
             cci_pct: Some(12.5),
             fatigue_slope_hz_per_min: Some(-3.75),
             score: 255,
+            mean_uv: Some(123.5),
+            kind: SetKind::Drill,
+            activation_unit: ActivationUnit::PctMvc,
+            competitor_role: Some(CompetitorRole::Synergist),
+            target_share_pct: Some(61.25),
+            log: SetLog {
+                felt: Some(7),
+                load: Some(Load {
+                    value: 92.5,
+                    unit: LoadUnit::Lb,
+                }),
+                reps: Some(9),
+                reps_in_reserve: Some(2),
+                note: Some("left arm, \"slow\" tempo; new grip".into()),
+            },
             ..record(started_at, "Curl", "biceps")
         }
     }
@@ -647,6 +714,80 @@ mod tests {
         assert_eq!(db.muscles("Curl").unwrap(), ["biceps", "brachialis"]);
         assert_eq!(db.muscles("Row").unwrap(), ["biceps"]);
         assert_eq!(db.count().unwrap(), 4);
+    }
+
+    #[test]
+    fn a_log_is_attached_to_a_stored_set_and_pre_fills_the_next() {
+        let db = HistoryDb::open_in_memory().unwrap();
+        assert_eq!(db.last_log("Curl").unwrap(), None);
+        let first = db
+            .insert_set(&record("2025-03-01T08:00:00Z", "Curl", "biceps"))
+            .unwrap();
+        let second = db
+            .insert_set(&record("2025-03-02T08:00:00Z", "Curl", "biceps"))
+            .unwrap();
+        db.insert_set(&record("2025-03-03T08:00:00Z", "Row", "lats"))
+            .unwrap();
+        // The newest set without a log does not hide the last one that has it.
+        let log = SetLog {
+            felt: Some(10),
+            load: Some(Load {
+                value: 40.0,
+                unit: LoadUnit::Kg,
+            }),
+            reps: Some(11),
+            reps_in_reserve: Some(0),
+            note: None,
+        };
+        db.attach_log(first, &log).unwrap();
+        assert_eq!(db.last_log("Curl").unwrap(), Some(log.clone()));
+        let later = SetLog {
+            felt: Some(3),
+            ..SetLog::default()
+        };
+        db.attach_log(second, &later).unwrap();
+        assert_eq!(db.last_log("Curl").unwrap(), Some(later.clone()));
+        assert_eq!(db.last_log("Row").unwrap(), None);
+        let rows = db.sets(Some("Curl"), None).unwrap();
+        assert_eq!((rows[0].log.clone(), rows[1].log.clone()), (log, later));
+        let err = db.attach_log(9999, &SetLog::default()).unwrap_err();
+        assert!(
+            matches!(err, HistoryError::NoSuchSet { id: 9999, .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn filter_by_day_range_and_insert_all_is_all_or_nothing() {
+        let mut db = HistoryDb::open_in_memory().unwrap();
+        let ids = db
+            .insert_all(&[
+                record("2025-02-28T23:59:59Z", "Curl", "biceps"),
+                record("2025-03-01T00:00:00Z", "Curl", "biceps"),
+                record("2025-03-02T23:00:00.5Z", "Row", "biceps"),
+                record("2025-03-03T00:00:00Z", "Curl", "biceps"),
+            ])
+            .unwrap();
+        let filter = SetFilter {
+            from_day: Some("2025-03-01".into()),
+            to_day: Some("2025-03-02".into()),
+            ..SetFilter::default()
+        };
+        let got: Vec<_> = db
+            .sets_matching(&filter)
+            .unwrap()
+            .iter()
+            .map(|r| r.id.unwrap())
+            .collect();
+        assert_eq!(got, [ids[1], ids[2]]);
+        let mut bad = record("2025-03-04T00:00:00Z", "Curl", "biceps");
+        bad.duration_s = f64::NAN; // NULL in a NOT NULL column: the whole batch is refused
+        assert!(
+            db.insert_all(&[record("2025-03-04T00:00:00Z", "Curl", "biceps"), bad])
+                .is_err()
+        );
+        assert_eq!(db.count().unwrap(), 4);
+        assert_eq!(db.count_session("/none.wav").unwrap(), 0);
     }
 
     #[test]

@@ -5,7 +5,9 @@
 
 pub mod drill;
 pub mod drill_score;
+pub mod history_csv;
 pub mod history_db;
+pub mod insights;
 pub mod live_reps;
 pub mod plan;
 pub mod presets;

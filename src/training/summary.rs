@@ -99,35 +99,9 @@ pub struct RepSummary {
     pub good: bool,
 }
 
-/// Whether a summary is of a training set or of an activation drill ([`super::drill`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SetKind {
-    /// A set of reps or a hold, marked in a recording.
-    #[default]
-    Set,
-    /// An isolation drill: holds of the target muscle alone, scored on level, steadiness and quiet.
-    Drill,
-}
-
-impl SetKind {
-    /// `"set"` or `"drill"`, as stored in a database column or a CSV.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SetKind::Set => "set",
-            SetKind::Drill => "drill",
-        }
-    }
-
-    /// The kind named by [`Self::as_str`].
-    pub fn parse(text: &str) -> Option<SetKind> {
-        match text {
-            "set" => Some(SetKind::Set),
-            "drill" => Some(SetKind::Drill),
-            _ => None,
-        }
-    }
-}
+/// Whether a summary is of a training set or of an activation drill ([`super::drill`]): the same kind the
+/// history stores with the row.
+pub use super::history_db::SetKind;
 
 /// The summary of one set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
