@@ -1,21 +1,22 @@
-//! The chunks the reading thread lends the workers, and how a worker picks its channels out of one.
+//! The chunks the reading thread lends the workers: each channel's frames side by side in its own plane,
+//! so a worker reads its channels' runs as they are, with nothing to pick out.
 
 use crossbeam_channel::Sender;
 
 /// Frames per chunk handed to the workers.
 pub(super) const CHUNK_FRAMES: usize = 4096;
-/// Frames per tile when a worker gathers its channels.
-const TILE_FRAMES: usize = 64;
+/// Distance between two channels' planes, floats: one cache line more than a chunk, so the reading
+/// thread's writes to the channels of one frame fall in different cache sets (planes exactly 16 KiB apart
+/// would all map to the same few sets of the first-level cache and evict each other).
+pub(super) const PLANE: usize = CHUNK_FRAMES + 16;
 
-/// A chunk of the recording and the chain's output, frame by frame as the chain made it (frame `f`,
-/// channel `c` at `f * channels + c`; pair `k`'s ratio at `f * pairs + k`). Each worker gathers its own
-/// channels, so the reading thread only copies.
+/// A chunk of the recording and the chain's output, channel by channel: channel `c`'s frame `f` at
+/// `c * PLANE + f` in each array; pair `k`'s ratio at `f * pairs + k`.
 #[derive(Default)]
 pub(super) struct Chunk {
     /// Frame number of the chunk's first frame.
     pub(super) first: u64,
     pub(super) frames: usize,
-    pub(super) channels: usize,
     pub(super) pairs: usize,
     pub(super) raw: Vec<f32>,
     pub(super) bandpassed: Vec<f32>,
@@ -26,11 +27,10 @@ pub(super) struct Chunk {
 
 impl Chunk {
     pub(super) fn new(channels: usize, pairs: usize) -> Self {
-        let n = channels * CHUNK_FRAMES;
+        let n = channels * PLANE;
         Self {
             first: 0,
             frames: 0,
-            channels,
             pairs,
             raw: vec![0.0; n],
             bandpassed: vec![0.0; n],
@@ -40,61 +40,21 @@ impl Chunk {
             ratio: vec![0.0; pairs.max(1) * CHUNK_FRAMES],
         }
     }
-}
 
-/// Picks one of a [`Gathered`]'s arrays.
-type Field = fn(&mut Gathered) -> &mut Vec<f32>;
-
-/// One channel's consecutive frames of a chunk, gathered by a worker.
-#[derive(Default)]
-pub(super) struct Gathered {
-    pub(super) raw: Vec<f32>,
-    pub(super) bandpassed: Vec<f32>,
-    pub(super) filtered: Vec<f32>,
-    pub(super) envelope: Vec<f32>,
-}
-
-impl Gathered {
-    /// Copies channels `mine` of `chunk` out of its frames into `into` (one per channel), reading each of
-    /// the chunk's arrays once.
-    pub(super) fn gather(chunk: &Chunk, mine: &[usize], into: &mut [Gathered]) {
-        let arrays: [(&[f32], Field); 4] = [
-            (&chunk.raw, |g| &mut g.raw),
-            (&chunk.bandpassed, |g| &mut g.bandpassed),
-            (&chunk.filtered, |g| &mut g.filtered),
-            (&chunk.envelope, |g| &mut g.envelope),
-        ];
-        for (from, field) in arrays {
-            let mut outs: Vec<&mut [f32]> = into
-                .iter_mut()
-                .map(|g| {
-                    let v = field(g);
-                    v.resize(chunk.frames, 0.0);
-                    v.as_mut_slice()
-                })
-                .collect();
-            // In tiles of frames small enough to stay in the first-level cache while every channel of
-            // the share is picked out of them.
-            let frames = &from[..chunk.frames * chunk.channels];
-            for (t, tile) in frames.chunks(TILE_FRAMES * chunk.channels).enumerate() {
-                let start = t * TILE_FRAMES;
-                for (o, c) in outs.iter_mut().zip(mine) {
-                    let o = &mut o[start..start + tile.len() / chunk.channels];
-                    for (v, frame) in o.iter_mut().zip(tile.chunks_exact(chunk.channels)) {
-                        *v = frame[*c];
-                    }
-                }
-            }
+    /// Channel `c`'s frames of the chunk.
+    pub(super) fn slices(&self, c: usize) -> Slices<'_> {
+        let run = c * PLANE..c * PLANE + self.frames;
+        Slices {
+            raw: &self.raw[run.clone()],
+            bandpassed: &self.bandpassed[run.clone()],
+            filtered: &self.filtered[run.clone()],
+            envelope: &self.envelope[run],
         }
     }
 
-    pub(super) fn slices(&self) -> Slices<'_> {
-        Slices {
-            raw: &self.raw,
-            bandpassed: &self.bandpassed,
-            filtered: &self.filtered,
-            envelope: &self.envelope,
-        }
+    /// Channel `c`'s envelope over the chunk's frames.
+    pub(super) fn envelope_of(&self, c: usize) -> &[f32] {
+        &self.envelope[c * PLANE..c * PLANE + self.frames]
     }
 }
 

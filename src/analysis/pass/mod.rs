@@ -142,6 +142,7 @@ pub(super) fn run(
             pool: &pool,
             senders: &senders,
             block: Box::new(crate::block::SampleBlock::new(0, channels)),
+            input: Vec::new(),
         };
         let read = reader.read_all(source, progress, envelope);
         drop(senders);
@@ -217,16 +218,20 @@ impl PairPass {
         // Frames left until the current window and epoch end (counted from the recording's start).
         let mut to_window = window - chunk.first % window;
         let mut to_epoch = epoch - chunk.first % epoch;
-        let env = chunk.envelope.chunks_exact(chunk.channels);
+        let runs: Vec<(&[f32], &[f32])> = pairs
+            .iter()
+            .map(|(_, p)| {
+                (
+                    chunk.envelope_of(p.agonist),
+                    chunk.envelope_of(p.antagonist),
+                )
+            })
+            .collect();
         let ratio = chunk.ratio.chunks_exact(chunk.pairs.max(1));
-        for (e, r) in env.zip(ratio).take(chunk.frames) {
+        for (f, r) in ratio.enumerate().take(chunk.frames) {
             // The pairs side by side within a frame: their running sums are independent, so they overlap.
-            for (ps, (k, pair)) in passes.iter_mut().zip(pairs) {
-                ps.add(
-                    e[pair.agonist] as f64,
-                    e[pair.antagonist] as f64,
-                    r[*k] as f64,
-                );
+            for ((ps, (k, _)), (ag, ant)) in passes.iter_mut().zip(pairs).zip(&runs) {
+                ps.add(ag[f] as f64, ant[f] as f64, r[*k] as f64);
             }
             to_window -= 1;
             if to_window == 0 {

@@ -1,6 +1,6 @@
 //! The calling thread's part of the pass: reading, the chain, and handing chunks out.
 
-use super::chunk::{Chunk, Loan};
+use super::chunk::{CHUNK_FRAMES, Chunk, Loan, PLANE};
 use super::{AnalyzeError, EnvelopeSink};
 use crate::block::{BLOCK_FRAMES, SampleBlock};
 use crate::dsp::Processor;
@@ -16,6 +16,8 @@ pub(super) struct Reader<'a> {
     pub(super) senders: &'a [Sender<Arc<Loan>>],
     /// The chain's input, a block at a time (reused).
     pub(super) block: Box<SampleBlock>,
+    /// A chunk's frames as read, frame by frame (reused).
+    pub(super) input: Vec<f32>,
 }
 
 impl Reader<'_> {
@@ -29,8 +31,9 @@ impl Reader<'_> {
         let channels = self.processor.channels();
         let pairs = self.processor.pairs().len();
         let mut frames = 0u64;
+        self.input.resize(CHUNK_FRAMES * channels, 0.0);
         while let Ok(mut chunk) = self.pool.recv() {
-            let n = source.next_frames(&mut chunk.raw)?;
+            let n = source.next_frames(&mut self.input)?;
             if n == 0 {
                 break;
             }
@@ -46,20 +49,21 @@ impl Reader<'_> {
                 ratio,
                 ..
             } = &mut chunk;
-            for (b, frames_in) in raw[..n * channels]
+            for (b, frames_in) in self.input[..n * channels]
                 .chunks(BLOCK_FRAMES * channels)
                 .enumerate()
             {
-                self.block.reset(first + (b * BLOCK_FRAMES) as u64);
-                frames_in.chunks_exact(channels).for_each(|f| {
-                    self.block.push_frame(f);
-                });
+                let block_first = b * BLOCK_FRAMES;
+                self.block.reset(first + block_first as u64);
+                for (i, frame) in frames_in.chunks_exact(channels).enumerate() {
+                    self.block.push_frame(frame);
+                    scatter(raw, block_first + i, frame);
+                }
                 self.processor.process_block(&self.block, |index, out| {
                     let f = (index - first) as usize;
-                    let at = f * channels..(f + 1) * channels;
-                    copy(&mut bandpassed[at.clone()], &out.bandpassed);
-                    copy(&mut filtered[at.clone()], &out.filtered);
-                    copy(&mut envelopes[at], &out.envelope);
+                    scatter(bandpassed, f, &out.bandpassed[..channels]);
+                    scatter(filtered, f, &out.filtered[..channels]);
+                    scatter(envelopes, f, &out.envelope[..channels]);
                     let ratios = &mut ratio[f * pairs..(f + 1) * pairs];
                     for (r, p) in ratios.iter_mut().zip(&out.pairs[..pairs]) {
                         *r = p.ratio;
@@ -89,11 +93,10 @@ impl Reader<'_> {
     }
 }
 
-/// Copies one frame's values: a loop the compiler keeps inline (a 64-byte `copy_from_slice` of a length
-/// known only at run time becomes a call to `memmove` per frame).
+/// Puts frame `f`'s values into their channels' planes (channel `c` at `c * PLANE + f`).
 #[inline(always)]
-fn copy(to: &mut [f32], from: &[f32]) {
-    for (t, f) in to.iter_mut().zip(from) {
-        *t = *f;
+fn scatter(planes: &mut [f32], f: usize, frame: &[f32]) {
+    for (c, v) in frame.iter().enumerate() {
+        planes[c * PLANE + f] = *v;
     }
 }

@@ -1,6 +1,6 @@
 //! A worker of the pass: its share of channels and pairs, their running statistics and their epochs.
 
-use super::chunk::{Gathered, Loan, Slices};
+use super::chunk::{Loan, Slices};
 use super::{ChannelPass, PairPass, Setup};
 use crate::analysis::histogram::LogHistogram;
 use crate::analysis::quality::{self, RawTracker};
@@ -29,20 +29,18 @@ pub(super) fn work(rx: Receiver<Arc<Loan>>, share: Share, setup: &Setup) -> Done
         .map(|_| ChannelWork::new(setup))
         .collect();
     let mut pairs: Vec<PairPass> = share.pairs.iter().map(|_| PairPass::default()).collect();
-    let mut gathered: Vec<Gathered> = share.channels.iter().map(|_| Gathered::default()).collect();
     for loan in rx {
         let chunk = &loan.chunk;
-        Gathered::gather(chunk, &share.channels, &mut gathered);
-        for (g, st) in gathered.iter().zip(channels.iter_mut()) {
-            st.absorb_whole(&g.slices());
+        for (&c, st) in share.channels.iter().zip(channels.iter_mut()) {
+            st.absorb_whole(&chunk.slices(c));
         }
         // Every channel has the same frames, so their epochs fill together and close together.
         let (n, mut i) = (chunk.frames, 0);
         while i < n {
             let filled = channels.first().map_or(0, |c| c.filtered.len());
             let j = (i + setup.epoch_len - filled).min(n);
-            for (g, st) in gathered.iter().zip(channels.iter_mut()) {
-                st.absorb_range(&g.slices(), chunk.first, i, j, setup);
+            for (&c, st) in share.channels.iter().zip(channels.iter_mut()) {
+                st.absorb_range(&chunk.slices(c), chunk.first, i, j, setup);
             }
             if filled + (j - i) == setup.epoch_len {
                 let start_s = (chunk.first + j as u64 - setup.epoch_len as u64) as f64 / setup.fs;
