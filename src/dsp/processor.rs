@@ -246,6 +246,14 @@ impl Processor {
         self.process_block_portable(block, sink);
     }
 
+    /// Runs `block` through the chain like [`Self::process_block`] and hands `sink` the block's outputs all
+    /// at once, frame `i` at index `i` (for callers that rearrange them, e.g. channel by channel).
+    #[inline]
+    pub fn process_block_all(&mut self, block: &SampleBlock, sink: impl FnOnce(&[FrameOutput])) {
+        self.process_block(block, |_, _| {});
+        sink(&self.block.out[..block.len()]);
+    }
+
     /// The block path: each stage runs over the whole block before the next (band-pass, notch, envelopes,
     /// pairs), its state held in registers, writing straight into the block's output records; then the
     /// sink sees every frame in order. Per lane the arithmetic is that of [`Processor::process_frame`].

@@ -3,7 +3,7 @@
 use super::chunk::{CHUNK_FRAMES, Chunk, Loan, PLANE};
 use super::{AnalyzeError, EnvelopeSink};
 use crate::block::{BLOCK_FRAMES, SampleBlock};
-use crate::dsp::Processor;
+use crate::dsp::{FrameOutput, Processor};
 use crate::source::FrameGenerator;
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::Arc;
@@ -59,17 +59,23 @@ impl Reader<'_> {
                     self.block.push_frame(frame);
                     scatter(raw, block_first + i, frame);
                 }
-                self.processor.process_block(&self.block, |index, out| {
-                    let f = (index - first) as usize;
-                    scatter(bandpassed, f, &out.bandpassed[..channels]);
-                    scatter(filtered, f, &out.filtered[..channels]);
-                    scatter(envelopes, f, &out.envelope[..channels]);
-                    let ratios = &mut ratio[f * pairs..(f + 1) * pairs];
-                    for (r, p) in ratios.iter_mut().zip(&out.pairs[..pairs]) {
-                        *r = p.ratio;
+                self.processor.process_block_all(&self.block, |outs| {
+                    // Channel by channel: each plane is written in one run, reading the block's
+                    // outputs (a few tens of KiB, in the first-level cache) with a stride.
+                    for c in 0..channels {
+                        let run = c * PLANE + block_first..c * PLANE + block_first + outs.len();
+                        column(&mut bandpassed[run.clone()], outs, |o| o.bandpassed[c]);
+                        column(&mut filtered[run.clone()], outs, |o| o.filtered[c]);
+                        column(&mut envelopes[run], outs, |o| o.envelope[c]);
                     }
-                    if let (Some(sink), None) = (envelope.as_deref_mut(), &sink_error) {
-                        sink_error = sink(&out.envelope[..channels]).err();
+                    for (f, out) in outs.iter().enumerate() {
+                        let at = (block_first + f) * pairs;
+                        for (r, p) in ratio[at..at + pairs].iter_mut().zip(&out.pairs[..pairs]) {
+                            *r = p.ratio;
+                        }
+                        if let (Some(sink), None) = (envelope.as_deref_mut(), &sink_error) {
+                            sink_error = sink(&out.envelope[..channels]).err();
+                        }
                     }
                 });
             }
@@ -90,6 +96,14 @@ impl Reader<'_> {
             progress(frames);
         }
         Ok(frames)
+    }
+}
+
+/// Fills `run` with one value of each of `outs`, in order.
+#[inline(always)]
+fn column(run: &mut [f32], outs: &[FrameOutput], value: impl Fn(&FrameOutput) -> f32) {
+    for (v, out) in run.iter_mut().zip(outs) {
+        *v = value(out);
     }
 }
 
