@@ -154,38 +154,7 @@ fn a_set_summarised_while_recording_equals_the_set_analyze_reports_later() {
 fn a_format_1_session_reads_with_an_assumed_plan() {
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("old.wav");
-    let config = SimConfig {
-        channels: 2,
-        sample_rate: RATE,
-        ..SimConfig::default()
-    };
-    let frames = (workout::LOOP_S * RATE) as u64;
-    let mut engine = Engine::start(
-        Box::new(innervate::source::take::Take::new(
-            Simulator::new(config).unwrap(),
-            frames,
-        )),
-        EngineOptions {
-            pace: Pace::Unthrottled,
-            record_from_start: Some(innervate::engine::RecordRequest {
-                wav_path: wav.clone(),
-                max_frames: None,
-            }),
-            ..EngineOptions::default()
-        },
-        None,
-    )
-    .unwrap();
-    let until = Instant::now() + Duration::from_secs(60);
-    while engine
-        .take_finished_recording()
-        .is_none_or(|r| r.wait().is_err())
-    {
-        assert!(Instant::now() < until, "recording did not finish");
-        while engine.display().try_recv().is_ok() {}
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let _ = engine.shutdown();
+    record_one_loop(&wav);
     // Rewrite the sidecar as the format-1 release wrote it: version 1, set markers without a plan.
     let side = wav.with_extension("json");
     let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&side).unwrap()).unwrap();
