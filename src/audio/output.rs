@@ -104,7 +104,7 @@ pub struct SoundSetup {
 pub enum SoundState {
     /// Playing on a device (or writing a file): its description.
     On(String),
-    /// No sound card: why, and what to do about it.
+    /// Sound is off (no sound card, no library, a refusing device): why, and what to do about it.
     Off(String),
 }
 
@@ -324,9 +324,9 @@ impl Worker {
                     s
                 }
                 Err(e @ SoundError::Unavailable(_)) => {
-                    SoundState::Off(format!("sound is off: {e}; {INSTALL_HINT}"))
+                    SoundState::Off(format!("{e}; {INSTALL_HINT}"))
                 }
-                Err(e) => SoundState::Off(format!("sound is off: {e}")),
+                Err(e) => SoundState::Off(e.to_string()),
             },
         };
         self.status.set(state);
@@ -386,7 +386,7 @@ impl Worker {
                         .skipped_frames
                         .fetch_add(frames.len() as u64, Ordering::Relaxed);
                 } else if let Err(e) = d.write(frames) {
-                    status.set(SoundState::Off(format!("sound stopped: {e}")));
+                    status.set(SoundState::Off(format!("the device stopped: {e}")));
                     *device = None;
                 }
             }

@@ -199,7 +199,14 @@ mod tests {
 
     #[test]
     fn frames_follow_the_sample_clock_and_the_same_points_give_the_same_samples() {
-        let plan = CuePlan::default_for(&[(0, 1)], 0, 0.1);
+        let plan = CuePlan::default_for(
+            &[crate::dsp::MusclePair {
+                agonist: 0,
+                antagonist: 1,
+            }],
+            0,
+            0.1,
+        );
         let render = || {
             let mut r = Renderer::new(plan.clone(), CueSet::ALL, 0.8);
             let mut out = Vec::new();

@@ -3,6 +3,7 @@
 //! It holds no lock and allocates nothing per block; it waits for data by parking (the reader unparks it).
 
 use super::display::{DisplayChunk, DisplayDecimator};
+use crate::audio::{SoundPoints, SoundStatus};
 use crate::block::{BlockCoalescer, SampleBlock};
 use crate::dsp::quality::{ChannelQuality, QualityMonitor};
 use crate::dsp::{NotchConfig, Processor};
@@ -35,6 +36,10 @@ pub enum DspCommand {
         String,
         Option<Box<crate::training::plan::SetPlan>>,
     ),
+    /// Start handing display points to the sound thread.
+    AttachSound(Sender<SoundPoints>, Arc<SoundStatus>),
+    /// Stop handing points to the sound thread.
+    DetachSound,
     /// Finish any recording and end the thread.
     Stop,
 }
@@ -81,7 +86,9 @@ impl DspWorker {
             eff.bandpass_high_hz,
             self.processor.config().notch.mains_hz,
         );
+        let eff_fs = eff.sample_rate_hz;
         let mut recorder: Option<RecorderLink> = None;
+        let mut sound: Option<(Sender<SoundPoints>, Arc<SoundStatus>)> = None;
         let mut expected: Option<u64> = None;
         let mut last_repaint = Instant::now() - REPAINT_INTERVAL;
         let mut dirty = false;
@@ -118,6 +125,8 @@ impl DspWorker {
                             });
                         }
                     }
+                    DspCommand::AttachSound(tx, status) => sound = Some((tx, status)),
+                    DspCommand::DetachSound => sound = None,
                     DspCommand::DetachRecorder => {
                         if let Some(link) = recorder.take() {
                             self.close_recorder(link);
@@ -147,8 +156,15 @@ impl DspWorker {
                 let display = &self.display;
                 let stats = &self.stats;
                 let lossless_display = self.lossless_display;
-                let mut emit =
-                    |chunk: &DisplayChunk| send_display(display, stats, lossless_display, chunk);
+                let lossless_sound = self.lossless_recording;
+                let sound = sound.as_ref();
+                let fs = eff_fs;
+                let mut emit = |chunk: &DisplayChunk| {
+                    send_display(display, stats, lossless_display, chunk);
+                    if let Some((tx, status)) = sound {
+                        send_sound(tx, status, lossless_sound, fs, chunk);
+                    }
+                };
                 let mut judged = false;
                 self.processor.process_block(&block, |i, out| {
                     decimator.push(i, out, &mut emit);
@@ -222,6 +238,27 @@ fn send_display(
         let _ = tx.send(*chunk);
     } else if let Err(TrySendError::Full(_)) = tx.try_send(*chunk) {
         stats.display_dropped.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Hands a chunk's envelopes and ratios to the sound thread; a live source never waits for it.
+fn send_sound(
+    tx: &Sender<SoundPoints>,
+    status: &SoundStatus,
+    wait: bool,
+    fs: f64,
+    chunk: &DisplayChunk,
+) {
+    let mut p = SoundPoints::empty(chunk.first_time_s, chunk.step_s);
+    p.points = chunk.points;
+    p.envelope = chunk.envelope;
+    p.ratio = chunk.ratio;
+    p.latest_time_s = chunk.latest_sample as f64 / fs;
+    p.made_at = Some(Instant::now());
+    if wait {
+        let _ = tx.send(p);
+    } else if let Err(TrySendError::Full(_)) = tx.try_send(p) {
+        status.dropped_points.fetch_add(1, Ordering::Relaxed);
     }
 }
 
