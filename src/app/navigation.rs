@@ -57,6 +57,7 @@ impl InnervateApp {
             ScreenAction::Calibrate(a) => self.calibration_action(a),
             ScreenAction::SaveCalibration => self.close_calibration(true),
             ScreenAction::DeleteSession(wav) => self.delete_session_confirmed(&wav),
+            ScreenAction::Sound(a) => self.apply_sound(a),
         }
         // Leaving the welcome in any way (a button, Esc, the toolbar) counts as having seen it.
         if from_welcome
@@ -77,6 +78,8 @@ impl InnervateApp {
             ScreenKind::History => self.open_history(),
             ScreenKind::Sessions | ScreenKind::Review => self.open_sessions(),
             ScreenKind::Connect => self.open_connect(),
+            ScreenKind::Sound => self.screen = Screen::Sound(super::sound_view::SoundPanel::open()),
+            ScreenKind::Gym => self.screen = Screen::Gym,
         }
     }
 

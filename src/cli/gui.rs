@@ -103,6 +103,8 @@ pub fn run(args: GuiArgs) -> Result<()> {
                 Some("history") => app.open_history(),
                 Some("sessions") => app.open_sessions(),
                 Some("connect") => app.open_connect(),
+                Some("sound") => app.open(innervate::app::ScreenKind::Sound),
+                Some("gym") => app.open(innervate::app::ScreenKind::Gym),
                 _ => {}
             }
             if let Some((delay, length)) = auto_set {
