@@ -107,9 +107,7 @@ impl InnervateApp {
         }
         let plan = self.sound_plan();
         if self.sound.sent_plan.as_ref() != Some(&plan) {
-            if let Some(s) = self.engine.sound() {
-                s.set_plan(plan.clone());
-            }
+            self.engine.set_sound_plan(plan.clone());
             self.sound.sent_plan = Some(plan);
         }
     }

@@ -15,7 +15,7 @@ pub use cues::{CueEngine, CuePlan, CueSet, Sound, Voices};
 pub use output::{
     AudioOutput, SoundControl, SoundHandle, SoundSetup, SoundState, SoundStatus, WavOutput,
 };
-pub use render::{Renderer, SoundPoints};
+pub use render::{Renderer, SoundPoints, SoundRoute};
 pub use synth::SAMPLE_RATE;
 
 /// Why sound could not do what was asked.

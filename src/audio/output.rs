@@ -264,8 +264,9 @@ impl SoundHandle {
         let _ = self.control.try_send(SoundControl::Volume(volume));
     }
 
-    /// Follows a new plan.
-    pub fn set_plan(&self, plan: CuePlan) {
+    /// Follows a new plan (through [`crate::engine::Engine::set_sound_plan`], which also tells the DSP
+    /// thread which channels to hand over).
+    pub(crate) fn set_plan(&self, plan: CuePlan) {
         let _ = self.control.try_send(SoundControl::Plan(plan));
     }
 

@@ -15,7 +15,30 @@ const PIECE: usize = 240;
 /// A jump in stream time longer than this (a gap) is skipped, not rendered, s.
 const MAX_GAP_S: f64 = 1.0;
 
-/// Display points for the sound thread: every channel's envelope and every pair's ratio.
+/// Which channels and pair the DSP thread hands to the sound thread (the plan's target, antagonist and
+/// pair): only those, so the hand-off costs the DSP thread a few hundred bytes per block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SoundRoute {
+    /// The target muscle's channel.
+    pub target: usize,
+    /// The antagonist's channel.
+    pub antagonist: Option<usize>,
+    /// The pair whose ratio the warning watches.
+    pub pair: Option<usize>,
+}
+
+impl SoundRoute {
+    /// The route a plan needs.
+    pub fn of(plan: &CuePlan) -> Self {
+        Self {
+            target: plan.target,
+            antagonist: plan.antagonist,
+            pair: plan.pair,
+        }
+    }
+}
+
+/// Display points for the sound thread: the target's and antagonist's envelopes and the pair's ratio.
 #[derive(Clone, Copy, Debug)]
 pub struct SoundPoints {
     /// Stream time of point 0, s.
@@ -24,10 +47,12 @@ pub struct SoundPoints {
     pub step_s: f64,
     /// Points held.
     pub points: usize,
-    /// Envelope per channel and point, uV.
-    pub envelope: [[f32; POINTS]; MAX_CHANNELS],
-    /// Antagonist/agonist ratio per pair and point.
-    pub ratio: [[f32; POINTS]; MAX_PAIRS],
+    /// The target muscle's envelope per point, uV.
+    pub target: [f32; POINTS],
+    /// The antagonist's envelope per point, uV (0 without one).
+    pub antagonist: [f32; POINTS],
+    /// The pair's antagonist/agonist ratio per point (0 without a pair).
+    pub ratio: [f32; POINTS],
     /// Stream time of the newest processed frame, s.
     pub latest_time_s: f64,
     /// When the DSP thread handed the points over (for the latency figure); `None` offline.
@@ -35,14 +60,29 @@ pub struct SoundPoints {
 }
 
 impl SoundPoints {
-    /// Empty points starting at `first_time_s`.
-    pub fn empty(first_time_s: f64, step_s: f64) -> Self {
+    /// Gathers `route`'s rows from a display chunk's per-channel envelopes and per-pair ratios.
+    pub fn gather(
+        route: SoundRoute,
+        first_time_s: f64,
+        step_s: f64,
+        points: usize,
+        envelope: &[[f32; POINTS]; MAX_CHANNELS],
+        ratio: &[[f32; POINTS]; MAX_PAIRS],
+    ) -> Self {
+        let zero = [0.0; POINTS];
         Self {
             first_time_s,
             step_s,
-            points: 0,
-            envelope: [[0.0; POINTS]; MAX_CHANNELS],
-            ratio: [[0.0; POINTS]; MAX_PAIRS],
+            points: points.min(POINTS),
+            target: envelope.get(route.target).copied().unwrap_or(zero),
+            antagonist: route
+                .antagonist
+                .and_then(|a| envelope.get(a).copied())
+                .unwrap_or(zero),
+            ratio: route
+                .pair
+                .and_then(|k| ratio.get(k).copied())
+                .unwrap_or(zero),
             latest_time_s: first_time_s,
             made_at: None,
         }
@@ -121,15 +161,14 @@ impl Renderer {
 
     /// Renders up to every point of `pts`, handing 16-bit mono samples to `sink` in order.
     pub fn feed(&mut self, pts: &SoundPoints, sink: &mut impl FnMut(&[i16])) {
-        let plan = self.cues.plan();
-        let (target, antagonist, pair) = (plan.target, plan.antagonist, plan.pair);
         for p in 0..pts.points.min(POINTS) {
-            let get = |c: usize| pts.envelope.get(c).map_or(0.0, |e| e[p] as f64);
-            let ratio = pair
-                .and_then(|k| pts.ratio.get(k))
-                .map_or(0.0, |r| r[p] as f64);
-            let ant = antagonist.map_or(0.0, get);
-            self.push_point(pts.time(p), get(target), ant, ratio, sink);
+            self.push_point(
+                pts.time(p),
+                pts.target[p] as f64,
+                pts.antagonist[p] as f64,
+                pts.ratio[p] as f64,
+                sink,
+            );
         }
     }
 

@@ -3,7 +3,7 @@
 //! It holds no lock and allocates nothing per block; it waits for data by parking (the reader unparks it).
 
 use super::display::{DisplayChunk, DisplayDecimator};
-use crate::audio::{SoundPoints, SoundStatus};
+use crate::audio::{SoundPoints, SoundRoute, SoundStatus};
 use crate::block::{BlockCoalescer, SampleBlock};
 use crate::dsp::quality::{ChannelQuality, QualityMonitor};
 use crate::dsp::{NotchConfig, Processor};
@@ -36,8 +36,10 @@ pub enum DspCommand {
         String,
         Option<Box<crate::training::plan::SetPlan>>,
     ),
-    /// Start handing display points to the sound thread.
-    AttachSound(Sender<SoundPoints>, Arc<SoundStatus>),
+    /// Start handing display points (of these channels) to the sound thread.
+    AttachSound(Sender<SoundPoints>, Arc<SoundStatus>, SoundRoute),
+    /// Hand other channels to the sound thread (its plan changed).
+    SoundRoute(SoundRoute),
     /// Stop handing points to the sound thread.
     DetachSound,
     /// Finish any recording and end the thread.
@@ -88,7 +90,7 @@ impl DspWorker {
         );
         let eff_fs = eff.sample_rate_hz;
         let mut recorder: Option<RecorderLink> = None;
-        let mut sound: Option<(Sender<SoundPoints>, Arc<SoundStatus>)> = None;
+        let mut sound: Option<(Sender<SoundPoints>, Arc<SoundStatus>, SoundRoute)> = None;
         let mut expected: Option<u64> = None;
         let mut last_repaint = Instant::now() - REPAINT_INTERVAL;
         let mut dirty = false;
@@ -125,7 +127,14 @@ impl DspWorker {
                             });
                         }
                     }
-                    DspCommand::AttachSound(tx, status) => sound = Some((tx, status)),
+                    DspCommand::AttachSound(tx, status, route) => {
+                        sound = Some((tx, status, route));
+                    }
+                    DspCommand::SoundRoute(r) => {
+                        if let Some(s) = sound.as_mut() {
+                            s.2 = r;
+                        }
+                    }
                     DspCommand::DetachSound => sound = None,
                     DspCommand::DetachRecorder => {
                         if let Some(link) = recorder.take() {
@@ -144,6 +153,7 @@ impl DspWorker {
             let mut processed = 0;
             while processed < BLOCKS_PER_TURN {
                 let Ok(block) = self.ring.pop() else { break };
+                let started = Instant::now();
                 processed += 1;
                 if let Some(e) = expected
                     && block.first_sample > e
@@ -161,8 +171,8 @@ impl DspWorker {
                 let fs = eff_fs;
                 let mut emit = |chunk: &DisplayChunk| {
                     send_display(display, stats, lossless_display, chunk);
-                    if let Some((tx, status)) = sound {
-                        send_sound(tx, status, lossless_sound, fs, chunk);
+                    if let Some((tx, status, route)) = sound {
+                        send_sound(tx, status, *route, lossless_sound, (fs, started), chunk);
                     }
                 };
                 let mut judged = false;
@@ -186,6 +196,10 @@ impl DspWorker {
                     link.coalescer
                         .push(&block, |full| send_recorder(tx, open, stats, wait, full));
                 }
+                stats.dsp_blocks.fetch_add(1, Ordering::Relaxed);
+                stats
+                    .dsp_busy_ns
+                    .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
                 dirty = true;
             }
 
@@ -241,20 +255,26 @@ fn send_display(
     }
 }
 
-/// Hands a chunk's envelopes and ratios to the sound thread; a live source never waits for it.
+/// Hands the routed rows of a chunk to the sound thread; a live source never waits for it. `at` is the
+/// sample rate and when the block's processing began (the hand-off time, without another clock read).
 fn send_sound(
     tx: &Sender<SoundPoints>,
     status: &SoundStatus,
+    route: SoundRoute,
     wait: bool,
-    fs: f64,
+    at: (f64, Instant),
     chunk: &DisplayChunk,
 ) {
-    let mut p = SoundPoints::empty(chunk.first_time_s, chunk.step_s);
-    p.points = chunk.points;
-    p.envelope = chunk.envelope;
-    p.ratio = chunk.ratio;
-    p.latest_time_s = chunk.latest_sample as f64 / fs;
-    p.made_at = Some(Instant::now());
+    let mut p = SoundPoints::gather(
+        route,
+        chunk.first_time_s,
+        chunk.step_s,
+        chunk.points,
+        &chunk.envelope,
+        &chunk.ratio,
+    );
+    p.latest_time_s = chunk.latest_sample as f64 / at.0;
+    p.made_at = Some(at.1);
     if wait {
         let _ = tx.send(p);
     } else if let Err(TrySendError::Full(_)) = tx.try_send(p) {

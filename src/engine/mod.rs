@@ -9,7 +9,7 @@ pub mod dsp_thread;
 pub use display::{CHUNK_POINTS, DISPLAY_RATE_HZ, DisplayChunk};
 pub use dsp_thread::Notifier;
 
-use crate::audio::{SoundError, SoundHandle, SoundSetup};
+use crate::audio::{CuePlan, SoundError, SoundHandle, SoundRoute, SoundSetup};
 use crate::block::{BLOCK_FRAMES, SampleBlock};
 use crate::dsp::{DspConfig, DspError, EffectiveDsp, NotchConfig, Processor};
 use crate::session::{Recorder, RecorderSetup, SessionError};
@@ -161,10 +161,12 @@ impl Engine {
         };
         let sound = match options.sound {
             Some(setup) => {
+                let route = SoundRoute::of(&setup.plan);
                 let handle = SoundHandle::start(setup)?;
                 let _ = cmd_tx.send(DspCommand::AttachSound(
                     handle.points(),
                     handle.status().clone(),
+                    route,
                 ));
                 Some(handle)
             }
@@ -349,13 +351,25 @@ impl Engine {
     /// Turns sound on from the next block (off first if it was on).
     pub fn start_sound(&mut self, setup: SoundSetup) -> Result<(), EngineError> {
         self.stop_sound();
+        let route = SoundRoute::of(&setup.plan);
         let handle = SoundHandle::start(setup)?;
         let _ = self.commands.send_timeout(
-            DspCommand::AttachSound(handle.points(), handle.status().clone()),
+            DspCommand::AttachSound(handle.points(), handle.status().clone(), route),
             std::time::Duration::from_secs(1),
         );
         self.sound = Some(handle);
         Ok(())
+    }
+
+    /// Makes the cues follow a new plan (target, line, limit, tempo): the DSP thread hands over the new
+    /// target's channels from its next block.
+    pub fn set_sound_plan(&self, plan: CuePlan) {
+        if let Some(s) = &self.sound {
+            let _ = self
+                .commands
+                .try_send(DspCommand::SoundRoute(SoundRoute::of(&plan)));
+            s.set_plan(plan);
+        }
     }
 
     /// Turns sound off; a `--audio-to` file is complete when this returns.
