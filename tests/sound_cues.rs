@@ -465,3 +465,13 @@ fn without_the_library_record_runs_and_says_sound_is_off() {
     let (samples, channels) = common::read_wav(&dir.path().join("rec.wav"));
     assert_eq!(samples.len() / channels, 4000);
 }
+
+#[test]
+fn bench_sound_compares_per_block_time_in_the_same_run() {
+    let b = innervate::perf::sound::run(1, 0.6, 0.5, "null").unwrap();
+    assert_eq!((b.off.len(), b.on.len()), (1, 1));
+    assert!(b.off[0].best() > 0.0 && b.on[0].best() > 0.0, "{b:?}");
+    assert!(b.blocks_per_round > 10, "{b:?}");
+    let report = innervate::perf::sound::report(&b);
+    assert!(report.contains("Median on/off ratio"), "{report}");
+}
