@@ -475,3 +475,74 @@ fn bench_sound_compares_per_block_time_in_the_same_run() {
     let report = innervate::perf::sound::report(&b);
     assert!(report.contains("Median on/off ratio"), "{report}");
 }
+
+#[test]
+fn record_follows_a_saved_setup_and_refuses_bad_names() {
+    use innervate::training::presets::EXERCISES;
+    use innervate::training::setup::{ExerciseSetup, SetupStore};
+    let dir = tempfile::tempdir().unwrap();
+    let setups = dir.path().join("setups");
+    let mut setup = ExerciseSetup::from_template(&EXERCISES[0]);
+    setup.name = "Slow curl".into();
+    setup.tempo = Tempo {
+        concentric_s: 2.0,
+        top_s: 0.0,
+        eccentric_s: 2.0,
+        bottom_s: 0.0,
+    };
+    SetupStore::new(&setups).save(&setup).unwrap();
+    let channels = setup.channels.len().to_string();
+    let cues = dir.path().join("cues.wav");
+    common::run_ok(
+        common::innervate()
+            .args([
+                "record",
+                "--fast",
+                "--duration",
+                "9",
+                "--channels",
+                &channels,
+            ])
+            .args([
+                "--setup",
+                "Slow curl",
+                "--audio-cues",
+                "tempo",
+                "--setups-dir",
+            ])
+            .arg(&setups)
+            .arg("--audio-to")
+            .arg(&cues)
+            .arg("--out")
+            .arg(dir.path().join("rec.wav")),
+    );
+    let samples: Vec<i16> = hound::WavReader::open(&cues)
+        .unwrap()
+        .samples::<i16>()
+        .map(|s| s.unwrap())
+        .collect();
+    // The setup's tempo: a tick every 2 s from the start.
+    let ticks: Vec<f64> = onsets(&samples).into_iter().map(secs).collect();
+    assert!(ticks.len() >= 4, "{ticks:?}");
+    for (k, t) in ticks.iter().enumerate() {
+        assert!((t - 2.0 * k as f64).abs() <= 0.010, "{ticks:?}");
+    }
+    let refuse = |args: &[&str], says: &str| {
+        let out = common::innervate()
+            .args(["record", "--fast", "--duration", "1", "--out"])
+            .arg(dir.path().join("x.wav"))
+            .args(args)
+            .arg("--setups-dir")
+            .arg(&setups)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{err}");
+    };
+    refuse(&["--audio", "--setup", "Nope"], "no such saved setup");
+    refuse(
+        &["--audio", "--audio-cues", "tone,bell"],
+        "unknown cue `bell`",
+    );
+}

@@ -64,6 +64,8 @@ pub fn show(ui: &mut Ui, v: GymView<'_>) -> Vec<ScreenAction> {
         egui::StrokeKind::Inside,
     );
 
+    // Below the frame's border.
+    ui.add_space(20.0);
     ui.horizontal(|ui| {
         ui.add_space(24.0);
         ui.label(
@@ -106,10 +108,14 @@ fn bar(ui: &mut Ui, live: &LiveState, channel: usize, height: f32, role: &str) {
     };
     ui.vertical(|ui| {
         ui.set_max_width(260.0);
-        ui.label(
-            RichText::new(&m.name)
-                .size(26.0)
-                .color(Color32::from_gray(200)),
+        // One line, so both bars start at the same height.
+        ui.add(
+            egui::Label::new(
+                RichText::new(&m.name)
+                    .size(26.0)
+                    .color(Color32::from_gray(200)),
+            )
+            .truncate(),
         );
         let pct = if m.target_uv > 0.0 {
             100.0 * h.latest / m.target_uv

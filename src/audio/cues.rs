@@ -447,6 +447,32 @@ mod tests {
     }
 
     #[test]
+    fn a_setup_gives_its_target_line_limit_and_tempo() {
+        use crate::training::presets::EXERCISES;
+        let mut setup = ExerciseSetup::from_template(&EXERCISES[0]);
+        setup.pairs = vec![(1, 0)];
+        setup.ratio_limit = 0.5;
+        setup.target_pct_mvc = 50.0;
+        let pairs = [
+            MusclePair {
+                agonist: 0,
+                antagonist: 1,
+            },
+            MusclePair {
+                agonist: 1,
+                antagonist: 0,
+            },
+        ];
+        let p = CuePlan::from_setup(&setup, &pairs, &[None, Some(400.0)], 0.1);
+        assert_eq!((p.target, p.antagonist, p.pair), (1, Some(0), Some(1)));
+        assert!((p.target_uv - 200.0).abs() < 1e-9);
+        assert_eq!((p.ratio_limit, p.tempo), (0.5, setup.tempo));
+        // Uncalibrated: the default line.
+        let p = CuePlan::from_setup(&setup, &pairs, &[], 0.1);
+        assert_eq!(p.target_uv, rules::DEFAULT_TARGET_UV);
+    }
+
+    #[test]
     fn parses_cue_lists() {
         assert_eq!(
             CueSet::parse("tone,reps").unwrap(),
