@@ -61,10 +61,8 @@ pub fn run(args: GuiArgs) -> Result<()> {
         &mvc,
         exercise.as_ref(),
     )?;
-    if let Some(s) = &sound {
-        if let Some(device) = &s.device {
-            eprintln!("Sound: cues on `{device}` (the window says if the device cannot be used)");
-        }
+    if let Some(device) = sound.as_ref().and_then(|s| s.device.as_ref()) {
+        eprintln!("Sound: cues on `{device}` (the window says if the device cannot be used)");
     }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -33,6 +33,9 @@ impl PerBlock {
     }
 }
 
+/// Crossings of the target line measured, and their mean and largest latency, ms.
+pub type Latency = (u64, f64, f64);
+
 /// What one bench run measured.
 #[derive(Clone, Debug)]
 pub struct SoundBench {
@@ -45,7 +48,7 @@ pub struct SoundBench {
     /// The device the latency was measured on, and its state.
     pub device: String,
     /// Crossings measured, mean and largest latency, ms.
-    pub latency: Option<(u64, f64, f64)>,
+    pub latency: Option<Latency>,
     /// Whether the device played (else why not).
     pub state: SoundState,
 }
@@ -166,7 +169,7 @@ fn round(seconds: f64, sound: bool) -> Result<(PerBlock, u64), String> {
 }
 
 /// Latency on `device` over `seconds` of the simulated board in real time.
-fn latency(seconds: f64, device: &str) -> Result<(Option<(u64, f64, f64)>, SoundState), String> {
+fn latency(seconds: f64, device: &str) -> Result<(Option<Latency>, SoundState), String> {
     let source = sim(2)?;
     let pairs = crate::source::FrameGenerator::info(&source).pairs.clone();
     let options = EngineOptions {
