@@ -2,7 +2,7 @@
 # Every figure in docs/PERFORMANCE.md, measured on this machine (release builds; about 5 minutes plus the
 # 1-hour recording, which runs faster than real time).
 #   scripts/bench.sh            all of it
-#   scripts/bench.sh quick      latency, DSP throughput and UI frame time only
+#   scripts/bench.sh quick      latency, sound, DSP throughput and UI frame time only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== machine"
@@ -10,6 +10,8 @@ echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/m
 cargo build --release --quiet
 echo "== end-to-end latency through a pseudo-terminal (innervate bench)"
 ./target/release/innervate bench --frames 20000
+echo "== sound: DSP thread per-block time off/on, and the latency to the device (innervate bench sound)"
+./target/release/innervate bench sound --rounds 8 --seconds 5 --latency-seconds 40
 echo "== DSP throughput (cargo bench --bench dsp_chain)"
 cargo bench --quiet --bench dsp_chain -- --warm-up-time 1 --measurement-time 3 2>&1 | grep -E "^[a-z_/]+|thrpt" || true
 echo "== decoder throughput (cargo bench --bench decoders)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Screenshots of every screen on the simulated board under a virtual X server (Xvfb), into docs/:
-# welcome, live view, exercise setup, calibration, a live set, the set summary, history, review.
+# welcome, live view, exercise setup, calibration, a live set, the set summary, history, review, and the
+# gym display (reduced to 32 colours: it is mostly flat colour).
 # Usage: scripts/screenshots.sh   (about 2 minutes after the release build)
 # Installs Debian's xvfb and imagemagick (and the GL/X11 client libraries eframe loads) when missing.
 set -euo pipefail
@@ -49,6 +50,9 @@ shot calibration 6 --channels 2 --settings "$work/seen.json" --start-screen cali
 # A set starts 3 s in (the simulator's first rep) and ends after the eighth rep.
 shot live-set 14 --channels 2 --settings "$work/seen.json" --auto-set 2.5:34
 shot summary 40 --channels 2 --settings "$work/seen.json" --auto-set 2.5:34
+# The gym display during the set's second rep.
+shot gym-display 9 --channels 2 --settings "$work/seen.json" --auto-set 2.5:34 --start-screen gym
+convert docs/gym-display.png -colors 32 docs/gym-display.png
 shot history 5 --channels 2 --settings "$work/seen.json" --start-screen history
 # The newest recording: the summary's complete set (the live-set shot was cut mid-set).
 wav=$(ls -t "$work"/sessions/*.wav | head -1)

@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod audio;
 pub mod block;
 pub mod calibration;
 pub mod dsp;

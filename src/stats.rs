@@ -46,6 +46,11 @@ pub struct LinkStats {
     pub reconnects: AtomicU64,
     /// ERROR messages the board sent (e.g. sampling overruns).
     pub board_errors: AtomicU64,
+    /// Blocks the DSP thread processed, and the time it spent on them (the chain and every output it
+    /// feeds: display, recorder, sound), ns: its per-block cost.
+    pub dsp_blocks: AtomicU64,
+    /// See [`LinkStats::dsp_blocks`].
+    pub dsp_busy_ns: AtomicU64,
     // What the link is doing, in words (e.g. reconnecting); set at human pace, never per sample.
     notice: Mutex<String>,
     // Only written once, when the source fails: not on any hot path.

@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["protocol"],
     &["source"],
     &["training", "calibration", "settings"],
-    &["session"],
+    &["session", "audio"],
     &["engine"],
     &["analysis"],
     &["review", "perf", "validation"],

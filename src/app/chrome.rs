@@ -3,7 +3,7 @@
 //!
 //! Shortcuts (ignored while typing in a field): Space starts/ends a set (plays/stops a review), M marks,
 //! R records, E exercise setup, H history, C calibration, S sessions, B connect a board, F1 the welcome,
-//! Esc closes whichever screen is open.
+//! F11 the gym display (F11 again leaves it), Esc closes whichever screen is open.
 
 use super::recording::{Recording, RecordingStatus};
 use super::screen::{ScreenAction, ScreenKind};
@@ -32,10 +32,17 @@ pub fn shortcuts(ui: &Ui, open: ScreenKind, keyboard_taken: bool) -> Vec<ScreenA
     }
     if pressed(Key::Space) {
         match open {
-            ScreenKind::Live => acts.push(ScreenAction::ToggleSet),
+            ScreenKind::Live | ScreenKind::Gym => acts.push(ScreenAction::ToggleSet),
             ScreenKind::Review => acts.push(ScreenAction::ToggleReplay),
             _ => {}
         }
+    }
+    if pressed(Key::F11) {
+        acts.push(if open == ScreenKind::Gym {
+            ScreenAction::Close
+        } else {
+            ScreenAction::Open(ScreenKind::Gym)
+        });
     }
     if open == ScreenKind::Live && pressed(Key::R) {
         acts.push(ScreenAction::ToggleRecording);
@@ -126,6 +133,16 @@ pub fn toolbar(ui: &mut Ui, v: ToolbarView<'_>) -> Vec<ScreenAction> {
                 "Measure each muscle's maximal contraction for %MVC (C)",
             ),
             (
+                "Sound",
+                ScreenKind::Sound,
+                "Sound cues: activation tone, rep chime, co-contraction warning, tempo ticks",
+            ),
+            (
+                "Gym display",
+                ScreenKind::Gym,
+                "Full screen, readable from across the room: huge bar, reps, co-contraction, tempo (F11)",
+            ),
+            (
                 "Help",
                 ScreenKind::Welcome,
                 "The welcome: electrodes, target and antagonist, calibration, sets (F1)",
@@ -177,6 +194,8 @@ pub struct StatusView<'a> {
     pub message: Option<&'a str>,
     /// The recording.
     pub recording: &'a RecordingStatus,
+    /// Whether sound plays or why not, while sound is on.
+    pub sound: Option<crate::audio::SoundState>,
 }
 
 /// The status line: source, rates, losses, the link's health, the last message and the recording.
@@ -251,6 +270,18 @@ pub fn status_line(ui: &mut Ui, v: StatusView<'_>) {
                 ui.label(RichText::new(msg).color(WARNING));
             }
             _ => {}
+        }
+        match &v.sound {
+            Some(crate::audio::SoundState::On(what)) => {
+                ui.separator();
+                ui.label(format!("Sound: {what}"));
+            }
+            Some(crate::audio::SoundState::Off(why)) => {
+                ui.separator();
+                ui.label(RichText::new("Sound is off").color(CAUTION))
+                    .on_hover_text(why.as_str());
+            }
+            None => {}
         }
         ui.separator();
         if let Some(msg) = v.message {

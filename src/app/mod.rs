@@ -14,6 +14,7 @@ pub mod chrome;
 pub mod connect_view;
 pub mod drill;
 pub mod drill_view;
+pub mod gym_view;
 pub mod history;
 pub mod history_view;
 pub mod live;
@@ -30,6 +31,8 @@ pub mod set_flow;
 pub mod set_log;
 pub mod set_log_view;
 pub mod setup_view;
+pub mod sound;
+pub mod sound_view;
 pub mod theme;
 pub mod train_view;
 pub mod training;
@@ -64,12 +67,17 @@ pub struct InnervateApp {
     notify: Option<Notifier>,
     /// The last thing worth telling the user, shown in the status line.
     message: Option<String>,
+    /// Sound: what the user chose.
+    sound: sound::SoundChoice,
+    /// The window was made full screen for the gym display.
+    fullscreen: bool,
 }
 
 impl InnervateApp {
     /// A window over a running engine; recordings go into `sessions_dir`.
     pub fn new(engine: Engine, sessions_dir: PathBuf) -> Self {
         let live = LiveState::new(engine.info(), &[]);
+        let sound = sound::SoundChoice::from_engine(&engine);
         let profile_path = sessions_dir.join("profile.json");
         let mut app = Self {
             engine,
@@ -83,6 +91,8 @@ impl InnervateApp {
             screen: Screen::Live,
             notify: None,
             message: None,
+            sound,
+            fullscreen: false,
         };
         app.use_profile(profile_path);
         app
@@ -186,6 +196,10 @@ impl InnervateApp {
         let info = self.engine.info().clone();
         self.live = LiveState::new(&info, &self.live.muscles);
         self.live.apply_profile(&self.prefs.profile);
+        if self.sound.on {
+            // Sound follows the user to the new board.
+            self.start_sound();
+        }
         if matches!(self.screen, Screen::Calibration(_)) {
             self.screen = Screen::Live;
         }
@@ -234,12 +248,38 @@ impl InnervateApp {
         self.poll_set_summary();
         self.poll_screen();
         self.run_auto_set();
+        self.sync_sound_plan();
     }
 
     /// Draws the whole window: toolbar, status line and the open screen; then applies what was asked.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let log_focus = set_log_view::has_focus(ui.ctx());
         let mut acts = chrome::shortcuts(ui, self.screen.kind(), log_focus);
+        let gym = matches!(self.screen, Screen::Gym);
+        if gym != self.fullscreen {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Fullscreen(gym));
+            self.fullscreen = gym;
+        }
+        if gym {
+            // Nothing but the display: no toolbar, no status line.
+            let now_s = self.stream_time_s();
+            let view = gym_view::GymView {
+                live: &self.live,
+                training: &self.training,
+                now_s,
+                sound: self.sound_state().map(|s| match s {
+                    crate::audio::SoundState::On(_) => "Sound on".to_string(),
+                    crate::audio::SoundState::Off(_) => "Sound is off".to_string(),
+                }),
+            };
+            egui::CentralPanel::default_margins()
+                .show(ui, |ui| acts.extend(gym_view::show(ui, view)));
+            for act in acts {
+                self.apply(act);
+            }
+            return;
+        }
         egui::Panel::top("toolbar").show(ui, |ui| {
             acts.extend(chrome::toolbar(
                 ui,
@@ -259,6 +299,7 @@ impl InnervateApp {
                     received_rate: self.live.received_rate(),
                     message: self.message.as_deref(),
                     recording: &self.recording.status,
+                    sound: self.sound_state(),
                 },
             );
         });
@@ -282,6 +323,13 @@ impl InnervateApp {
                 Screen::Sessions(p) => p.show(ui, &self.recording.sessions_dir),
                 Screen::Review(r) => r.show(ui),
                 Screen::Connect(p) => p.show(ui),
+                Screen::Sound(p) => {
+                    let state = self.engine.sound().map(|s| s.state());
+                    acts.extend(p.show(ui, &self.sound, state.as_ref()));
+                    None
+                }
+                // Drawn above, in place of the whole window.
+                Screen::Gym => None,
             };
             acts.extend(act);
         });

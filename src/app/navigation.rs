@@ -61,6 +61,7 @@ impl InnervateApp {
             ScreenAction::SaveCalibration => self.close_calibration(true),
             ScreenAction::DeleteSession(wav) => self.delete_session_confirmed(&wav),
             ScreenAction::Drill(a) => self.drill_action(a),
+            ScreenAction::Sound(a) => self.apply_sound(a),
         }
         // Leaving the welcome in any way (a button, Esc, the toolbar) counts as having seen it.
         if from_welcome
@@ -81,6 +82,8 @@ impl InnervateApp {
             ScreenKind::History => self.open_history(),
             ScreenKind::Sessions | ScreenKind::Review => self.open_sessions(),
             ScreenKind::Connect => self.open_connect(),
+            ScreenKind::Sound => self.screen = Screen::Sound(super::sound_view::SoundPanel::open()),
+            ScreenKind::Gym => self.screen = Screen::Gym,
         }
     }
 

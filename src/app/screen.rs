@@ -9,6 +9,8 @@ use super::history_view::HistoryPanel;
 use super::review_state::ReviewPanel;
 use super::sessions_view::SessionsPanel;
 use super::setup_view::SetupPanel;
+use super::sound::SoundAction;
+use super::sound_view::SoundPanel;
 use crate::training::history_db::LoadUnit;
 use crate::training::plan::SetMode;
 use std::path::PathBuf;
@@ -31,6 +33,10 @@ pub enum Screen {
     Review(Box<ReviewPanel>),
     /// Choosing a board.
     Connect(ConnectPanel),
+    /// Sound cues: on/off, each cue, volume, device.
+    Sound(SoundPanel),
+    /// The gym display: huge bar, rep count, co-contraction colour, tempo (F11).
+    Gym,
 }
 
 /// A screen without its state: what the toolbar and shortcuts open.
@@ -52,6 +58,10 @@ pub enum ScreenKind {
     Review,
     /// See [`Screen::Connect`].
     Connect,
+    /// See [`Screen::Sound`].
+    Sound,
+    /// See [`Screen::Gym`].
+    Gym,
 }
 
 impl Screen {
@@ -66,6 +76,8 @@ impl Screen {
             Screen::Sessions(_) => ScreenKind::Sessions,
             Screen::Review(_) => ScreenKind::Review,
             Screen::Connect(_) => ScreenKind::Connect,
+            Screen::Sound(_) => ScreenKind::Sound,
+            Screen::Gym => ScreenKind::Gym,
         }
     }
 }
@@ -135,6 +147,8 @@ pub enum ScreenAction {
     SkipSetLog,
     /// Type loads in this unit (a setting).
     LoadUnit(LoadUnit),
+    /// A change in the sound panel.
+    Sound(SoundAction),
 }
 
 /// What the user can do during a calibration.

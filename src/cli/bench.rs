@@ -1,5 +1,6 @@
 //! `innervate bench`: measurements printed as Markdown tables. `bench` (or `bench latency`): end-to-end
-//! latency through a pseudo-terminal; `bench offline`: analyze against SciPy and the exports against a copy.
+//! latency through a pseudo-terminal; `bench offline`: analyze against SciPy and the exports against a copy;
+//! `bench sound`: the DSP thread's per-block time with sound off and on, and the sound's latency.
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -23,6 +24,26 @@ enum Part {
     /// A 1-hour 16-channel 2 kHz recording through `innervate analyze` next to a SciPy band-pass + notch +
     /// RMS script, and through the EDF+ and CSV exports next to a plain copy (build with --release first).
     Offline(OfflineArgs),
+    /// The DSP thread's per-block time with sound off and on (alternating rounds, same run) and the latency
+    /// from a crossing of the target line to the sound device (build with --release first).
+    Sound(SoundBenchArgs),
+}
+
+/// `bench sound`'s flags.
+#[derive(Args, Debug, PartialEq)]
+struct SoundBenchArgs {
+    /// Rounds of each (off, on, off, on, ...).
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+    /// Seconds of each round.
+    #[arg(long, default_value_t = 5.0)]
+    seconds: f64,
+    /// Seconds of the real-time latency run.
+    #[arg(long, default_value_t = 30.0)]
+    latency_seconds: f64,
+    /// ALSA device for the latency run.
+    #[arg(long, default_value = "null")]
+    device: String,
 }
 
 /// `bench latency`'s flags.
@@ -57,6 +78,12 @@ pub fn run(args: BenchArgs) -> Result<()> {
         None => latency(args.latency),
         Some(Part::Latency(a)) => latency(a),
         Some(Part::Offline(a)) => offline(a),
+        Some(Part::Sound(a)) => {
+            let b = innervate::perf::sound::run(a.rounds, a.seconds, a.latency_seconds, &a.device)
+                .map_err(anyhow::Error::msg)?;
+            print!("{}", innervate::perf::sound::report(&b));
+            Ok(())
+        }
     }
 }
 

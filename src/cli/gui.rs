@@ -1,5 +1,6 @@
 //! The default command: the live view in a window.
 
+use super::sound_args::SoundArgs;
 use super::source_args::SourceArgs;
 use anyhow::{Context, Result, bail};
 use innervate::app::InnervateApp;
@@ -23,6 +24,8 @@ pub struct GuiArgs {
     pub start_screen: Option<String>,
     /// `DELAY:LENGTH` of a set to run by itself (demos and screenshots).
     pub auto_set: Option<String>,
+    /// Sound cues.
+    pub sound: SoundArgs,
 }
 
 /// Opens the source, then the window; returns when the window closes.
@@ -35,6 +38,7 @@ pub fn run(args: GuiArgs) -> Result<()> {
         settings,
         start_screen,
         auto_set,
+        sound,
     } = args;
     let profile = profile_path(&profile)?;
     let settings = settings.unwrap_or_else(|| data_root().join("settings.json"));
@@ -43,9 +47,23 @@ pub fn run(args: GuiArgs) -> Result<()> {
         // Say what is wrong before a window opens.
         innervate::session::load::open_session(wav)?;
     }
+    sound.cues()?;
+    let sessions_dir = sessions_dir.unwrap_or_else(|| data_root().join("sessions"));
+    let exercise = sound.exercise(&[sessions_dir.join("setups")])?;
     let opened = source.open()?;
     let dsp = source.dsp();
-    let sessions_dir = sessions_dir.unwrap_or_else(|| data_root().join("sessions"));
+    let mvc = innervate::calibration::Profile::load(&profile)
+        .map(|p| p.mvc_for(&opened.info().channel_names))
+        .unwrap_or_default();
+    let sound = sound.setup(
+        opened.info(),
+        dsp.envelope_window_s,
+        &mvc,
+        exercise.as_ref(),
+    )?;
+    if let Some(device) = sound.as_ref().and_then(|s| s.device.as_ref()) {
+        eprintln!("Sound: cues on `{device}` (the window says if the device cannot be used)");
+    }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Innervate")
@@ -62,6 +80,7 @@ pub fn run(args: GuiArgs) -> Result<()> {
                 opened,
                 EngineOptions {
                     dsp,
+                    sound,
                     ..EngineOptions::default()
                 },
                 Some(notify.clone()),
@@ -70,6 +89,9 @@ pub fn run(args: GuiArgs) -> Result<()> {
                 .with_profile(profile)
                 .with_notify(notify)
                 .with_settings(settings);
+            if let Some(setup) = exercise {
+                app.apply_setup(setup);
+            }
             if let Some(wav) = &review {
                 app.open_review(wav);
             }
@@ -79,6 +101,8 @@ pub fn run(args: GuiArgs) -> Result<()> {
                 Some("history") => app.open_history(),
                 Some("sessions") => app.open_sessions(),
                 Some("connect") => app.open_connect(),
+                Some("sound") => app.open(innervate::app::ScreenKind::Sound),
+                Some("gym") => app.open(innervate::app::ScreenKind::Gym),
                 _ => {}
             }
             if let Some((delay, length)) = auto_set {
@@ -103,7 +127,7 @@ fn parse_auto_set(spec: Option<&str>) -> Result<Option<(f64, f64)>> {
 }
 
 /// The platform data folder's `innervate` folder (profiles, sessions, settings).
-pub(super) fn data_root() -> PathBuf {
+pub(crate) fn data_root() -> PathBuf {
     dirs::data_dir()
         .unwrap_or_else(|| PathBuf::from("."))
         .join("innervate")

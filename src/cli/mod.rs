@@ -10,6 +10,7 @@ mod ports;
 mod record;
 mod repair;
 mod simulate;
+mod sound_args;
 mod source_args;
 mod validate;
 
@@ -52,6 +53,8 @@ pub struct Cli {
     /// (`DELAY:LENGTH`; for demos and screenshots).
     #[arg(long, hide = true, value_name = "DELAY:LENGTH")]
     auto_set: Option<String>,
+    #[command(flatten)]
+    sound: sound_args::SoundArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -102,6 +105,7 @@ impl Cli {
                 settings: self.settings,
                 start_screen: self.start_screen,
                 auto_set: self.auto_set,
+                sound: self.sound,
             }),
         }
     }

@@ -1,5 +1,6 @@
 //! `innervate record`: a session (WAV + JSON sidecar) from any source, without a window.
 
+use super::sound_args::SoundArgs;
 use super::source_args::SourceArgs;
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -23,6 +24,8 @@ pub struct RecordArgs {
     /// Run the simulator or a file faster than real time (nothing is dropped).
     #[arg(long)]
     fast: bool,
+    #[command(flatten)]
+    sound: SoundArgs,
 }
 
 /// Records `--duration` seconds and prints what was written.
@@ -30,8 +33,17 @@ pub fn run(args: RecordArgs) -> Result<()> {
     if !(args.duration.is_finite() && args.duration > 0.0) {
         bail!("--duration must be a positive number of seconds");
     }
+    let dsp = args.source.dsp();
+    // Bad cue names or a missing setup are reported before anything starts.
+    args.sound.cues()?;
+    let exercise = args
+        .sound
+        .exercise(&[super::gui::data_root().join("sessions").join("setups")])?;
     let opened = args.source.open()?;
     let fs = opened.info().sample_rate;
+    let sound = args
+        .sound
+        .setup(opened.info(), dsp.envelope_window_s, &[], exercise.as_ref())?;
     let frames = (args.duration * fs).round() as u64;
     let pace = if args.fast {
         Pace::Unthrottled
@@ -40,13 +52,14 @@ pub fn run(args: RecordArgs) -> Result<()> {
     };
     let wav = innervate::session::wav_path(&args.out);
     let options = EngineOptions {
-        dsp: args.source.dsp(),
+        dsp,
         pace,
         lossless_display: false,
         record_from_start: Some(RecordRequest {
             wav_path: wav.clone(),
             max_frames: Some(frames),
         }),
+        sound,
     };
     let mut engine = Engine::start_source(opened, options, None)
         .with_context(|| format!("cannot record to {}", wav.display()))?;
@@ -57,6 +70,9 @@ pub fn run(args: RecordArgs) -> Result<()> {
         engine.info().channels(),
         wav.display()
     );
+    if let Some(s) = engine.sound() {
+        super::sound_args::report_state(&s.state());
+    }
     let started = Instant::now();
     let recorder = loop {
         if let Some(r) = engine.take_finished_recording() {
@@ -76,6 +92,15 @@ pub fn run(args: RecordArgs) -> Result<()> {
         std::thread::sleep(Duration::from_millis(20));
     };
     let stats = engine.stats().clone();
+    let latency = engine.sound().and_then(|s| s.status().latency_ms());
+    if let Some(Err(e)) = engine.stop_sound() {
+        eprintln!("warning: {e}");
+    }
+    if let Some((mean, max)) = latency {
+        eprintln!(
+            "Sound latency (target-line crossing to the device): mean {mean:.1} ms, max {max:.1} ms"
+        );
+    }
     drop(engine);
     let summary = recorder.wait()?;
     println!(

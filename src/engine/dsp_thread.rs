@@ -3,6 +3,7 @@
 //! It holds no lock and allocates nothing per block; it waits for data by parking (the reader unparks it).
 
 use super::display::{DisplayChunk, DisplayDecimator};
+use crate::audio::{SoundPoints, SoundRoute, SoundStatus};
 use crate::block::{BlockCoalescer, SampleBlock};
 use crate::dsp::quality::{ChannelQuality, QualityMonitor};
 use crate::dsp::{NotchConfig, Processor};
@@ -35,6 +36,12 @@ pub enum DspCommand {
         String,
         Option<Box<crate::training::plan::SetPlan>>,
     ),
+    /// Start handing display points (of these channels) to the sound thread.
+    AttachSound(Sender<SoundPoints>, Arc<SoundStatus>, SoundRoute),
+    /// Hand other channels to the sound thread (its plan changed).
+    SoundRoute(SoundRoute),
+    /// Stop handing points to the sound thread.
+    DetachSound,
     /// Finish any recording and end the thread.
     Stop,
 }
@@ -81,7 +88,9 @@ impl DspWorker {
             eff.bandpass_high_hz,
             self.processor.config().notch.mains_hz,
         );
+        let eff_fs = eff.sample_rate_hz;
         let mut recorder: Option<RecorderLink> = None;
+        let mut sound: Option<(Sender<SoundPoints>, Arc<SoundStatus>, SoundRoute)> = None;
         let mut expected: Option<u64> = None;
         let mut last_repaint = Instant::now() - REPAINT_INTERVAL;
         let mut dirty = false;
@@ -118,6 +127,15 @@ impl DspWorker {
                             });
                         }
                     }
+                    DspCommand::AttachSound(tx, status, route) => {
+                        sound = Some((tx, status, route));
+                    }
+                    DspCommand::SoundRoute(r) => {
+                        if let Some(s) = sound.as_mut() {
+                            s.2 = r;
+                        }
+                    }
+                    DspCommand::DetachSound => sound = None,
                     DspCommand::DetachRecorder => {
                         if let Some(link) = recorder.take() {
                             self.close_recorder(link);
@@ -135,6 +153,7 @@ impl DspWorker {
             let mut processed = 0;
             while processed < BLOCKS_PER_TURN {
                 let Ok(block) = self.ring.pop() else { break };
+                let started = Instant::now();
                 processed += 1;
                 if let Some(e) = expected
                     && block.first_sample > e
@@ -147,8 +166,15 @@ impl DspWorker {
                 let display = &self.display;
                 let stats = &self.stats;
                 let lossless_display = self.lossless_display;
-                let mut emit =
-                    |chunk: &DisplayChunk| send_display(display, stats, lossless_display, chunk);
+                let lossless_sound = self.lossless_recording;
+                let sound = sound.as_ref();
+                let fs = eff_fs;
+                let mut emit = |chunk: &DisplayChunk| {
+                    send_display(display, stats, lossless_display, chunk);
+                    if let Some((tx, status, route)) = sound {
+                        send_sound(tx, status, *route, lossless_sound, (fs, started), chunk);
+                    }
+                };
                 let mut judged = false;
                 self.processor.process_block(&block, |i, out| {
                     decimator.push(i, out, &mut emit);
@@ -170,6 +196,10 @@ impl DspWorker {
                     link.coalescer
                         .push(&block, |full| send_recorder(tx, open, stats, wait, full));
                 }
+                stats.dsp_blocks.fetch_add(1, Ordering::Relaxed);
+                stats
+                    .dsp_busy_ns
+                    .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
                 dirty = true;
             }
 
@@ -222,6 +252,33 @@ fn send_display(
         let _ = tx.send(*chunk);
     } else if let Err(TrySendError::Full(_)) = tx.try_send(*chunk) {
         stats.display_dropped.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Hands the routed rows of a chunk to the sound thread; a live source never waits for it. `at` is the
+/// sample rate and when the block's processing began (the hand-off time, without another clock read).
+fn send_sound(
+    tx: &Sender<SoundPoints>,
+    status: &SoundStatus,
+    route: SoundRoute,
+    wait: bool,
+    at: (f64, Instant),
+    chunk: &DisplayChunk,
+) {
+    let mut p = SoundPoints::gather(
+        route,
+        chunk.first_time_s,
+        chunk.step_s,
+        chunk.points,
+        &chunk.envelope,
+        &chunk.ratio,
+    );
+    p.latest_time_s = chunk.latest_sample as f64 / at.0;
+    p.made_at = Some(at.1);
+    if wait {
+        let _ = tx.send(p);
+    } else if let Err(TrySendError::Full(_)) = tx.try_send(p) {
+        status.dropped_points.fetch_add(1, Ordering::Relaxed);
     }
 }
 

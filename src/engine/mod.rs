@@ -9,6 +9,7 @@ pub mod dsp_thread;
 pub use display::{CHUNK_POINTS, DISPLAY_RATE_HZ, DisplayChunk};
 pub use dsp_thread::Notifier;
 
+use crate::audio::{CuePlan, SoundError, SoundHandle, SoundRoute, SoundSetup};
 use crate::block::{BLOCK_FRAMES, SampleBlock};
 use crate::dsp::{DspConfig, DspError, EffectiveDsp, NotchConfig, Processor};
 use crate::session::{Recorder, RecorderSetup, SessionError};
@@ -40,6 +41,9 @@ pub enum EngineError {
     /// A recording is already running.
     #[error("a recording is already running")]
     AlreadyRecording,
+    /// Sound could not start (a `--audio-to` file that cannot be written).
+    #[error(transparent)]
+    Sound(#[from] SoundError),
     /// The OS would not start a thread.
     #[error("cannot start a thread: {0}")]
     Thread(#[from] std::io::Error),
@@ -57,6 +61,8 @@ pub struct EngineOptions {
     pub lossless_display: bool,
     /// Record from the very first sample (headless recording).
     pub record_from_start: Option<RecordRequest>,
+    /// Sound cues from the very first sample (`--audio`, `--audio-to`).
+    pub sound: Option<SoundSetup>,
 }
 
 /// Where and how much to record.
@@ -75,6 +81,7 @@ impl Default for EngineOptions {
             pace: Pace::RealTime { speed: 1.0 },
             lossless_display: false,
             record_from_start: None,
+            sound: None,
         }
     }
 }
@@ -91,6 +98,7 @@ pub struct Engine {
     reader: Option<ReaderHandle>,
     dsp: Option<JoinHandle<()>>,
     recording: Option<Recorder>,
+    sound: Option<SoundHandle>,
     meta: crate::session::SessionMeta,
 }
 
@@ -151,6 +159,19 @@ impl Engine {
             }
             None => None,
         };
+        let sound = match options.sound {
+            Some(setup) => {
+                let route = SoundRoute::of(&setup.plan);
+                let handle = SoundHandle::start(setup)?;
+                let _ = cmd_tx.send(DspCommand::AttachSound(
+                    handle.points(),
+                    handle.status().clone(),
+                    route,
+                ));
+                Some(handle)
+            }
+            None => None,
+        };
         let worker = DspWorker {
             ring: consumer,
             commands: cmd_rx,
@@ -201,6 +222,7 @@ impl Engine {
             reader: Some(reader),
             dsp: Some(dsp),
             recording,
+            sound,
             meta: crate::session::SessionMeta::default(),
         })
     }
@@ -316,9 +338,53 @@ impl Engine {
         }
     }
 
-    /// Stops everything; a running recording is closed properly first.
+    /// The sound thread, while sound is on.
+    pub fn sound(&self) -> Option<&SoundHandle> {
+        self.sound.as_ref()
+    }
+
+    /// The sound thread, to change cues, volume, plan or device.
+    pub fn sound_mut(&mut self) -> Option<&mut SoundHandle> {
+        self.sound.as_mut()
+    }
+
+    /// Turns sound on from the next block (off first if it was on).
+    pub fn start_sound(&mut self, setup: SoundSetup) -> Result<(), EngineError> {
+        self.stop_sound();
+        let route = SoundRoute::of(&setup.plan);
+        let handle = SoundHandle::start(setup)?;
+        let _ = self.commands.send_timeout(
+            DspCommand::AttachSound(handle.points(), handle.status().clone(), route),
+            std::time::Duration::from_secs(1),
+        );
+        self.sound = Some(handle);
+        Ok(())
+    }
+
+    /// Makes the cues follow a new plan (target, line, limit, tempo): the DSP thread hands over the new
+    /// target's channels from its next block.
+    pub fn set_sound_plan(&self, plan: CuePlan) {
+        if let Some(s) = &self.sound {
+            let _ = self
+                .commands
+                .try_send(DspCommand::SoundRoute(SoundRoute::of(&plan)));
+            s.set_plan(plan);
+        }
+    }
+
+    /// Turns sound off; a `--audio-to` file is complete when this returns.
+    pub fn stop_sound(&mut self) -> Option<Result<(), SoundError>> {
+        let handle = self.sound.take()?;
+        let _ = self.commands.try_send(DspCommand::DetachSound);
+        Some(handle.finish())
+    }
+
+    /// Stops everything; a running recording is closed properly first, and sound after the last block.
     pub fn shutdown(mut self) -> Option<Recorder> {
         self.stop_threads();
+        if let Some(s) = self.sound.take() {
+            let _ = s.finish();
+        }
         self.recording.take()
     }
 
@@ -362,6 +428,9 @@ fn make_recorder(
 impl Drop for Engine {
     fn drop(&mut self) {
         self.stop_threads();
+        if let Some(s) = self.sound.take() {
+            let _ = s.finish();
+        }
         if let Some(r) = self.recording.take() {
             let _ = r.wait();
         }
