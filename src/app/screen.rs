@@ -6,6 +6,7 @@ use super::calibration_view::Calibration;
 use super::connect_view::ConnectPanel;
 use super::drill::DrillAction;
 use super::history_view::HistoryPanel;
+use super::insights::InsightsPanel;
 use super::review_state::ReviewPanel;
 use super::sessions_view::SessionsPanel;
 use super::setup_view::SetupPanel;
@@ -25,6 +26,8 @@ pub enum Screen {
     Calibration(Calibration),
     /// Sets over the weeks.
     History(HistoryPanel),
+    /// What the training log says: exercise ranking, feel against measurement, activation by load.
+    Insights(InsightsPanel),
     /// The recordings in the sessions folder.
     Sessions(SessionsPanel),
     /// A recording under review (boxed: it is much larger than the others).
@@ -46,6 +49,8 @@ pub enum ScreenKind {
     Calibration,
     /// See [`Screen::History`].
     History,
+    /// See [`Screen::Insights`].
+    Insights,
     /// See [`Screen::Sessions`].
     Sessions,
     /// See [`Screen::Review`] (opened with a file: [`ScreenAction::OpenReview`]).
@@ -63,6 +68,7 @@ impl Screen {
             Screen::Setup(_) => ScreenKind::Setup,
             Screen::Calibration(_) => ScreenKind::Calibration,
             Screen::History(_) => ScreenKind::History,
+            Screen::Insights(_) => ScreenKind::Insights,
             Screen::Sessions(_) => ScreenKind::Sessions,
             Screen::Review(_) => ScreenKind::Review,
             Screen::Connect(_) => ScreenKind::Connect,

@@ -3,6 +3,7 @@
 use super::source_args::SourceArgs;
 use anyhow::{Context, Result, bail};
 use innervate::app::InnervateApp;
+use innervate::app::drill::DrillAction;
 use innervate::engine::{Engine, EngineOptions, Notifier};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -77,6 +78,9 @@ pub fn run(args: GuiArgs) -> Result<()> {
                 Some("setup") => app.open_setup(),
                 Some("calibration") => app.open_calibration(),
                 Some("history") => app.open_history(),
+                Some("insights") => app.open_insights(),
+                // The live view with the activation drill panel open.
+                Some("drill") => app.drill_action(DrillAction::Show(true)),
                 Some("sessions") => app.open_sessions(),
                 Some("connect") => app.open_connect(),
                 _ => {}
