@@ -243,7 +243,11 @@ impl InsightsPanel {
             .filter(|m| muscles.contains(m))
             .or_else(|| muscles.first().cloned());
         let mut lines: BTreeMap<i64, LoadLine> = BTreeMap::new();
-        for c in report.cells.iter().filter(|c| Some(&c.muscle) == muscle.as_ref()) {
+        for c in report
+            .cells
+            .iter()
+            .filter(|c| Some(&c.muscle) == muscle.as_ref())
+        {
             let line = lines.entry(load_key(c.load)).or_insert_with(|| LoadLine {
                 label: c.load.to_string(),
                 sets: Vec::new(),

@@ -118,7 +118,7 @@ impl InsightsPanel {
         }
         insights_plots::ranking(ui, r);
         let unit = r.unit.unit;
-        egui::Grid::new("insights-ranking")
+        egui::Grid::new("insights-ranking-table")
             .striped(true)
             .show(ui, |ui| {
                 for h in [
@@ -237,19 +237,25 @@ impl InsightsPanel {
             ));
         }
         if v.lines.is_empty() {
-            ui.label("No sets of this exercise with a load yet: log the load under a set's summary.");
+            ui.label(
+                "No sets of this exercise with a load yet: log the load under a set's summary.",
+            );
             return;
         }
         insights_plots::load(ui, v);
         let unit = v.report.unit.unit;
-        egui::Grid::new("insights-load")
+        egui::Grid::new("insights-load-table")
             .striped(true)
             .show(ui, |ui| {
                 for h in ["Load", "Week of", "Sets", "Median peak"] {
                     ui.label(RichText::new(h).strong());
                 }
                 ui.end_row();
-                let shown = v.report.cells.iter().filter(|c| Some(&c.muscle) == v.muscle.as_ref());
+                let shown = v
+                    .report
+                    .cells
+                    .iter()
+                    .filter(|c| Some(&c.muscle) == v.muscle.as_ref());
                 for c in shown {
                     ui.label(c.load.to_string());
                     ui.label(&c.week);
