@@ -44,8 +44,9 @@ pub struct Cli {
     /// folder].
     #[arg(long, value_name = "FILE")]
     settings: Option<PathBuf>,
-    /// Open this screen at start: setup, calibration, history, insights, sessions, connect or drill (the
-    /// live view with the drill panel open; for demos and screenshots).
+    /// Open this screen at start: setup, calibration, history, insights (insights-feel, insights-load for
+    /// its other tabs), sessions, connect or drill (the live view with a drill started; for demos and
+    /// screenshots).
     #[arg(long, hide = true)]
     start_screen: Option<String>,
     /// Apply this exercise template, start a set after this many seconds and end it this long after
