@@ -58,8 +58,8 @@ shot review 6 --channels 2 --settings "$work/seen.json" --review "$wav"
 shot drill 10 --channels 2 --settings "$work/seen.json" --start-screen drill
 
 # A training log for the insights: the real isometric recordings, imported as two exercises of the
-# biceps femoris (its own task, and the vastus lateralis task where it only helps), four weeks in a row,
-# each week's copy dated by its file time, with a load and a felt score per set.
+# biceps femoris (its own task, and the vastus lateralis task where it only helps) with an MVC reference of
+# 40 uV, four weeks in a row (each week's copies dated by their file time), with a load and a felt score.
 log="$work/log"
 mkdir -p "$log/wavs"
 echo '{"first_run_done": true}' > "$work/log.json"
@@ -71,12 +71,12 @@ for week in 0 1 2 3; do
   for subject in 1 2; do
     for pair in "Leg curl:bf:30kg" "Squat hold:vl:60kg"; do
       IFS=: read -r exercise task load <<< "$pair"
-      [ "$subject" = 2 ] && load=${load/30kg/35kg} && load=${load/60kg/70kg}
+      [ "$week" -ge 2 ] && load=${load/30kg/35kg} && load=${load/60kg/70kg}
       copy="$log/wavs/w${week}_s${subject}_${task}.wav"
       cp "$real/subject${subject}_${task}_isometric.wav" "$copy"
       touch -d "$day 18:0$subject:00" "$copy"
       ./target/release/innervate history --db "$log/history.sqlite" import "$copy" \
-        --exercise "$exercise" --target 2 --muscle "Biceps femoris" --antagonist 1 \
+        --exercise "$exercise" --target 2 --muscle "Biceps femoris" --antagonist 1 --mvc 40 \
         --load "$load" --felt "${felt[$(( (k + week) % 8 ))]}" >/dev/null
       k=$((k + 1))
     done

@@ -40,11 +40,17 @@ pub fn ranking(ui: &mut Ui, r: &Ranking) {
     let names: Vec<String> = r.exercises.iter().map(|e| e.exercise.clone()).collect();
     let unit = unit_label(r.unit.unit);
     ui.label(RichText::new(format!("Peak activation per set, {unit}")).strong());
+    // No legend: it would hide the best exercise's box in the top right corner.
+    ui.label(
+        "Box: the middle half of the sets' peaks, the line at the median, whiskers to the lowest and \
+         highest set; diamond: the mean activation in the reps.",
+    );
+    let right = r.exercises.iter().map(|e| e.peak_spread.max).fold(0.0, f64::max);
     Plot::new("insights-ranking")
         .height((50.0 + 40.0 * n as f32).min(420.0))
-        .legend(Legend::default())
         .x_axis_label(format!("peak, {unit}"))
         .include_x(0.0)
+        .include_x(right * 1.05)
         .default_y_bounds(-0.6, n as f64 - 0.4)
         .y_axis_formatter(move |m, _| {
             let v = m.value.round();
@@ -79,7 +85,6 @@ pub fn feel(ui: &mut Ui, f: &FeelView) {
         cols[0].label(RichText::new("Felt against measured, per set").strong());
         Plot::new("insights-feel")
             .height(300.0)
-            .data_aspect(1.0)
             .x_axis_label("measured score")
             .y_axis_label("felt")
             .default_x_bounds(0.0, 11.0)
