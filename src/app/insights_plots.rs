@@ -45,7 +45,11 @@ pub fn ranking(ui: &mut Ui, r: &Ranking) {
         "Box: the middle half of the sets' peaks, the line at the median, whiskers to the lowest and \
          highest set; diamond: the mean activation in the reps.",
     );
-    let right = r.exercises.iter().map(|e| e.peak_spread.max).fold(0.0, f64::max);
+    let right = r
+        .exercises
+        .iter()
+        .map(|e| e.peak_spread.max)
+        .fold(0.0, f64::max);
     Plot::new("insights-ranking")
         .height((50.0 + 40.0 * n as f32).min(420.0))
         .x_axis_label(format!("peak, {unit}"))

@@ -254,7 +254,7 @@ impl InnervateApp {
         let (target, _) = self.training.channels();
         let muscle = setup.and_then(|_| self.live.muscles.get(target).map(|m| m.name.clone()));
         let panel = InsightsPanel::open(self.training.db_path.clone(), muscle, exercise);
-        self.screen = Screen::Insights(panel);
+        self.screen = Screen::Insights(Box::new(panel));
     }
 
     /// The insights screen, when open.

@@ -26,8 +26,9 @@ pub enum Screen {
     Calibration(Calibration),
     /// Sets over the weeks.
     History(HistoryPanel),
-    /// What the training log says: exercise ranking, feel against measurement, activation by load.
-    Insights(InsightsPanel),
+    /// What the training log says: exercise ranking, feel against measurement, activation by load (boxed:
+    /// it holds the history's rows).
+    Insights(Box<InsightsPanel>),
     /// The recordings in the sessions folder.
     Sessions(SessionsPanel),
     /// A recording under review (boxed: it is much larger than the others).
