@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Screenshots of every screen on the simulated board under a virtual X server (Xvfb), into docs/:
-# welcome, live view, exercise setup, calibration, a live set, the set summary, history, review, and the
+# welcome, live view, exercise setup, calibration, a live set, the set summary with its training log,
+# history, review, the activation drill, the insights screen's three tabs over a training log imported
+# from the real recordings in tests/data/real (innervate history import, spread over four weeks), and the
 # gym display (reduced to 32 colours: it is mostly flat colour).
 # Usage: scripts/screenshots.sh   (about 2 minutes after the release build)
 # Installs Debian's xvfb and imagemagick (and the GL/X11 client libraries eframe loads) when missing.
@@ -32,7 +34,7 @@ echo '{"first_run_done": true}' > "$work/seen.json"
 # shot NAME SECONDS [innervate args...]: run the app, wait, capture docs/NAME.png, close it.
 shot() {
   local name=$1 wait_s=$2; shift 2
-  DISPLAY="$display" ./target/release/innervate --sessions-dir "$work/sessions" \
+  DISPLAY="$display" ./target/release/innervate --sessions-dir "${sessions:-$work/sessions}" \
     --profile screenshots "$@" &
   app_pid=$!
   sleep "$wait_s"
@@ -57,3 +59,33 @@ shot history 5 --channels 2 --settings "$work/seen.json" --start-screen history
 # The newest recording: the summary's complete set (the live-set shot was cut mid-set).
 wav=$(ls -t "$work"/sessions/*.wav | head -1)
 shot review 6 --channels 2 --settings "$work/seen.json" --review "$wav"
+shot drill 10 --channels 2 --settings "$work/seen.json" --start-screen drill
+
+# A training log for the insights: the real isometric recordings, imported as two exercises of the
+# biceps femoris (its own task, and the vastus lateralis task where it only helps) with an MVC reference of
+# 40 uV, four weeks in a row (each week's copies dated by their file time), with a load and a felt score.
+log="$work/log"
+mkdir -p "$log/wavs"
+echo '{"first_run_done": true}' > "$work/log.json"
+real=tests/data/real
+felt=(9 3 8 4 7 5 6 6)
+k=0
+for week in 0 1 2 3; do
+  day=$(date -u -d "2026-03-02 +$((7 * week)) days" +%Y-%m-%d)
+  for subject in 1 2; do
+    for pair in "Leg curl:bf:30kg" "Squat hold:vl:60kg"; do
+      IFS=: read -r exercise task load <<< "$pair"
+      [ "$week" -ge 2 ] && load=${load/30kg/35kg} && load=${load/60kg/70kg}
+      copy="$log/wavs/w${week}_s${subject}_${task}.wav"
+      cp "$real/subject${subject}_${task}_isometric.wav" "$copy"
+      touch -d "$day 18:0$subject:00" "$copy"
+      ./target/release/innervate history --db "$log/history.sqlite" import "$copy" \
+        --exercise "$exercise" --target 2 --muscle "Biceps femoris" --antagonist 1 --mvc 40 \
+        --load "$load" --felt "${felt[$(( (k + week) % 8 ))]}" >/dev/null
+      k=$((k + 1))
+    done
+  done
+done
+sessions="$log" shot insights 5 --channels 2 --settings "$work/log.json" --start-screen insights
+sessions="$log" shot insights-feel 5 --channels 2 --settings "$work/log.json" --start-screen insights-feel
+sessions="$log" shot insights-load 5 --channels 2 --settings "$work/log.json" --start-screen insights-load

@@ -2,8 +2,8 @@
 //! the user asked for as [`ScreenAction`]s; nothing here changes the app directly.
 //!
 //! Shortcuts (ignored while typing in a field): Space starts/ends a set (plays/stops a review), M marks,
-//! R records, E exercise setup, H history, C calibration, S sessions, B connect a board, F1 the welcome,
-//! F11 the gym display (F11 again leaves it), Esc closes whichever screen is open.
+//! R records, E exercise setup, H history, I insights, C calibration, S sessions, B connect a board, F1 the
+//! welcome, F11 the gym display (F11 again leaves it), Esc closes whichever screen is open.
 
 use super::recording::{Recording, RecordingStatus};
 use super::screen::{ScreenAction, ScreenKind};
@@ -50,6 +50,7 @@ pub fn shortcuts(ui: &Ui, open: ScreenKind, keyboard_taken: bool) -> Vec<ScreenA
     for (key, kind) in [
         (Key::E, ScreenKind::Setup),
         (Key::H, ScreenKind::History),
+        (Key::I, ScreenKind::Insights),
         (Key::C, ScreenKind::Calibration),
         (Key::S, ScreenKind::Sessions),
         (Key::B, ScreenKind::Connect),
@@ -116,6 +117,12 @@ pub fn toolbar(ui: &mut Ui, v: ToolbarView<'_>) -> Vec<ScreenAction> {
                 "History (H)",
                 ScreenKind::History,
                 "Every set over the weeks: score, peak %MVC, co-contraction, fatigue",
+            ),
+            (
+                "Insights (I)",
+                ScreenKind::Insights,
+                "Which exercise works a muscle hardest, how well your feel matches the measurement, \
+                 activation at the same load",
             ),
             (
                 "Connect",

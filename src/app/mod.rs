@@ -17,6 +17,9 @@ pub mod drill_view;
 pub mod gym_view;
 pub mod history;
 pub mod history_view;
+pub mod insights;
+pub mod insights_plots;
+pub mod insights_view;
 pub mod live;
 pub mod live_view;
 pub mod navigation;
@@ -320,6 +323,7 @@ impl InnervateApp {
                 Screen::Setup(p) => p.show(ui, &self.live.names()),
                 Screen::Calibration(c) => c.show(ui, &self.live, now_s),
                 Screen::History(p) => p.show(ui, self.training.db.as_ref()),
+                Screen::Insights(p) => p.show(ui),
                 Screen::Sessions(p) => p.show(ui, &self.recording.sessions_dir),
                 Screen::Review(r) => r.show(ui),
                 Screen::Connect(p) => p.show(ui),

@@ -7,6 +7,7 @@ use super::InnervateApp;
 use super::calibration_view::Calibration;
 use super::connect_view::ConnectPanel;
 use super::history_view::HistoryPanel;
+use super::insights::InsightsPanel;
 use super::review_state::ReviewPanel;
 use super::screen::{CalibrationAction, Screen, ScreenAction, ScreenKind, WelcomeChoice};
 use super::sessions_view::SessionsPanel;
@@ -80,6 +81,7 @@ impl InnervateApp {
             ScreenKind::Setup => self.open_setup(),
             ScreenKind::Calibration => self.open_calibration(),
             ScreenKind::History => self.open_history(),
+            ScreenKind::Insights => self.open_insights(),
             ScreenKind::Sessions | ScreenKind::Review => self.open_sessions(),
             ScreenKind::Connect => self.open_connect(),
             ScreenKind::Sound => self.screen = Screen::Sound(super::sound_view::SoundPanel::open()),
@@ -118,6 +120,7 @@ impl InnervateApp {
     pub(crate) fn poll_screen(&mut self) {
         match &mut self.screen {
             Screen::Review(r) => r.poll(),
+            Screen::Insights(p) => p.poll(),
             Screen::Connect(p) => {
                 if let Some(result) = p.poll() {
                     let started = result.and_then(|source| {
@@ -243,6 +246,40 @@ impl InnervateApp {
     pub fn choose_history(&mut self, exercise: Option<String>, muscle: Option<String>) {
         if let (Screen::History(p), Ok(db)) = (&mut self.screen, self.training.db()) {
             p.choose(db, exercise, muscle);
+        }
+    }
+
+    /// Opens the insights screen on the applied setup's target muscle and exercise (the rows are read in
+    /// the background).
+    pub fn open_insights(&mut self) {
+        let setup = self.training.setup.as_ref();
+        let exercise = setup.map(|s| s.name.clone());
+        let (target, _) = self.training.channels();
+        let muscle = setup.and_then(|_| self.live.muscles.get(target).map(|m| m.name.clone()));
+        let panel = InsightsPanel::open(self.training.db_path.clone(), muscle, exercise);
+        self.screen = Screen::Insights(Box::new(panel));
+    }
+
+    /// The insights screen, when open.
+    pub fn insights_panel(&self) -> Option<&InsightsPanel> {
+        match &self.screen {
+            Screen::Insights(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The insights screen, when open, to choose on.
+    pub fn insights_panel_mut(&mut self) -> Option<&mut InsightsPanel> {
+        match &mut self.screen {
+            Screen::Insights(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Waits (up to `timeout`) for the insights screen to read the history, polling as the UI would.
+    pub fn wait_for_insights(&mut self, timeout: Duration) {
+        if let Some(p) = self.insights_panel_mut() {
+            p.wait(timeout);
         }
     }
 

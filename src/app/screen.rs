@@ -6,6 +6,7 @@ use super::calibration_view::Calibration;
 use super::connect_view::ConnectPanel;
 use super::drill::DrillAction;
 use super::history_view::HistoryPanel;
+use super::insights::InsightsPanel;
 use super::review_state::ReviewPanel;
 use super::sessions_view::SessionsPanel;
 use super::setup_view::SetupPanel;
@@ -27,6 +28,9 @@ pub enum Screen {
     Calibration(Calibration),
     /// Sets over the weeks.
     History(HistoryPanel),
+    /// What the training log says: exercise ranking, feel against measurement, activation by load (boxed:
+    /// it holds the history's rows).
+    Insights(Box<InsightsPanel>),
     /// The recordings in the sessions folder.
     Sessions(SessionsPanel),
     /// A recording under review (boxed: it is much larger than the others).
@@ -52,6 +56,8 @@ pub enum ScreenKind {
     Calibration,
     /// See [`Screen::History`].
     History,
+    /// See [`Screen::Insights`].
+    Insights,
     /// See [`Screen::Sessions`].
     Sessions,
     /// See [`Screen::Review`] (opened with a file: [`ScreenAction::OpenReview`]).
@@ -73,6 +79,7 @@ impl Screen {
             Screen::Setup(_) => ScreenKind::Setup,
             Screen::Calibration(_) => ScreenKind::Calibration,
             Screen::History(_) => ScreenKind::History,
+            Screen::Insights(_) => ScreenKind::Insights,
             Screen::Sessions(_) => ScreenKind::Sessions,
             Screen::Review(_) => ScreenKind::Review,
             Screen::Connect(_) => ScreenKind::Connect,

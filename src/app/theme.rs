@@ -25,3 +25,12 @@ pub const ON_TARGET: Color32 = Color32::from_rgb(46, 204, 113);
 pub const BELOW_TARGET: Color32 = Color32::from_rgb(52, 152, 219);
 /// The fatigue trend (median frequency).
 pub const FATIGUE: Color32 = Color32::from_rgb(155, 89, 182);
+/// One colour per series where a plot compares several (the loads of an exercise), in order.
+pub const SERIES: [Color32; 6] = [
+    Color32::from_rgb(52, 152, 219),
+    Color32::from_rgb(230, 126, 34),
+    Color32::from_rgb(46, 204, 113),
+    Color32::from_rgb(155, 89, 182),
+    Color32::from_rgb(241, 196, 15),
+    Color32::from_rgb(231, 76, 60),
+];

@@ -4,6 +4,8 @@ use super::sound_args::SoundArgs;
 use super::source_args::SourceArgs;
 use anyhow::{Context, Result, bail};
 use innervate::app::InnervateApp;
+use innervate::app::drill::DrillAction;
+use innervate::app::insights::InsightsTab;
 use innervate::engine::{Engine, EngineOptions, Notifier};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -99,6 +101,21 @@ pub fn run(args: GuiArgs) -> Result<()> {
                 Some("setup") => app.open_setup(),
                 Some("calibration") => app.open_calibration(),
                 Some("history") => app.open_history(),
+                Some(s @ ("insights" | "insights-feel" | "insights-load")) => {
+                    app.open_insights();
+                    if let Some(p) = app.insights_panel_mut() {
+                        p.tab = match s {
+                            "insights-feel" => InsightsTab::Feel,
+                            "insights-load" => InsightsTab::Load,
+                            _ => InsightsTab::Ranking,
+                        };
+                    }
+                }
+                // The live view with the activation drill panel open and a drill started.
+                Some("drill") => {
+                    app.drill_action(DrillAction::Show(true));
+                    app.drill_action(DrillAction::Start);
+                }
                 Some("sessions") => app.open_sessions(),
                 Some("connect") => app.open_connect(),
                 Some("sound") => app.open(innervate::app::ScreenKind::Sound),

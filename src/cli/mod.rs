@@ -45,7 +45,8 @@ pub struct Cli {
     /// folder].
     #[arg(long, value_name = "FILE")]
     settings: Option<PathBuf>,
-    /// Open this screen at start: setup, calibration, history, sessions or connect (for demos and
+    /// Open this screen at start: setup, calibration, history, insights (insights-feel, insights-load for
+    /// its other tabs), sessions, connect or drill (the live view with a drill started; for demos and
     /// screenshots).
     #[arg(long, hide = true)]
     start_screen: Option<String>,

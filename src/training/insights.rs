@@ -225,7 +225,7 @@ pub fn week_of(started_at: &str) -> Option<String> {
     let days = days_since_epoch(started_at.get(..10)?)?;
     // 1970-01-01 was a Thursday: three days after a Monday.
     let monday = days - (days + 3).rem_euclid(7);
-    Some(civil_from_days(monday))
+    Some(date_of_day(monday))
 }
 
 /// Days from 1970-01-01 to the date `YYYY-MM-DD` (H. Hinnant's `days_from_civil`).
@@ -245,8 +245,9 @@ pub fn days_since_epoch(date: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
-/// The date `YYYY-MM-DD` `days` after 1970-01-01 (H. Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> String {
+/// The date `YYYY-MM-DD` `days` after 1970-01-01 (H. Hinnant's `civil_from_days`; the inverse of
+/// [`days_since_epoch`]).
+pub fn date_of_day(days: i64) -> String {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -407,22 +408,39 @@ pub struct LoadReport {
     pub sets_without_load: usize,
 }
 
-/// Activation per muscle, load and week for the sets of `exercise`.
-pub fn activation_by_load(records: &[SetRecord], exercise: &str) -> LoadReport {
-    let sets: Vec<&SetRecord> = records.iter().filter(|r| r.exercise == exercise).collect();
-    let loaded: Vec<&SetRecord> = sets
+/// The sets of `exercise` (drills left out: they carry no load), and of those the ones with a logged load.
+fn exercise_sets<'a>(
+    records: &'a [SetRecord],
+    exercise: &str,
+) -> (Vec<&'a SetRecord>, Vec<&'a SetRecord>) {
+    let sets: Vec<&SetRecord> = records
+        .iter()
+        .filter(|r| r.exercise == exercise && r.kind == SetKind::Set)
+        .collect();
+    let loaded = sets
         .iter()
         .copied()
         .filter(|r| r.log.load.is_some())
         .collect();
+    (sets, loaded)
+}
+
+/// What loads are grouped by: loads within 5 g are the same load (45 lb and 20.41 kg typed apart stay
+/// apart).
+pub fn load_key(load: Load) -> i64 {
+    (load.kg() * 200.0).round() as i64
+}
+
+/// Activation per muscle, load and week for the sets of `exercise`.
+pub fn activation_by_load(records: &[SetRecord], exercise: &str) -> LoadReport {
+    let (sets, loaded) = exercise_sets(records, exercise);
     let unit = choose_unit(&loaded);
-    // Loads within 5 g are the same load (45 lb and 20.41 kg typed apart stay apart).
     let mut groups: BTreeMap<(String, i64, String), Vec<&SetRecord>> = BTreeMap::new();
     for r in &loaded {
         let (Some(load), Some(week)) = (r.log.load, week_of(&r.started_at)) else {
             continue;
         };
-        let key = (r.muscle.clone(), (load.kg() * 200.0).round() as i64, week);
+        let key = (r.muscle.clone(), load_key(load), week);
         groups.entry(key).or_default().push(r);
     }
     let cells = groups
@@ -446,6 +464,35 @@ pub fn activation_by_load(records: &[SetRecord], exercise: &str) -> LoadReport {
         cells,
         sets_without_load: sets.len() - loaded.len(),
     }
+}
+
+/// One set behind a [`LoadReport`]'s cells: when, at what load, and its peak activation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LoadPoint {
+    /// The target muscle.
+    pub muscle: String,
+    /// The load, as typed.
+    pub load: Load,
+    /// When the set started.
+    pub started_at: String,
+    /// The set's peak activation in the report's unit.
+    pub peak: f64,
+}
+
+/// The sets [`activation_by_load`] groups into cells, one by one, oldest first, in `unit` (the report's).
+pub fn load_points(records: &[SetRecord], exercise: &str, unit: ActivationUnit) -> Vec<LoadPoint> {
+    let (_, loaded) = exercise_sets(records, exercise);
+    loaded
+        .into_iter()
+        .filter_map(|r| {
+            Some(LoadPoint {
+                muscle: r.muscle.clone(),
+                load: r.log.load?,
+                started_at: r.started_at.clone(),
+                peak: peak_in(r, unit)?,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -632,6 +679,20 @@ mod tests {
             ]
         );
         assert_eq!(l.cells[1].load.unit, LoadUnit::Lb);
+        // The points are the cells' sets, one by one, in the report's unit.
+        let points = load_points(&rs, "Curl", l.unit.unit);
+        let peaks: Vec<_> = points.iter().map(|p| p.peak).collect();
+        assert_eq!(peaks, [50.0, 60.0, 70.0, 80.0]);
+        assert_eq!(load_key(points[0].load), load_key(points[2].load));
+        assert_eq!(
+            date_of_day(days_since_epoch("2025-03-12").unwrap()),
+            "2025-03-12"
+        );
+        // A drill of the exercise is neither a cell nor a set without a load.
+        let mut drill = set("2025-03-13", "Curl", "Biceps", 1.0, Some(1.0));
+        drill.kind = SetKind::Drill;
+        rs.push(drill);
+        assert_eq!(activation_by_load(&rs, "Curl"), l);
     }
 
     const KG: f64 = crate::training::history_db::KG_PER_LB;
