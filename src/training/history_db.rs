@@ -204,7 +204,8 @@ impl SetRecord {
             cci_pct: s.cci_pct,
             fatigue_slope_hz_per_min: s.fatigue_slope_hz_per_min,
             score: s.score,
-            mean_uv: Some(s.mean_uv),
+            // "Mean in reps": a set without reps has none (not 0 uV).
+            mean_uv: (s.reps > 0).then_some(s.mean_uv),
             kind: s.kind,
             activation_unit: if s.peak_pct_mvc.is_some() {
                 ActivationUnit::PctMvc
@@ -641,6 +642,27 @@ mod tests {
             },
             ..record(started_at, "Curl", "biceps")
         }
+    }
+
+    #[test]
+    fn a_set_without_reps_has_no_mean_in_reps() {
+        use crate::dsp::fatigue::FatigueTrend;
+        use crate::training::summary::{SetInput, summarize};
+        let s = summarize(&SetInput {
+            points: &[],
+            target_mvc_uv: None,
+            competing_mvc_uv: None,
+            competing_role: crate::training::setup::Role::Antagonist,
+            share_limit_pct: 60.0,
+            target_level_uv: 100.0,
+            ratio_limit: 0.3,
+            rms_window_s: 0.1,
+            fatigue: FatigueTrend::default(),
+        });
+        assert_eq!(s.reps, 0);
+        let row =
+            SetRecord::from_summary(SetContext::new("2025-03-01T10:00:00Z", "Hold", "quads"), &s);
+        assert_eq!(row.mean_uv, None, "no reps: no mean in reps, not 0 uV");
     }
 
     #[test]
