@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod app;
 pub mod audio;
 pub mod block;
+pub mod calendar;
 pub mod calibration;
 pub mod dsp;
 pub mod engine;

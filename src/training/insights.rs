@@ -228,35 +228,21 @@ pub fn week_of(started_at: &str) -> Option<String> {
     Some(date_of_day(monday))
 }
 
-/// Days from 1970-01-01 to the date `YYYY-MM-DD` (H. Hinnant's `days_from_civil`).
+/// Days from 1970-01-01 to the date `YYYY-MM-DD`.
 pub fn days_since_epoch(date: &str) -> Option<i64> {
     let mut parts = date.splitn(3, '-');
     let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next()?.parse().ok()?;
+    let d: u32 = parts.next()?.parse().ok()?;
     if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return None;
     }
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
+    Some(crate::calendar::days_from_civil(y, m, d))
 }
 
-/// The date `YYYY-MM-DD` `days` after 1970-01-01 (H. Hinnant's `civil_from_days`; the inverse of
-/// [`days_since_epoch`]).
+/// The date `YYYY-MM-DD` `days` after 1970-01-01 (the inverse of [`days_since_epoch`]).
 pub fn date_of_day(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = crate::calendar::civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}")
 }
 
