@@ -12,22 +12,27 @@
 //! share of the work; a format-1 file is upgraded in place when opened, keeping every row
 //! ([`schema`] holds each step).
 
+mod error;
 mod fields;
+mod record;
 mod rows;
 mod schema;
 mod series;
 
 use std::path::Path;
 
-use rows::{COLUMNS, insert_row, log_from_row, record_from_row};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
+use rows::{COLUMNS, insert_row, log_from_row, record_from_row, update_log};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
+pub use error::HistoryError;
 pub use fields::{
     ActivationUnit, CompetitorRole, FeltError, KG_PER_LB, Load, LoadError, LoadUnit, SetKind,
     SetLog, parse_felt,
 };
+pub use record::{SetContext, SetFilter, SetRecord};
 pub use series::{Metric, series};
+
+use error::classify;
 
 /// The format version this build writes and reads (stored in `PRAGMA user_version`).
 pub const SCHEMA_VERSION: i32 = 2;
@@ -40,197 +45,6 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The label used in messages for a database that only lives in memory.
 const IN_MEMORY: &str = "(in-memory training history)";
-
-/// Why the training history could not be used. The messages are meant to be shown as they are.
-#[derive(Debug, thiserror::Error)]
-pub enum HistoryError {
-    /// The file could not be opened or created (missing folder, no permission, disk full…).
-    #[error("cannot open the training history {path}: {source}")]
-    Open {
-        /// The database file.
-        path: String,
-        /// What SQLite said.
-        source: rusqlite::Error,
-    },
-    /// The file was written by a newer Innervate, in a format this version does not know.
-    #[error(
-        "the training history {path} was made by a newer Innervate (format version {found}; \
-         this version reads up to {supported}); update Innervate to open it"
-    )]
-    NewerVersion {
-        /// The database file.
-        path: String,
-        /// The format version found in the file.
-        found: i32,
-        /// The newest format version this build understands.
-        supported: i32,
-    },
-    /// The file is not an Innervate training history, or it is damaged.
-    #[error(
-        "the training history {path} is a corrupt file or not a training history ({reason}); \
-         move it aside and Innervate will start a new one"
-    )]
-    Corrupt {
-        /// The database file.
-        path: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// No set has this id (it was deleted meanwhile).
-    #[error("the training history {path} has no set {id}")]
-    NoSuchSet {
-        /// The database file.
-        path: String,
-        /// The id asked for.
-        id: i64,
-    },
-    /// Reading or writing the history failed for another reason.
-    #[error("a query on the training history {path} failed: {source}")]
-    Query {
-        /// The database file.
-        path: String,
-        /// What SQLite said.
-        source: rusqlite::Error,
-    },
-}
-
-/// One set as remembered in the training history.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SetRecord {
-    /// The row id; `None` before the record is inserted.
-    pub id: Option<i64>,
-    /// When the set started, RFC 3339 in UTC (e.g. `2025-03-01T17:04:05Z`). Sets are
-    /// ordered by this text, so always write it with the same precision.
-    pub started_at: String,
-    /// The exercise, as named by the user (e.g. "Bench press").
-    pub exercise: String,
-    /// The target muscle.
-    pub muscle: String,
-    /// The antagonist muscle watched for co-contraction, if any.
-    pub antagonist: Option<String>,
-    /// Absolute path of the recording the set came from, if it was recorded.
-    pub session_wav: Option<String>,
-    /// The set's number within its session (1 = first).
-    pub set_in_session: u32,
-    /// Length of the set in seconds.
-    pub duration_s: f64,
-    /// Repetitions detected.
-    pub reps: u32,
-    /// Repetitions that reached the target.
-    pub good_reps: u32,
-    /// Highest activation of the target muscle in % of MVC (needs a calibration).
-    pub peak_pct_mvc: Option<f64>,
-    /// Highest envelope amplitude of the target muscle in microvolts.
-    pub peak_uv: f64,
-    /// Mean activation of the target muscle in % of MVC (needs a calibration).
-    pub mean_pct_mvc: Option<f64>,
-    /// Seconds the target muscle spent above the target level.
-    pub time_above_target_s: f64,
-    /// Co-contraction index with the antagonist in percent (needs an antagonist).
-    pub cci_pct: Option<f64>,
-    /// Slope of the median frequency over the set in Hz per minute (negative = fatiguing).
-    pub fatigue_slope_hz_per_min: Option<f64>,
-    /// The set's activation score, 1 to 10.
-    pub score: u8,
-    /// Mean envelope of the target muscle in its reps, microvolts (`None` in rows from format 1).
-    pub mean_uv: Option<f64>,
-    /// A set or an activation drill.
-    pub kind: SetKind,
-    /// The unit its activation is in: %MVC when the target had an MVC reference, microvolts otherwise.
-    pub activation_unit: ActivationUnit,
-    /// What the competing muscle (`antagonist`) does: oppose the movement or help and take over.
-    pub competitor_role: Option<CompetitorRole>,
-    /// The target's share of the work against a synergist, percent.
-    pub target_share_pct: Option<f64>,
-    /// What the user wrote down after the set.
-    #[serde(flatten)]
-    pub log: SetLog,
-}
-
-/// Who and what a set was, beside its numbers: what [`SetRecord::from_summary`] needs besides the summary.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SetContext {
-    /// When the set started, RFC 3339 UTC.
-    pub started_at: String,
-    /// The exercise.
-    pub exercise: String,
-    /// The target muscle.
-    pub muscle: String,
-    /// The competing muscle, if any.
-    pub antagonist: Option<String>,
-    /// Absolute path of the recording.
-    pub session_wav: Option<String>,
-    /// The set's number in its session (1 = first).
-    pub set_in_session: u32,
-    /// What the user wrote down (often empty here and attached later with [`HistoryDb::attach_log`]).
-    pub log: SetLog,
-}
-
-impl SetContext {
-    /// A set of `exercise` on `muscle` started at `started_at`, with nothing else known.
-    pub fn new(started_at: &str, exercise: &str, muscle: &str) -> Self {
-        Self {
-            started_at: started_at.to_owned(),
-            exercise: exercise.to_owned(),
-            muscle: muscle.to_owned(),
-            antagonist: None,
-            session_wav: None,
-            set_in_session: 1,
-            log: SetLog::default(),
-        }
-    }
-}
-
-impl SetRecord {
-    /// The history row of a set: its context and the summary's numbers, unchanged (so the row, the live
-    /// summary, review and `analyze` agree), its kind, the competing muscle's role and the target's share
-    /// included.
-    pub fn from_summary(context: SetContext, s: &super::summary::SetSummary) -> Self {
-        Self {
-            id: None,
-            started_at: context.started_at,
-            exercise: context.exercise,
-            muscle: context.muscle,
-            antagonist: context.antagonist,
-            session_wav: context.session_wav,
-            set_in_session: context.set_in_session,
-            duration_s: s.duration_s,
-            reps: s.reps as u32,
-            good_reps: s.good_reps as u32,
-            peak_pct_mvc: s.peak_pct_mvc,
-            peak_uv: s.peak_uv,
-            mean_pct_mvc: s.mean_pct_mvc,
-            time_above_target_s: s.time_above_target_s,
-            cci_pct: s.cci_pct,
-            fatigue_slope_hz_per_min: s.fatigue_slope_hz_per_min,
-            score: s.score,
-            // "Mean in reps": a set without reps has none (not 0 uV).
-            mean_uv: (s.reps > 0).then_some(s.mean_uv),
-            kind: s.kind,
-            activation_unit: if s.peak_pct_mvc.is_some() {
-                ActivationUnit::PctMvc
-            } else {
-                ActivationUnit::Microvolts
-            },
-            competitor_role: s.competitor_role.and_then(CompetitorRole::of),
-            target_share_pct: s.target_share_pct,
-            log: context.log,
-        }
-    }
-}
-
-/// Which sets [`HistoryDb::sets_matching`] returns; every part left `None` lets all through.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SetFilter {
-    /// Only this exercise.
-    pub exercise: Option<String>,
-    /// Only this target muscle.
-    pub muscle: Option<String>,
-    /// Only sets started on this day (`YYYY-MM-DD`, UTC) or later.
-    pub from_day: Option<String>,
-    /// Only sets started on this day (`YYYY-MM-DD`, UTC) or earlier.
-    pub to_day: Option<String>,
-}
 
 /// The training history database. Open it once and keep it; every call is one short query.
 #[derive(Debug)]
@@ -413,22 +227,7 @@ impl HistoryDb {
     /// Attaches what the user wrote down to the stored set `id` (replacing an earlier log of that set).
     /// Fails with [`HistoryError::NoSuchSet`] when no set has that id.
     pub fn attach_log(&self, id: i64, log: &SetLog) -> Result<(), HistoryError> {
-        let changed = self
-            .conn
-            .execute(
-                "UPDATE sets SET felt = ?2, load_value = ?3, load_unit = ?4, reps_logged = ?5, \
-                 reps_in_reserve = ?6, note = ?7 WHERE id = ?1",
-                params![
-                    id,
-                    log.felt,
-                    log.load.map(|l| l.value),
-                    log.load.map(|l| l.unit),
-                    log.reps,
-                    log.reps_in_reserve,
-                    log.note,
-                ],
-            )
-            .map_err(|e| self.err(e))?;
+        let changed = update_log(&self.conn, id, log).map_err(|e| self.err(e))?;
         if changed == 0 {
             return Err(HistoryError::NoSuchSet {
                 path: self.path.clone(),
@@ -548,38 +347,6 @@ impl HistoryDb {
 
     fn err(&self, e: rusqlite::Error) -> HistoryError {
         classify(&self.path, e)
-    }
-}
-
-/// Sorts an SQLite failure into "the file is bad" or "the query failed".
-fn classify(path: &str, e: rusqlite::Error) -> HistoryError {
-    use rusqlite::ffi::ErrorCode;
-    let path = path.to_owned();
-    match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => {
-            return HistoryError::Corrupt {
-                path,
-                reason: "it is not an SQLite database".to_owned(),
-            };
-        }
-        Some(ErrorCode::DatabaseCorrupt) => {
-            return HistoryError::Corrupt {
-                path,
-                reason: "the database is damaged".to_owned(),
-            };
-        }
-        _ => {}
-    }
-    match e {
-        // A value of the wrong kind in a column (e.g. text where a number belongs):
-        // the file was written by something else or damaged.
-        rusqlite::Error::InvalidColumnType(..)
-        | rusqlite::Error::IntegralValueOutOfRange(..)
-        | rusqlite::Error::FromSqlConversionFailure(..) => HistoryError::Corrupt {
-            path,
-            reason: format!("unexpected data ({e})"),
-        },
-        source => HistoryError::Query { path, source },
     }
 }
 

@@ -9,6 +9,23 @@ pub(super) const COLUMNS: &str = "id, started_at, exercise, muscle, antagonist, 
      cci_pct, fatigue_slope_hz_per_min, score, mean_uv, kind, activation_unit, competitor_role, \
      target_share_pct, felt, load_value, load_unit, reps_logged, reps_in_reserve, note";
 
+/// Replaces the training log of row `id`; returns the rows changed (0 when there is no such row).
+pub(super) fn update_log(conn: &Connection, id: i64, log: &SetLog) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE sets SET felt = ?2, load_value = ?3, load_unit = ?4, reps_logged = ?5, \
+         reps_in_reserve = ?6, note = ?7 WHERE id = ?1",
+        params![
+            id,
+            log.felt,
+            log.load.map(|l| l.value),
+            log.load.map(|l| l.unit),
+            log.reps,
+            log.reps_in_reserve,
+            log.note,
+        ],
+    )
+}
+
 /// Inserts one record on `conn` (the connection or a transaction on it) and returns its row id.
 pub(super) fn insert_row(conn: &Connection, r: &SetRecord) -> rusqlite::Result<i64> {
     let log = &r.log;
