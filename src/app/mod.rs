@@ -36,6 +36,7 @@ pub mod set_log_view;
 pub mod setup_view;
 pub mod sound;
 pub mod sound_view;
+mod state_access;
 pub mod theme;
 pub mod train_view;
 pub mod training;
@@ -46,10 +47,9 @@ pub use live::{MuscleSettings, PairSettings};
 pub use recording::{RecordingStatus, session_file_name};
 pub use screen::{CalibrationAction, Screen, ScreenAction, ScreenKind};
 
-use crate::calibration::{MvcTiming, Profile};
+use crate::calibration::MvcTiming;
 use crate::engine::{Engine, EngineOptions, Notifier};
 use crate::stats::LinkStats;
-use history::LiveHistory;
 use live::LiveState;
 use preferences::Preferences;
 use recording::Recording;
@@ -398,82 +398,6 @@ impl InnervateApp {
     /// Waits (up to `timeout`) for a stopped recording to be written, then reports it.
     pub fn wait_for_saved(&mut self, timeout: Duration) -> &RecordingStatus {
         self.recording.wait_for_saved(&mut self.engine, timeout)
-    }
-
-    /// The training state.
-    pub fn training(&self) -> &training::Training {
-        &self.training
-    }
-
-    /// Seconds the current hold has lasted (from when the target muscle reached its line), if holding.
-    pub fn hold_elapsed_s(&self) -> Option<f64> {
-        self.training.hold_elapsed_s(self.stream_time_s())
-    }
-
-    /// Antagonist/target ratio and Falconer & Winter over the last half second of the setup's pair.
-    pub fn live_pair_gauge(&self) -> Option<(f64, f64)> {
-        train_view::pair_gauge(&self.training, &self.live.history)
-    }
-
-    /// Rep counters per pair (reps of the agonist, with each rep's co-contraction).
-    pub fn live_reps(&self) -> &[crate::training::live_reps::LiveReps] {
-        &self.live.reps
-    }
-
-    /// The latest signal-quality judgement per channel (empty during the first second).
-    pub fn quality(&self) -> &[crate::dsp::quality::ChannelQuality] {
-        &self.live.quality
-    }
-
-    /// The user's profile.
-    pub fn profile(&self) -> &Profile {
-        &self.prefs.profile
-    }
-
-    /// Stream time of the newest processed frame, s.
-    pub fn stream_time_s(&self) -> f64 {
-        self.live.history.latest_sample as f64 / self.engine.info().sample_rate
-    }
-
-    /// Per-muscle settings.
-    pub fn muscles(&self) -> &[MuscleSettings] {
-        &self.live.muscles
-    }
-
-    /// Sets a muscle's target line (uV; negative values become 0).
-    pub fn set_target(&mut self, channel: usize, target_uv: f32) {
-        self.live.set_target(channel, target_uv);
-    }
-
-    /// Per-pair settings.
-    pub fn pairs(&self) -> &[PairSettings] {
-        &self.live.pairs
-    }
-
-    /// The live history.
-    pub fn history(&self) -> &LiveHistory {
-        &self.live.history
-    }
-
-    /// The engine.
-    pub fn engine(&self) -> &Engine {
-        &self.engine
-    }
-
-    /// Samples per second actually received (per channel).
-    pub fn received_rate(&self) -> f64 {
-        self.live.received_rate()
-    }
-
-    /// Whether a pair's agonist is working: only then does the antagonist ratio mean anything.
-    pub fn agonist_active(&self, pair: usize) -> bool {
-        self.live.agonist_active(pair)
-    }
-
-    /// Whether a pair's readout is in the warning state: the agonist works and the antagonist ratio is above
-    /// the limit.
-    pub fn pair_warning(&self, pair: usize) -> bool {
-        self.live.pair_warning(pair)
     }
 
     /// Closes the engine; a running recording is finished and saved first.

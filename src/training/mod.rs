@@ -13,5 +13,6 @@ pub mod plan;
 pub mod presets;
 pub mod rules;
 pub mod setup;
+pub mod setup_store;
 pub mod share;
 pub mod summary;
