@@ -72,6 +72,17 @@ impl SampleBlock {
         true
     }
 
+    /// Appends the whole frames of `interleaved` (this block's channel count per frame) that fit, in one
+    /// copy; returns how many frames were taken. A trailing partial frame is ignored.
+    pub fn push_interleaved(&mut self, interleaved: &[f32]) -> usize {
+        let c = self.channels();
+        let n = (interleaved.len() / c).min(BLOCK_FRAMES - self.len());
+        let start = self.len() * c;
+        self.data[start..start + n * c].copy_from_slice(&interleaved[..n * c]);
+        self.frames += n as u16; // n <= BLOCK_FRAMES, which fits
+        n
+    }
+
     /// Frame `i` (one value per channel). Panics if `i >= len()`, like slice indexing.
     pub fn frame(&self, i: usize) -> &[f32] {
         assert!(i < self.len(), "frame index out of range");
@@ -144,6 +155,21 @@ impl BlockCoalescer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interleaved_frames_go_in_whole_and_as_far_as_they_fit() {
+        let mut b = SampleBlock::new(0, 2);
+        assert_eq!(b.push_interleaved(&[1.0, 2.0, 3.0, 4.0, 5.0]), 2);
+        assert_eq!(b.interleaved(), &[1.0, 2.0, 3.0, 4.0]);
+        let many: Vec<f32> = (0..2 * BLOCK_FRAMES + 6).map(|v| v as f32).collect();
+        assert_eq!(b.push_interleaved(&many), BLOCK_FRAMES - 2);
+        assert!(b.is_full());
+        assert_eq!(
+            b.frame(BLOCK_FRAMES - 1),
+            &many[2 * BLOCK_FRAMES - 6..2 * BLOCK_FRAMES - 4]
+        );
+        assert_eq!(b.push_interleaved(&many), 0);
+    }
 
     #[test]
     fn push_and_read_frames() {

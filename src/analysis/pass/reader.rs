@@ -55,9 +55,12 @@ impl Reader<'_> {
             {
                 let block_first = b * BLOCK_FRAMES;
                 self.block.reset(first + block_first as u64);
-                for (i, frame) in frames_in.chunks_exact(channels).enumerate() {
-                    self.block.push_frame(frame);
-                    scatter(raw, block_first + i, frame);
+                let n_in = self.block.push_interleaved(frames_in);
+                for c in 0..channels {
+                    let run = c * PLANE + block_first..c * PLANE + block_first + n_in;
+                    for (v, frame) in raw[run].iter_mut().zip(frames_in.chunks_exact(channels)) {
+                        *v = frame[c];
+                    }
                 }
                 self.processor.process_block_all(&self.block, |outs| {
                     // Channel by channel: each plane is written in one run, reading the block's
@@ -104,13 +107,5 @@ impl Reader<'_> {
 fn column(run: &mut [f32], outs: &[FrameOutput], value: impl Fn(&FrameOutput) -> f32) {
     for (v, out) in run.iter_mut().zip(outs) {
         *v = value(out);
-    }
-}
-
-/// Puts frame `f`'s values into their channels' planes (channel `c` at `c * PLANE + f`).
-#[inline(always)]
-fn scatter(planes: &mut [f32], f: usize, frame: &[f32]) {
-    for (c, v) in frame.iter().enumerate() {
-        planes[c * PLANE + f] = *v;
     }
 }
