@@ -12,7 +12,7 @@ use super::histogram::LogHistogram;
 use super::quality::RawTracker;
 use super::report::Epoch;
 use super::{AnalyzeError, AnalyzeOptions, EnvelopeSink, OnsetSignal, REP_ENVELOPE_RATE_HZ};
-use crate::dsp::cocontraction::{falconer_winter, rudolph};
+use crate::dsp::cocontraction::falconer_winter;
 use crate::dsp::spectrum;
 use crate::dsp::{EffectiveDsp, MusclePair, Processor};
 use crate::source::FrameGenerator;
@@ -173,19 +173,6 @@ pub(super) fn run(
 }
 
 impl PairPass {
-    /// Adds one frame's envelopes and ratio.
-    #[inline]
-    pub(super) fn add(&mut self, ag: f64, ant: f64, ratio: f64) {
-        self.window_ag += ag;
-        self.window_ant += ant;
-        self.epoch_ag += ag;
-        self.epoch_ant += ant;
-        let r = rudolph(ag, ant);
-        self.epoch_rudolph += r;
-        self.total_rudolph += r;
-        self.total_ratio += ratio;
-    }
-
     /// Ends a Falconer & Winter window.
     pub(super) fn close_window(&mut self) {
         self.windows
@@ -204,48 +191,6 @@ impl PairPass {
         self.epoch_ag = 0.0;
         self.epoch_ant = 0.0;
         self.epoch_rudolph = 0.0;
-    }
-
-    /// Takes in every frame of `chunk` for each pair `(k, pair)` of `pairs` (its statistics in `passes`),
-    /// closing windows and epochs on the way (both counted from the recording's first frame).
-    fn absorb_all(
-        passes: &mut [PairPass],
-        pairs: &[(usize, MusclePair)],
-        chunk: &Chunk,
-        setup: &Setup,
-    ) {
-        let (window, epoch) = (setup.window_len as u64, setup.epoch_len as u64);
-        // Frames left until the current window and epoch end (counted from the recording's start).
-        let mut to_window = window - chunk.first % window;
-        let mut to_epoch = epoch - chunk.first % epoch;
-        let runs: Vec<(&[f32], &[f32])> = pairs
-            .iter()
-            .map(|(_, p)| {
-                (
-                    chunk.envelope_of(p.agonist),
-                    chunk.envelope_of(p.antagonist),
-                )
-            })
-            .collect();
-        let ratio = chunk.ratio.chunks_exact(chunk.pairs.max(1));
-        for (f, r) in ratio.enumerate().take(chunk.frames) {
-            // The pairs side by side within a frame: their running sums are independent, so they overlap.
-            for ((ps, (k, _)), (ag, ant)) in passes.iter_mut().zip(pairs).zip(&runs) {
-                ps.add(ag[f] as f64, ant[f] as f64, r[*k] as f64);
-            }
-            to_window -= 1;
-            if to_window == 0 {
-                passes.iter_mut().for_each(PairPass::close_window);
-                to_window = window;
-            }
-            to_epoch -= 1;
-            if to_epoch == 0 {
-                passes
-                    .iter_mut()
-                    .for_each(|ps| ps.close_epoch(setup.epoch_len));
-                to_epoch = epoch;
-            }
-        }
     }
 
     /// Counts the last, partial window in the totals.
@@ -275,6 +220,7 @@ impl Pass {
 }
 
 mod chunk;
+mod pair_sums;
 mod reader;
 mod worker;
 

@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::analysis::quality;
+use crate::dsp::cocontraction::rudolph;
 use crate::dsp::moving_sum::MovingSum;
 use crate::dsp::spectrum::Welch;
 

@@ -48,7 +48,7 @@ pub(super) fn work(rx: Receiver<Arc<Loan>>, share: Share, setup: &Setup) -> Done
             }
             i = j;
         }
-        PairPass::absorb_all(&mut pairs, &share.pairs, chunk, setup);
+        super::pair_sums::absorb_all(&mut pairs, &share.pairs, chunk, setup);
     }
     pairs.iter_mut().for_each(PairPass::finish);
     (
