@@ -65,8 +65,8 @@ fn cyton_samples(indices: impl Iterator<Item = usize>) -> Vec<Vec<f64>> {
         .map(|i| {
             let mut s = vec![0.0; CYTON_ROWS];
             s[0] = (i % 256) as f64;
-            for ch in 1..=8 {
-                s[ch] = cyton_uv(i, ch);
+            for (ch, v) in s.iter_mut().enumerate().take(9).skip(1) {
+                *v = cyton_uv(i, ch);
             }
             s[22] = 1.7e9 + i as f64 * 0.0005;
             s
