@@ -37,12 +37,9 @@ pub fn spawn_brainflow_reader(
     stats: Arc<LinkStats>,
     wake: Thread,
 ) -> std::io::Result<ReaderHandle> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    let join = thread::Builder::new()
-        .name("innervate-brainflow".into())
-        .spawn(move || run(source, ring, &stats, &wake, &flag))?;
-    Ok(ReaderHandle::new(stop, join))
+    ReaderHandle::spawn("innervate-brainflow", move |stop| {
+        run(source, ring, &stats, &wake, stop)
+    })
 }
 
 /// The frames on their way to the ring.
