@@ -46,6 +46,9 @@ pub struct LinkStats {
     pub reconnects: AtomicU64,
     /// ERROR messages the board sent (e.g. sampling overruns).
     pub board_errors: AtomicU64,
+    /// Samples a bridge delivered with a non-finite value (NaN, infinity): each is dropped and marked as
+    /// a one-sample gap, never fed into the filters.
+    pub non_finite: AtomicU64,
     /// Blocks the DSP thread processed, and the time it spent on them (the chain and every output it
     /// feeds: display, recorder, sound), ns: its per-block cost.
     pub dsp_blocks: AtomicU64,

@@ -231,12 +231,21 @@ pub fn status_line(ui: &mut Ui, v: StatusView<'_>) {
             ui.separator();
             ui.label(warn_if(format!("Missing samples: {missing}"), true));
         }
-        if info.sample_rate < 1000.0 {
+        if let Some(note) = crate::dsp::config::rate_note(info.sample_rate) {
             ui.separator();
+            ui.label(warn_if(note.into(), true));
+        }
+        if info.kind == crate::source::SourceKind::Brainflow {
+            ui.separator();
+            let (drops, bad) = (count(&stats.packets_dropped), count(&stats.non_finite));
             ui.label(warn_if(
-                "Below 1 kHz: envelopes only, no full sEMG bandwidth".into(),
-                true,
-            ));
+                format!("Link (BrainFlow): board drops {drops}, non-finite values {bad}"),
+                drops + bad > 0,
+            ))
+            .on_hover_text(
+                "Drops are samples missing by the board's package counter; a non-finite value (NaN, \
+                 infinity) is left out. Both are marked as gaps in the recording.",
+            );
         }
         if info.kind == crate::source::SourceKind::Serial {
             ui.separator();

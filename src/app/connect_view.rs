@@ -1,10 +1,13 @@
-//! The connect screen: pick a serial port (or type a path), a protocol (auto or forced), or the simulated
-//! board. The handshake runs as a background [`Task`], so a slow or silent board never freezes the window;
+//! The connect screen: pick a serial port (or type a path), a protocol (auto or forced), a board through
+//! BrainFlow ([`super::brainflow_form`]), or the simulated board. The handshake runs as a background [`Task`], so a slow or silent board never freezes the window;
 //! the app polls it and switches to the new stream when it succeeds.
 
+use super::brainflow_form::BrainflowForm;
 use super::screen::ScreenAction;
 use super::theme::WARNING;
 use crate::protocol::Protocol;
+use crate::source::OpenSource;
+use crate::source::brainflow::{BrainflowConfig, BrainflowSource};
 use crate::source::serial::{PortEntry, ProtocolChoice, SerialConfig, SerialSource, list_ports};
 use crate::task::{Poll, Task};
 use egui::{RichText, Ui};
@@ -20,8 +23,10 @@ pub struct ConnectPanel {
     pub protocol: Option<Protocol>,
     /// Channels of the simulated board.
     pub sim_channels: usize,
+    /// The BrainFlow bridge's settings.
+    pub brainflow: BrainflowForm,
     /// A handshake running in the background.
-    pending: Option<Task<Result<SerialSource, String>>>,
+    pending: Option<Task<Result<OpenSource, String>>>,
     /// The last problem, in plain words.
     pub error: Option<String>,
 }
@@ -58,12 +63,24 @@ impl ConnectPanel {
         };
         self.error = None;
         self.pending = Some(Task::spawn("connect", move |_| {
-            SerialSource::connect(config).map_err(|e| e.to_string())
+            SerialSource::connect(config)
+                .map(|s| OpenSource::Serial(Box::new(s)))
+                .map_err(|e| e.to_string())
         }));
     }
 
-    /// The handshake's result once it is there (never blocks).
-    pub fn poll(&mut self) -> Option<Result<SerialSource, String>> {
+    /// Starts connecting to a board through BrainFlow in the background (a running attempt is dropped).
+    pub fn connect_brainflow(&mut self, config: BrainflowConfig) {
+        self.error = None;
+        self.pending = Some(Task::spawn("connect", move |_| {
+            BrainflowSource::connect(&config)
+                .map(|s| OpenSource::Brainflow(Box::new(s)))
+                .map_err(|e| e.to_string())
+        }));
+    }
+
+    /// The connection's result once it is there (never blocks).
+    pub fn poll(&mut self) -> Option<Result<OpenSource, String>> {
         let result = match self.pending.as_mut()?.poll() {
             Poll::Running => return None,
             Poll::Done(r) => r,
@@ -146,6 +163,8 @@ impl ConnectPanel {
             }
         });
         ui.separator();
+        let brainflow = self.brainflow.show(ui, busy);
+        ui.separator();
         ui.horizontal(|ui| {
             ui.label(RichText::new("No hardware?").strong());
             let label = ui.label("Channels");
@@ -163,6 +182,9 @@ impl ConnectPanel {
         }
         if let Some(path) = connect_to {
             self.connect(&path);
+        }
+        if let Some(config) = brainflow {
+            self.connect_brainflow(config);
         }
         act
     }

@@ -9,6 +9,7 @@
 //! display.
 
 pub mod activation_bar;
+pub mod brainflow_form;
 pub mod calibration_view;
 pub mod chrome;
 pub mod connect_view;

@@ -123,11 +123,19 @@ impl InnervateApp {
             Screen::Insights(p) => p.poll(),
             Screen::Connect(p) => {
                 if let Some(result) = p.poll() {
+                    let mut notices = String::new();
                     let started = result.and_then(|source| {
-                        Engine::start_serial(source, self.engine_options(), self.notify.clone())
+                        if let crate::source::OpenSource::Brainflow(b) = &source {
+                            notices = b.notices.join(" ");
+                        }
+                        Engine::start_source(source, self.engine_options(), self.notify.clone())
                             .map_err(|e| e.to_string())
                     });
+                    let ok = started.is_ok();
                     self.switch_or_explain(started, "Not connected");
+                    if ok && !notices.is_empty() {
+                        self.message = Some(notices);
+                    }
                 }
             }
             _ => {}

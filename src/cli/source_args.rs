@@ -1,8 +1,10 @@
-//! `--source`, `--port` and their options: where samples come from, shared by the window and `record`.
+//! `--source`, `--port`, `--brainflow` and their options: where samples come from, shared by the window and
+//! `record`.
 
 use anyhow::{Result, bail};
 use clap::Args;
 use innervate::dsp::DspConfig;
+use innervate::source::brainflow::{BrainflowConfig, BrainflowSource};
 use innervate::source::serial::{ProtocolChoice, SerialConfig, SerialSource};
 use innervate::source::simulator::{SimConfig, Simulator};
 use innervate::source::{FrameGenerator, OpenSource, replay::WavReplay};
@@ -44,11 +46,37 @@ pub struct SourceArgs {
     /// Sample rate of Serial Plotter text, which carries no clock, Hz.
     #[arg(long, default_value_t = 1000.0, requires = "port")]
     plotter_rate: f64,
+    /// A board through BrainFlow instead of --source: its name or id (synthetic or -1, cyton, ganglion,
+    /// playback_file or -3, ...). Needs BrainFlow's library: `pip install brainflow`, or
+    /// INNERVATE_BRAINFLOW_LIB=FOLDER (docs/boards/brainflow.md).
+    #[arg(long, value_name = "BOARD", allow_hyphen_values = true, conflicts_with_all = ["source", "port"])]
+    brainflow: Option<String>,
+    /// BrainFlow's input parameters as a JSON object: serial_port, mac_address, ip_address, ip_port,
+    /// ip_protocol, timeout, serial_number, other_info, file, master_board, ...
+    #[arg(long, value_name = "JSON", default_value = "", requires = "brainflow")]
+    brainflow_params: String,
+    /// Which of the BrainFlow board's muscle channels to use, 1-based (`1-8,10`; at most 16)
+    /// [default: the first 16].
+    #[arg(long, value_name = "LIST", requires = "brainflow")]
+    brainflow_channels: Option<String>,
 }
 
 impl SourceArgs {
-    /// Opens the board on `--port` (handshake included), else the simulator or the WAV of `--source`.
+    /// Opens the board on `--port` (handshake included) or through `--brainflow`, else the simulator or the
+    /// WAV of `--source`.
     pub fn open(&self) -> Result<OpenSource> {
+        if let Some(board) = &self.brainflow {
+            let source = BrainflowSource::connect(&BrainflowConfig {
+                board: board.clone(),
+                params: self.brainflow_params.clone(),
+                channels: self.brainflow_channels.clone(),
+                library: None,
+            })?;
+            for notice in &source.notices {
+                eprintln!("note: {notice}");
+            }
+            return Ok(OpenSource::Brainflow(Box::new(source)));
+        }
         if let Some(port) = &self.port {
             let mut config = SerialConfig::new(port.clone());
             config.protocol = self.protocol;

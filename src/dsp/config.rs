@@ -99,6 +99,24 @@ pub struct EffectiveDsp {
     pub notch_sos: Vec<Sos>,
 }
 
+/// Lowest sample rate at which sEMG envelopes are offered, Hz: the band-pass upper edge is clamped to
+/// 0.45 fs (112 Hz at 250 Hz), which still holds most of a muscle's power; below it too little is left.
+pub const MIN_ENVELOPE_RATE_HZ: f64 = 250.0;
+
+/// What a board's sample rate allows, in words for the user, or `None` when it allows everything
+/// (envelopes from [`MIN_ENVELOPE_RATE_HZ`], spectra and fatigue from [`super::fatigue::MIN_RATE_HZ`]).
+pub fn rate_note(fs: f64) -> Option<&'static str> {
+    if fs < MIN_ENVELOPE_RATE_HZ {
+        Some("Below 250 Hz: too slow for sEMG; envelopes are unreliable, no spectra or fatigue")
+    } else if fs < super::fatigue::MIN_RATE_HZ {
+        Some(
+            "Below 1 kHz: envelopes only (band-pass edge clamped below Nyquist), no spectra or fatigue",
+        )
+    } else {
+        None
+    }
+}
+
 impl DspConfig {
     /// The upper band-pass edge used at `fs`: the setting, but below Nyquist with margin.
     pub fn effective_high_hz(&self, fs: f64) -> f64 {

@@ -200,6 +200,12 @@ impl Engine {
                 stats.clone(),
                 dsp.thread().clone(),
             ),
+            OpenSource::Brainflow(b) => crate::source::brainflow::spawn_brainflow_reader(
+                *b,
+                producer,
+                stats.clone(),
+                dsp.thread().clone(),
+            ),
         };
         let reader = match spawned {
             Ok(r) => r,

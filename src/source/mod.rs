@@ -1,6 +1,7 @@
-//! Where samples come from: the simulated board, file replay and boards on a serial port, and the reader
-//! thread that moves their frames into the lock-free ring.
+//! Where samples come from: the simulated board, file replay, boards on a serial port and boards through
+//! the BrainFlow bridge, and the reader threads that move their frames into the lock-free ring.
 
+pub mod brainflow;
 pub mod reader;
 pub mod replay;
 pub mod serial;
@@ -22,6 +23,8 @@ pub enum SourceKind {
     FileReplay,
     /// A board on a serial port.
     Serial,
+    /// A board through the BrainFlow bridge.
+    Brainflow,
 }
 
 /// What a stream carries: fixed for its lifetime.
@@ -91,6 +94,8 @@ pub enum OpenSource {
     Generator(Box<dyn FrameGenerator>),
     /// A board on a serial port, connected and streaming; the board sets the pace.
     Serial(Box<serial::SerialSource>),
+    /// A board through BrainFlow, streaming; the board sets the pace.
+    Brainflow(Box<brainflow::BrainflowSource>),
 }
 
 impl OpenSource {
@@ -99,11 +104,12 @@ impl OpenSource {
         match self {
             OpenSource::Generator(g) => g.info(),
             OpenSource::Serial(s) => s.info(),
+            OpenSource::Brainflow(b) => b.info(),
         }
     }
 
     /// True for a live board, whose samples cannot be asked to wait.
     pub fn is_live_board(&self) -> bool {
-        matches!(self, OpenSource::Serial(_))
+        matches!(self, OpenSource::Serial(_) | OpenSource::Brainflow(_))
     }
 }

@@ -42,6 +42,19 @@ impl ReaderHandle {
         }
     }
 
+    /// Starts a reader thread named `name` running `body`, which returns once the flag it is given is set.
+    pub(crate) fn spawn(
+        name: &str,
+        body: impl FnOnce(&AtomicBool) + Send + 'static,
+    ) -> std::io::Result<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let join = thread::Builder::new()
+            .name(name.into())
+            .spawn(move || body(&flag))?;
+        Ok(Self::new(stop, join))
+    }
+
     /// Asks the thread to stop and waits for it.
     pub fn stop(mut self) {
         self.stop_and_join();
