@@ -156,3 +156,53 @@ fn sixteen_muscles_fit_at_1280_by_800() {
     // The body map is beside them.
     h.get_by_label("Biceps brachii, right");
 }
+
+#[test]
+fn the_live_map_shows_the_symmetry_of_the_setups_left_right_pair() {
+    use innervate::training::setup::{ExerciseSetup, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = common::harness(fast_app(2, dir.path()), [1280.0, 800.0]);
+    // The first rep: the simulated agonist works, its antagonist much less.
+    common::wait_until(&mut h, "the first rep", Duration::from_secs(20), |a| {
+        a.stream_time_s() > 3.8
+    });
+    let template = innervate::training::presets::find_exercise("Biceps curl").unwrap();
+    let mut setup = ExerciseSetup::from_template(template);
+    setup.channels[0].side = Side::Left;
+    setup.channels[1].muscle = "Biceps brachii".into();
+    setup.channels[1].role = Role::Other;
+    setup.channels[1].side = Side::Right;
+    setup.pairs.clear();
+    setup.left_right = vec![(0, 1)];
+    h.state_mut().apply_setup(setup);
+    h.run_steps(2);
+    let sym = h.state().live_symmetry();
+    assert_eq!(sym.len(), 1);
+    // The same half second of display points, averaged here, through the rule analyze --lr uses.
+    let history = h.state().history();
+    let n = (0.5 / history.step_s()).round() as usize;
+    let mean = |c: usize| {
+        let e = &history.channels[c].envelope;
+        e.iter().rev().take(n).map(|v| f64::from(*v)).sum::<f64>() / n.min(e.len()) as f64
+    };
+    let (expected, unit) =
+        innervate::analysis::normalised_symmetry((mean(0), None), (mean(1), None));
+    assert!(
+        (sym[0].index_pct - expected).abs() < 1e-9,
+        "{sym:?} vs {expected}"
+    );
+    assert_eq!((sym[0].unit, unit), ("uV", "uV"));
+    assert!(
+        expected > 20.0,
+        "a working and a quiet side differ: {expected}"
+    );
+    h.get_by_label_contains("L/R symmetry index");
+    // Each side lights its own region now.
+    let paints = h.state().live_body_map();
+    let sides: Vec<BodySide> = paints
+        .iter()
+        .filter(|p| p.muscle == "Biceps brachii")
+        .map(|p| p.side)
+        .collect();
+    assert_eq!(sides, vec![BodySide::Left, BodySide::Right]);
+}
