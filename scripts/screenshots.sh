@@ -66,7 +66,7 @@ if [ -f docs/summary.png ] && [[ -z "${ONLY:-}" || " $ONLY " == *" summary "* ]]
 fi
 # The gym display during the set's second rep.
 shot gym-display 9 --channels 2 --settings "$work/seen.json" --auto-set 2.5:34 --start-screen gym
-convert docs/gym-display.png -colors 32 docs/gym-display.png
+if [[ -z "${ONLY:-}" || " $ONLY " == *" gym-display "* ]]; then convert docs/gym-display.png -colors 32 docs/gym-display.png; fi
 shot body-map-live 8 --settings "$work/seen.json" --channels 16
 shot placement-pictures 4 --channels 2 --settings "$work/seen.json" --start-screen placements
 shot history 5 --channels 2 --settings "$work/seen.json" --start-screen history

@@ -421,17 +421,21 @@ fn placement_guide(ui: &mut Ui) {
         .auto_shrink(false)
         .show(ui, |ui| {
             placement_view::legend(ui);
-            let size = Vec2::new(165.0, 135.0);
-            ui.horizontal_wrapped(|ui| {
-                for p in PRESETS {
-                    ui.vertical(|ui| {
-                        ui.set_width(size.x);
-                        ui.label(RichText::new(p.name).small().strong());
-                        if let Some(shape) = crate::training::muscle_map::shape(p.name) {
-                            placement_view::show(ui, shape, size);
-                        }
-                    });
-                }
-            });
+            // Fixed rows of as many pictures as the width takes (a wrapped layout would not wrap columns).
+            let size = Vec2::new(170.0, 140.0);
+            let per_row = ((ui.available_width() / (size.x + 8.0)) as usize).max(1);
+            for row in PRESETS.chunks(per_row) {
+                ui.horizontal_top(|ui| {
+                    for p in row {
+                        ui.vertical(|ui| {
+                            ui.set_width(size.x);
+                            ui.label(RichText::new(p.name).small().strong());
+                            if let Some(shape) = crate::training::muscle_map::shape(p.name) {
+                                placement_view::show(ui, shape, size);
+                            }
+                        });
+                    }
+                });
+            }
         });
 }

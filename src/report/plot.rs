@@ -30,7 +30,7 @@ impl EnvelopeColumns {
 
     /// Takes one frame's envelopes (all channels).
     pub fn push(&mut self, envelope: &[f32]) {
-        let start = self.frame % self.frames_per_column == 0;
+        let start = self.frame.is_multiple_of(self.frames_per_column);
         for (col, v) in self.columns.iter_mut().zip(envelope) {
             match col.last_mut() {
                 Some(last) if !start => {
