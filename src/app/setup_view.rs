@@ -124,8 +124,22 @@ impl SetupPanel {
         let mut save = false;
         let mut close = false;
         let mut calibrate = false;
+        // The save buttons stay at the top, in view however long the pictures make the page.
         ui.horizontal(|ui| {
             ui.heading("Exercise setup");
+            if ui
+                .button(RichText::new("Save and use").size(18.0))
+                .clicked()
+            {
+                save = true;
+            }
+            if ui
+                .button("Save and calibrate")
+                .on_hover_text("Measure each muscle's maximal contraction, so targets are in %MVC")
+                .clicked()
+            {
+                calibrate = true;
+            }
             if ui.button("Close setup").clicked() {
                 close = true;
             }
@@ -140,6 +154,11 @@ impl SetupPanel {
         });
         if self.all_pictures {
             placement_guide(ui);
+        }
+        if save || calibrate {
+            return Some(ScreenAction::SaveSetup { calibrate });
+        }
+        if self.all_pictures {
             return close.then_some(ScreenAction::Close);
         }
         if let Some(st) = &self.status {
@@ -337,24 +356,6 @@ impl SetupPanel {
                             });
                     }
                 }
-                ui.separator();
-                ui.horizontal(|ui| {
-                    if ui
-                        .button(RichText::new("Save and use").size(18.0))
-                        .clicked()
-                    {
-                        save = true;
-                    }
-                    if ui
-                        .button("Save and calibrate")
-                        .on_hover_text(
-                            "Measure each muscle's maximal contraction, so targets are in %MVC",
-                        )
-                        .clicked()
-                    {
-                        calibrate = true;
-                    }
-                });
             });
         if let Some(name) = template {
             self.from_template(name, names);
