@@ -218,6 +218,8 @@ pub(super) fn write(w: &mut Writer, session: &Session, r: &Report, columns: &Env
         draw_envelope(w, r, columns, c);
     }
     if !r.sets.is_empty() {
+        // Keep the heading with the first map.
+        w.need(200.0);
         w.heading("Body map per set (target muscle by its peak against the target line)");
         for s in &r.sets {
             w.need(170.0);
