@@ -15,6 +15,7 @@ pub mod file_error;
 pub mod fsio;
 pub mod perf;
 pub mod protocol;
+pub mod report;
 pub mod review;
 pub mod session;
 pub mod settings;

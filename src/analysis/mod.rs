@@ -141,6 +141,22 @@ pub fn symmetry_index(left: f64, right: f64) -> f64 {
     }
 }
 
+/// The symmetry index of a left/right pair from each side's mean envelope (uV) and MVC reference: in %MVC
+/// when both sides are calibrated, else in uV. Returns the index (%) and the unit it compared in. The one
+/// rule for `analyze --lr`, review, the set summary and the live body map.
+pub fn normalised_symmetry(
+    (left_uv, left_mvc): (f64, Option<f64>),
+    (right_uv, right_mvc): (f64, Option<f64>),
+) -> (f64, &'static str) {
+    match left_mvc.zip(right_mvc) {
+        Some((l, r)) if l > 0.0 && r > 0.0 => (
+            symmetry_index(100.0 * left_uv / l, 100.0 * right_uv / r),
+            "%MVC",
+        ),
+        _ => (symmetry_index(left_uv, right_uv), "uV"),
+    }
+}
+
 pub use crate::dsp::cocontraction::{falconer_winter, rudolph};
 
 /// Called with the envelope of every frame (all channels), e.g. to write an envelope WAV.

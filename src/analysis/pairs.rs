@@ -4,7 +4,7 @@
 use super::bursts::{ChannelBursts, burst_slice};
 use super::pass::{PairPass, Pass};
 use super::report::{ChannelReport, PairRep, PairReport, SymmetryReport};
-use super::{AnalyzeOptions, symmetry_index};
+use super::{AnalyzeOptions, normalised_symmetry};
 use crate::dsp::MusclePair;
 use crate::dsp::cocontraction::{falconer_winter, rudolph};
 
@@ -65,29 +65,26 @@ pub(super) fn pair_report(
 /// The symmetry of left/right pair (`l`, `r`): in %MVC when both sides are calibrated, else in uV.
 pub(super) fn symmetry_report(l: usize, r: usize, channels: &[ChannelReport]) -> SymmetryReport {
     let (cl, cr) = (&channels[l], &channels[r]);
-    let both = cl.mvc_uv.zip(cr.mvc_uv);
-    let norm = |v: f64, mvc: Option<f64>| match (both, mvc) {
-        (Some(_), Some(m)) => 100.0 * v / m,
-        _ => v,
-    };
+    let (symmetry_index_pct, unit) = normalised_symmetry(
+        (cl.envelope_mean_uv, cl.mvc_uv),
+        (cr.envelope_mean_uv, cr.mvc_uv),
+    );
     SymmetryReport {
         left: l,
         right: r,
         label: format!("{} / {}", cl.name, cr.name),
-        unit: if both.is_some() { "%MVC" } else { "uV" }.into(),
-        symmetry_index_pct: symmetry_index(
-            norm(cl.envelope_mean_uv, cl.mvc_uv),
-            norm(cr.envelope_mean_uv, cr.mvc_uv),
-        ),
+        unit: unit.into(),
+        symmetry_index_pct,
         epochs_pct: cl
             .epochs
             .iter()
             .zip(&cr.epochs)
             .map(|(a, b)| {
-                symmetry_index(
-                    norm(a.envelope_mean_uv, cl.mvc_uv),
-                    norm(b.envelope_mean_uv, cr.mvc_uv),
+                normalised_symmetry(
+                    (a.envelope_mean_uv, cl.mvc_uv),
+                    (b.envelope_mean_uv, cr.mvc_uv),
                 )
+                .0
             })
             .collect(),
     }

@@ -10,6 +10,7 @@ pub struct ActivationBar<'a> {
     target: &'a mut f32,
     label: &'a str,
     unit: &'a str,
+    height: f32,
 }
 
 impl<'a> ActivationBar<'a> {
@@ -27,13 +28,20 @@ impl<'a> ActivationBar<'a> {
             target,
             label,
             unit,
+            height: 44.0,
         }
+    }
+
+    /// A lower bar (compact rows); 44 points by default.
+    pub fn height(mut self, height: f32) -> Self {
+        self.height = height.max(12.0);
+        self
     }
 }
 
 impl Widget for ActivationBar<'_> {
     fn ui(self, ui: &mut Ui) -> Response {
-        let size = Vec2::new(ui.available_width().clamp(120.0, 360.0), 44.0);
+        let size = Vec2::new(ui.available_width().clamp(120.0, 360.0), self.height);
         let (rect, mut response) = ui.allocate_exact_size(size, Sense::click_and_drag());
         if (response.dragged() || response.clicked())
             && let Some(pos) = response.interact_pointer_pos()
@@ -69,7 +77,7 @@ impl Widget for ActivationBar<'_> {
                 rect.left_center() + Vec2::new(10.0, 0.0),
                 Align2::LEFT_CENTER,
                 format!("{:.0} {}", self.value, self.unit),
-                FontId::proportional(26.0),
+                FontId::proportional(self.height * 0.6),
                 visuals.strong_text_color(),
             );
         }

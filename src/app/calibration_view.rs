@@ -74,6 +74,7 @@ impl Calibration {
         };
         let (text, left) = routine.instruction(now_s);
         ui.label(RichText::new(&live.muscles[c].name).size(20.0).strong());
+        super::placement_view::show_for_name(ui, &live.muscles[c].name, egui::Vec2::splat(200.0));
         ui.label(RichText::new(&text).size(34.0).strong());
         if let Some(left) = left {
             ui.label(RichText::new(format!("{left:.0} s")).size(48.0));

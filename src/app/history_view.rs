@@ -1,6 +1,8 @@
 //! The history screen: per exercise and muscle, the activation score, peak %MVC, co-contraction index and
 //! fatigue slope of every set over time, with the sets listed; a click opens the set's recording in review.
 
+use super::body_map::{self, RegionPaint};
+use super::body_map_panel::{HISTORY_PERIODS, history_paints};
 use super::screen::ScreenAction;
 use super::theme::WARNING;
 use crate::training::history_db::{HistoryDb, Metric, SetRecord, series};
@@ -24,6 +26,14 @@ pub struct HistoryPanel {
     pub series: Vec<Vec<(f64, f64)>>,
     /// A problem, in plain words.
     pub error: Option<String>,
+    /// Every set of the chosen exercise (all muscles), for the body map.
+    pub exercise_sets: Vec<SetRecord>,
+    /// The body map's metric, an index into [`Metric::ALL`].
+    pub map_metric: usize,
+    /// The body map's period, an index into [`HISTORY_PERIODS`].
+    pub map_period: usize,
+    /// The body map's paints, worked out once per choice (not per frame).
+    pub map_paints: Vec<RegionPaint>,
 }
 
 impl HistoryPanel {
@@ -69,12 +79,58 @@ impl HistoryPanel {
             }
             Err(e) => self.error = Some(e.to_string()),
         }
+        self.exercise_sets = db.sets(self.exercise.as_deref(), None).unwrap_or_default();
+        self.repaint_map();
+    }
+
+    /// Works out the body map's paints for the chosen metric and period.
+    pub fn repaint_map(&mut self) {
+        let metric = Metric::ALL[self.map_metric.min(Metric::ALL.len() - 1)];
+        let weeks = HISTORY_PERIODS[self.map_period.min(HISTORY_PERIODS.len() - 1)];
+        self.map_paints = history_paints(
+            &self.exercise_sets,
+            metric,
+            weeks,
+            std::time::SystemTime::now(),
+        );
+    }
+
+    /// The body map of the chosen exercise: a metric and a period to choose, each muscle by its mean.
+    fn body_map(&mut self, ui: &mut Ui) {
+        let (mut metric, mut period) = (self.map_metric, self.map_period);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Body map").strong());
+            for (k, m) in Metric::ALL.iter().enumerate() {
+                ui.radio_value(&mut metric, k, m.label());
+            }
+            ui.separator();
+            for (k, w) in HISTORY_PERIODS.iter().enumerate() {
+                let text = match w {
+                    0 => "all sets".to_string(),
+                    1 => "last week".to_string(),
+                    w => format!("last {w} weeks"),
+                };
+                ui.radio_value(&mut period, k, text);
+            }
+        });
+        if (metric, period) != (self.map_metric, self.map_period) {
+            (self.map_metric, self.map_period) = (metric, period);
+            self.repaint_map();
+        }
+        body_map::show(
+            ui,
+            "history",
+            egui::Vec2::new(240.0, 250.0),
+            &self.map_paints,
+            false,
+        );
     }
 
     /// Draws the screen; choosing reads `db` (the app's history database) after drawing.
     pub fn show(&mut self, ui: &mut Ui, db: Option<&HistoryDb>) -> Option<ScreenAction> {
         let mut choose: Option<(Option<String>, Option<String>)> = None;
         let mut open: Option<String> = None;
+        let mut report: Option<String> = None;
         let mut close = false;
         ui.horizontal(|ui| {
             ui.heading("History");
@@ -113,6 +169,7 @@ impl HistoryPanel {
         egui::ScrollArea::vertical()
             .auto_shrink(false)
             .show(ui, |ui| {
+                self.body_map(ui);
                 ui.columns(2, |cols| {
                     for (k, metric) in Metric::ALL.into_iter().enumerate() {
                         let ui = &mut cols[k % 2];
@@ -174,9 +231,20 @@ impl HistoryPanel {
                             ui.label(r.log.load.map_or("-".into(), |l| l.to_string()));
                             match &r.session_wav {
                                 Some(wav) => {
-                                    if ui.button(format!("Open set {}", i + 1)).clicked() {
-                                        open = Some(wav.clone());
-                                    }
+                                    ui.horizontal(|ui| {
+                                        if ui.button(format!("Open set {}", i + 1)).clicked() {
+                                            open = Some(wav.clone());
+                                        }
+                                        if ui
+                                            .button(format!("PDF report {}", i + 1))
+                                            .on_hover_text(
+                                                "The set's recording as a PDF, next to it",
+                                            )
+                                            .clicked()
+                                        {
+                                            report = Some(wav.clone());
+                                        }
+                                    });
                                 }
                                 None => {
                                     ui.label("");
@@ -191,6 +259,9 @@ impl HistoryPanel {
         }
         if let Some(wav) = open {
             return Some(ScreenAction::OpenReview(wav.into()));
+        }
+        if let Some(wav) = report {
+            return Some(ScreenAction::ReportSession(wav.into()));
         }
         close.then_some(ScreenAction::Close)
     }

@@ -81,6 +81,8 @@ pub struct LiveState {
     pub reps: Vec<LiveReps>,
     /// The latest signal check per channel (empty during the first second).
     pub quality: Vec<ChannelQuality>,
+    /// Whether the live view shows the body map beside the rows.
+    pub show_body_map: bool,
     rate: RateMeter,
 }
 
@@ -117,6 +119,7 @@ impl LiveState {
             pairs,
             reps: Vec::new(),
             quality: Vec::new(),
+            show_body_map: true,
             rate: RateMeter {
                 last_frames: 0,
                 last_at: Instant::now(),

@@ -9,6 +9,9 @@
 //! display.
 
 pub mod activation_bar;
+pub mod body_map;
+pub mod body_map_live;
+pub mod body_map_panel;
 pub mod brainflow_form;
 pub mod calibration_view;
 pub mod chrome;
@@ -22,10 +25,13 @@ pub mod insights;
 pub mod insights_plots;
 pub mod insights_view;
 pub mod live;
+pub mod live_rows;
 pub mod live_view;
 pub mod navigation;
+pub mod placement_view;
 pub mod preferences;
 pub mod recording;
+mod report_job;
 pub mod review_state;
 mod review_tables;
 pub mod review_view;
@@ -71,6 +77,8 @@ pub struct InnervateApp {
     notify: Option<Notifier>,
     /// The last thing worth telling the user, shown in the status line.
     message: Option<String>,
+    /// A PDF report being written (the history's button).
+    report_job: Option<crate::task::Task<String>>,
     /// Sound: what the user chose.
     sound: sound::SoundChoice,
     /// The window was made full screen for the gym display.
@@ -95,6 +103,7 @@ impl InnervateApp {
             screen: Screen::Live,
             notify: None,
             message: None,
+            report_job: None,
             sound,
             fullscreen: false,
         };

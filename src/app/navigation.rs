@@ -27,6 +27,10 @@ impl InnervateApp {
             ScreenAction::Open(kind) => self.open(kind),
             ScreenAction::Close => self.close_screen(),
             ScreenAction::OpenReview(wav) => self.open_review(&wav),
+            ScreenAction::ReportSession(wav) => {
+                self.message = Some(format!("Writing the PDF report of {}...", wav.display()));
+                self.report_job = Some(super::report_job::spawn(wav));
+            }
             ScreenAction::ToggleRecording => self.toggle_recording(),
             ScreenAction::AddMarker => match &mut self.screen {
                 Screen::Review(r) => r.add_marker(),
@@ -118,6 +122,15 @@ impl InnervateApp {
 
     /// Takes in what the open screen's background work produced (review pass, replay, exports, connect).
     pub(crate) fn poll_screen(&mut self) {
+        if let Some(job) = self.report_job.as_mut() {
+            match job.poll() {
+                crate::task::Poll::Running => {}
+                crate::task::Poll::Done(msg) | crate::task::Poll::Lost(msg) => {
+                    self.message = Some(msg);
+                    self.report_job = None;
+                }
+            }
+        }
         match &mut self.screen {
             Screen::Review(r) => r.poll(),
             Screen::Insights(p) => p.poll(),
@@ -208,6 +221,14 @@ impl InnervateApp {
         match &self.screen {
             Screen::Setup(p) => Some(p),
             _ => None,
+        }
+    }
+
+    /// Opens the setup on its placement guide: every preset muscle's placement picture.
+    pub fn open_placement_guide(&mut self) {
+        self.open_setup();
+        if let Screen::Setup(p) = &mut self.screen {
+            p.all_pictures = true;
         }
     }
 

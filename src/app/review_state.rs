@@ -53,6 +53,8 @@ pub enum ExportKind {
     Csv,
     /// EDF+ with annotations.
     Edf,
+    /// The PDF report (`innervate report`).
+    Pdf,
 }
 
 /// The review screen's state.
@@ -279,11 +281,17 @@ impl ReviewPanel {
         let (out, label) = match kind {
             ExportKind::Csv => (wav.with_extension("csv"), "CSV"),
             ExportKind::Edf => (wav.with_extension("edf"), "EDF+"),
+            ExportKind::Pdf => (wav.with_extension("pdf"), "PDF report"),
         };
         self.exports.push(Task::spawn("export", move |_| {
-            let result = match kind {
-                ExportKind::Csv => crate::session::export::export_csv(&wav, &out),
-                ExportKind::Edf => crate::session::export::export_edf(&wav, &out),
+            let result: Result<(), String> = match kind {
+                ExportKind::Csv => crate::session::export::export_csv(&wav, &out)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                ExportKind::Edf => crate::session::export::export_edf(&wav, &out)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                ExportKind::Pdf => super::report_job::write_next_to(&wav).map(|_| ()),
             };
             match result {
                 Ok(_) => format!("{label} written to {}", out.display()),

@@ -176,6 +176,15 @@ fn header(ui: &mut Ui, r: &mut ReviewPanel, acts: &mut Vec<Act>) {
         {
             acts.push(Act::Export(ExportKind::Edf));
         }
+        if ui
+            .button("PDF report")
+            .on_hover_text(
+                "Sets, processing parameters, envelope plots and body maps, next to the WAV",
+            )
+            .clicked()
+        {
+            acts.push(Act::Export(ExportKind::Pdf));
+        }
         ui.checkbox(&mut r.show_raw, "Raw range")
             .on_hover_text("Show the raw signal's range behind the envelope");
         if let Some(status) = &r.status {

@@ -109,6 +109,8 @@ pub enum ScreenAction {
     Close,
     /// Review a recording.
     OpenReview(PathBuf),
+    /// Write a recording's PDF report next to it.
+    ReportSession(PathBuf),
     /// Start or stop recording.
     ToggleRecording,
     /// A user marker: in the recording (live) or at the review's cursor.

@@ -214,6 +214,13 @@ impl InnervateApp {
             session_wav: Some(pending.session_wav),
             stored: stored.map(|_| ()),
             log,
+            sides: self
+                .training
+                .setup
+                .as_ref()
+                .map(|s| s.channels.iter().map(|c| c.side).collect())
+                .unwrap_or_default(),
+            map_metric: Default::default(),
         });
     }
 

@@ -2,11 +2,14 @@
 //! each channel (target, antagonist, synergist or other), read how to place the electrodes, set the target,
 //! the antagonist and synergist limits, the tempo and the hold, save it under a name, apply it, and calibrate from here.
 
+use super::body_map::{self, RegionPaint};
+use super::placement_view;
 use super::screen::ScreenAction;
-use super::theme::WARNING;
+use super::theme::{SERIES, TARGET_LINE, WARNING};
+use crate::training::body_figure::BodySide;
 use crate::training::presets::{Competing, EXERCISES, PRESETS, find};
 use crate::training::setup::{ChannelRole, ExerciseSetup, Role, SetupStore, Side};
-use egui::{RichText, Ui, UiBuilder};
+use egui::{RichText, Ui, UiBuilder, Vec2};
 use std::path::Path;
 
 /// The open setup screen: a setup being edited.
@@ -18,6 +21,10 @@ pub struct SetupPanel {
     pub saved: Vec<ExerciseSetup>,
     /// The last problem or confirmation, in plain words.
     pub status: Option<String>,
+    /// The channel row a click on the body map assigns its muscle to.
+    pub selected: usize,
+    /// Showing every preset's placement picture instead of the setup (a placement guide).
+    pub all_pictures: bool,
 }
 
 /// A setup for `channels` channels from the first exercise template, muscles from the channel names.
@@ -57,15 +64,6 @@ fn fit(mut s: ExerciseSetup, channels: usize, names: &[String]) -> ExerciseSetup
     s
 }
 
-/// The schematic placement picture for a body region, where there is one (in `assets/placement/`).
-pub fn placement_picture(region: &str) -> Option<&'static str> {
-    match region {
-        "Upper arm" => Some("upper-arm.svg"),
-        "Thigh" => Some("thigh.svg"),
-        _ => None,
-    }
-}
-
 impl SetupPanel {
     /// The screen editing `current` (or the first template), fitted to the channels named `names`; the
     /// saved setups are read from `dir`.
@@ -90,6 +88,8 @@ impl SetupPanel {
             draft,
             saved,
             status,
+            selected: 0,
+            all_pictures: false,
         }
     }
 
@@ -124,12 +124,43 @@ impl SetupPanel {
         let mut save = false;
         let mut close = false;
         let mut calibrate = false;
+        // The save buttons stay at the top, in view however long the pictures make the page.
         ui.horizontal(|ui| {
             ui.heading("Exercise setup");
+            if ui
+                .button(RichText::new("Save and use").size(18.0))
+                .clicked()
+            {
+                save = true;
+            }
+            if ui
+                .button("Save and calibrate")
+                .on_hover_text("Measure each muscle's maximal contraction, so targets are in %MVC")
+                .clicked()
+            {
+                calibrate = true;
+            }
             if ui.button("Close setup").clicked() {
                 close = true;
             }
+            let guide = if self.all_pictures {
+                "Back to the setup"
+            } else {
+                "All placement pictures"
+            };
+            if ui.button(guide).clicked() {
+                self.all_pictures = !self.all_pictures;
+            }
         });
+        if self.all_pictures {
+            placement_guide(ui);
+        }
+        if save || calibrate {
+            return Some(ScreenAction::SaveSetup { calibrate });
+        }
+        if self.all_pictures {
+            return close.then_some(ScreenAction::Close);
+        }
         if let Some(st) = &self.status {
             ui.label(RichText::new(st).color(WARNING));
         }
@@ -185,11 +216,15 @@ impl SetupPanel {
                         }
                         ui.end_row();
                         for (c, role) in d.channels.iter_mut().enumerate() {
-                            ui.label(format!(
-                                "{} ({})",
-                                c + 1,
-                                names.get(c).map_or("", String::as_str)
-                            ));
+                            let text =
+                                format!("{} ({})", c + 1, names.get(c).map_or("", String::as_str));
+                            if ui
+                                .selectable_label(self.selected == c, text)
+                                .on_hover_text("Select, then click a muscle on the body map")
+                                .clicked()
+                            {
+                                self.selected = c;
+                            }
                             egui::ComboBox::from_id_salt(("muscle", c))
                                 .selected_text(if role.muscle.is_empty() {
                                     "choose..."
@@ -291,6 +326,16 @@ impl SetupPanel {
                         .labelled_by(l.id);
                 });
                 ui.separator();
+                if let Some((muscle, side)) = setup_map(ui, d, self.selected)
+                    && let Some(role) = d.channels.get_mut(self.selected)
+                {
+                    role.muscle = muscle.to_string();
+                    role.side = match side {
+                        BodySide::Left => Side::Left,
+                        BodySide::Right => Side::Right,
+                    };
+                }
+                ui.separator();
                 ui.label(RichText::new("Electrode placement").strong());
                 let mut shown = Vec::new();
                 for role in &d.channels {
@@ -301,34 +346,16 @@ impl SetupPanel {
                         egui::CollapsingHeader::new(format!("{} ({})", p.name, p.region))
                             .default_open(shown.len() <= 2)
                             .show(ui, |ui| {
-                                ui.label(p.placement);
-                                if let Some(file) = placement_picture(p.region) {
-                                    ui.label(
-                                        RichText::new(format!("Diagram: assets/placement/{file}"))
-                                            .italics(),
-                                    );
-                                }
+                                ui.horizontal_top(|ui| {
+                                    placement_view::show_for_name(ui, p.name, Vec2::splat(240.0));
+                                    ui.vertical(|ui| {
+                                        ui.set_max_width(520.0);
+                                        ui.label(p.placement);
+                                    });
+                                });
                             });
                     }
                 }
-                ui.separator();
-                ui.horizontal(|ui| {
-                    if ui
-                        .button(RichText::new("Save and use").size(18.0))
-                        .clicked()
-                    {
-                        save = true;
-                    }
-                    if ui
-                        .button("Save and calibrate")
-                        .on_hover_text(
-                            "Measure each muscle's maximal contraction, so targets are in %MVC",
-                        )
-                        .clicked()
-                    {
-                        calibrate = true;
-                    }
-                });
             });
         if let Some(name) = template {
             self.from_template(name, names);
@@ -365,4 +392,51 @@ fn radio_group(ui: &mut Ui, label: String, add: impl FnOnce(&mut Ui)) {
             .accessibility_role(egui::accesskit::Role::RadioGroup),
         add,
     );
+}
+
+/// The body map in the setup: each channel's muscle in its own colour (the selected row's with an edge);
+/// returns the region clicked, to be assigned to the selected row.
+fn setup_map(ui: &mut Ui, d: &ExerciseSetup, selected: usize) -> Option<(&'static str, BodySide)> {
+    ui.label(RichText::new(format!(
+        "Body map: click a muscle to put it on channel {}",
+        selected + 1
+    )));
+    let mut paints = Vec::new();
+    for (c, role) in d.channels.iter().enumerate() {
+        for (muscle, side) in super::body_map_live::channel_regions(&role.muscle, role.side) {
+            paints.push(RegionPaint {
+                muscle,
+                side,
+                fill: SERIES[c % SERIES.len()],
+                edge: (c == selected).then_some(TARGET_LINE),
+                value: format!("channel {}", c + 1),
+            });
+        }
+    }
+    body_map::show(ui, "setup", Vec2::new(320.0, 330.0), &paints, true)
+}
+
+/// Every preset muscle's placement picture with its name, in a grid that fills the window's width.
+fn placement_guide(ui: &mut Ui) {
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            placement_view::legend(ui);
+            // Fixed rows of as many pictures as the width takes (a wrapped layout would not wrap columns).
+            let size = Vec2::new(170.0, 140.0);
+            let per_row = ((ui.available_width() / (size.x + 8.0)) as usize).max(1);
+            for row in PRESETS.chunks(per_row) {
+                ui.horizontal_top(|ui| {
+                    for p in row {
+                        ui.vertical(|ui| {
+                            ui.set_width(size.x);
+                            ui.label(RichText::new(p.name).small().strong());
+                            if let Some(shape) = crate::training::muscle_map::shape(p.name) {
+                                placement_view::show(ui, shape, size);
+                            }
+                        });
+                    }
+                });
+            }
+        });
 }

@@ -24,6 +24,16 @@ impl InnervateApp {
         train_view::pair_gauge(&self.training, &self.live.history)
     }
 
+    /// How the live body map paints its regions now (the function the panel draws with).
+    pub fn live_body_map(&self) -> Vec<super::body_map::RegionPaint> {
+        super::body_map_live::live_paints(&self.live, &self.training)
+    }
+
+    /// The live symmetry index of the applied setup's left/right pairs.
+    pub fn live_symmetry(&self) -> Vec<super::body_map_live::LiveSymmetry> {
+        super::body_map_live::live_symmetry(&self.live, self.training.setup.as_ref())
+    }
+
     /// Rep counters per pair (reps of the agonist, with each rep's co-contraction).
     pub fn live_reps(&self) -> &[crate::training::live_reps::LiveReps] {
         &self.live.reps

@@ -34,3 +34,17 @@ pub const SERIES: [Color32; 6] = [
     Color32::from_rgb(241, 196, 15),
     Color32::from_rgb(231, 76, 60),
 ];
+/// The body figure's skin in the body map and placement pictures.
+pub const BODY_FILL: Color32 = Color32::from_rgb(62, 70, 80);
+/// The body figure's outlines.
+pub const BODY_LINE: Color32 = Color32::from_rgb(135, 145, 155);
+/// A muscle region nobody records, or one at rest.
+pub const MUSCLE_IDLE: Color32 = Color32::from_rgb(92, 84, 96);
+/// A placement picture's electrodes (the recording pair).
+pub const ELECTRODE: Color32 = Color32::from_rgb(236, 240, 241);
+/// A placement picture's reference electrode.
+pub const REFERENCE: Color32 = Color32::from_rgb(46, 204, 113);
+/// A placement picture's bony landmarks and the line between them.
+pub const LANDMARK: Color32 = Color32::from_rgb(241, 196, 15);
+/// The muscle a placement picture is about.
+pub const MUSCLE_SHOWN: Color32 = Color32::from_rgb(150, 112, 128);

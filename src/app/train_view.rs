@@ -44,8 +44,8 @@ pub fn synergist_share(training: &Training, live: &LiveState) -> Option<Share> {
     target_share(a / na as f64, b / nb as f64, mvc(target), mvc(synergist))
 }
 
-/// Sums and counts of two channels' newest display points over the gauge window.
-fn window_sums(
+/// Sums and counts of two channels' newest display points over the gauge window (half a second).
+pub(super) fn window_sums(
     history: &LiveHistory,
     target: usize,
     other: usize,
@@ -304,6 +304,8 @@ pub fn summary(ui: &mut Ui, f: &mut FinishedSet) -> Option<ScreenAction> {
         session_wav,
         stored,
         log,
+        sides,
+        map_metric,
     } = f;
     let s = &report.summary;
     let mut act = None;
@@ -327,45 +329,48 @@ pub fn summary(ui: &mut Ui, f: &mut FinishedSet) -> Option<ScreenAction> {
             Some(p) => format!("{p:.0} %MVC"),
             None => format!("{uv:.0} µV"),
         };
-        egui::Grid::new("summary").striped(true).show(ui, |ui| {
-            let rows = [
-                ("Reps", s.reps.to_string()),
-                (
-                    "Good reps",
-                    format!(
-                        "{} (target reached, {} within its limit)",
-                        s.good_reps,
-                        if s.competitor_role == Some(Role::Synergist) {
-                            "share"
-                        } else {
-                            "antagonist"
-                        }
+        ui.horizontal_top(|ui| {
+            egui::Grid::new("summary").striped(true).show(ui, |ui| {
+                let rows = [
+                    ("Reps", s.reps.to_string()),
+                    (
+                        "Good reps",
+                        format!(
+                            "{} (target reached, {} within its limit)",
+                            s.good_reps,
+                            if s.competitor_role == Some(Role::Synergist) {
+                                "share"
+                            } else {
+                                "antagonist"
+                            }
+                        ),
                     ),
-                ),
-                ("Peak", pct(s.peak_pct_mvc, s.peak_uv)),
-                (
-                    "Mean in reps",
-                    s.mean_pct_mvc
-                        .map_or("-".into(), |m| format!("{m:.0} %MVC")),
-                ),
-                (
-                    "Time above target",
-                    format!("{:.1} s of {:.1} s", s.time_above_target_s, s.duration_s),
-                ),
-                competitor_row(report),
-                (
-                    "Fatigue slope",
-                    format!(
-                        "{} (median frequency, working epochs only)",
-                        s.fatigue.describe()
+                    ("Peak", pct(s.peak_pct_mvc, s.peak_uv)),
+                    (
+                        "Mean in reps",
+                        s.mean_pct_mvc
+                            .map_or("-".into(), |m| format!("{m:.0} %MVC")),
                     ),
-                ),
-            ];
-            for (k, v) in rows {
-                ui.label(RichText::new(k).strong());
-                ui.label(v);
-                ui.end_row();
-            }
+                    (
+                        "Time above target",
+                        format!("{:.1} s of {:.1} s", s.time_above_target_s, s.duration_s),
+                    ),
+                    competitor_row(report),
+                    (
+                        "Fatigue slope",
+                        format!(
+                            "{} (median frequency, working epochs only)",
+                            s.fatigue.describe()
+                        ),
+                    ),
+                ];
+                for (k, v) in rows {
+                    ui.label(RichText::new(k).strong());
+                    ui.label(v);
+                    ui.end_row();
+                }
+            });
+            ui.vertical(|ui| super::body_map_panel::set_summary(ui, report, sides, map_metric));
         });
         if let Err(e) = stored {
             ui.label(RichText::new(format!("Not stored in the history: {e}")).color(WARNING));

@@ -57,6 +57,10 @@ pub struct FinishedSet {
     pub stored: Result<(), String>,
     /// The training log typed under the summary (for a stored set).
     pub log: Option<super::set_log::LogEntry>,
+    /// Each channel's side in the setup the set was done with (for the body map).
+    pub sides: Vec<crate::training::setup::Side>,
+    /// Which of the set's numbers colours the body map.
+    pub map_metric: super::body_map_panel::SetMetric,
 }
 
 /// Training state of the window.

@@ -99,6 +99,7 @@ pub fn run(args: GuiArgs) -> Result<()> {
             }
             match start_screen.as_deref() {
                 Some("setup") => app.open_setup(),
+                Some("placements") => app.open_placement_guide(),
                 Some("calibration") => app.open_calibration(),
                 Some("history") => app.open_history(),
                 Some(s @ ("insights" | "insights-feel" | "insights-load")) => {

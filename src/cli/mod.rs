@@ -9,6 +9,7 @@ mod history;
 mod ports;
 mod record;
 mod repair;
+mod report;
 mod simulate;
 mod sound_args;
 mod source_args;
@@ -45,9 +46,9 @@ pub struct Cli {
     /// folder].
     #[arg(long, value_name = "FILE")]
     settings: Option<PathBuf>,
-    /// Open this screen at start: setup, calibration, history, insights (insights-feel, insights-load for
-    /// its other tabs), sessions, connect or drill (the live view with a drill started; for demos and
-    /// screenshots).
+    /// Open this screen at start: setup, placements (the placement guide), calibration, history, insights
+    /// (insights-feel, insights-load for its other tabs), sessions, connect or drill (the live view with a
+    /// drill started; for demos and screenshots).
     #[arg(long, hide = true)]
     start_screen: Option<String>,
     /// Apply this exercise template, start a set after this many seconds and end it this long after
@@ -68,6 +69,8 @@ enum Command {
     Repair(repair::RepairArgs),
     /// Analyse a recording offline with the live chain: envelopes, fatigue, co-contraction, signal quality.
     Analyze(analyze::AnalyzeArgs),
+    /// Write a session's PDF report: processing parameters, each set's summary, envelope plots, body maps.
+    Report(report::ReportArgs),
     /// List serial ports (path, USB vendor:product, description) to pass to --port.
     Ports,
     /// Measure end-to-end latency through a pseudo-terminal (8 ch x 2 kHz and 16 ch x 4 kHz; `bench` or
@@ -93,6 +96,7 @@ impl Cli {
             Some(Command::Export(args)) => export::run(args),
             Some(Command::Repair(args)) => repair::run(args),
             Some(Command::Analyze(args)) => analyze::run(args),
+            Some(Command::Report(args)) => report::run(args),
             Some(Command::Ports) => ports::run(),
             Some(Command::Bench(args)) => bench::run(args),
             Some(Command::Simulate(args)) => simulate::run(args),

@@ -1,0 +1,76 @@
+//! Reports to hand over: a session's PDF (who, what, when, every processing parameter, each set's
+//! summary, envelope plots with target lines and set and rep markers, each set's body map). The numbers
+//! come from the analysis report `innervate analyze` and review use ([`crate::analysis::analyze`]), so a
+//! printed number is the one the screen and `analyze --json` show. Drawn with `pdf-writer` (pure Rust).
+
+mod figure;
+pub mod pdf;
+mod plot;
+pub mod session;
+
+use crate::analysis::{AnalyzeError, AnalyzeOptions, Report, analyze};
+use crate::session::SessionError;
+use crate::session::load::open_session;
+use crate::source::FrameGenerator;
+pub use pdf::Paper;
+use plot::EnvelopeColumns;
+use std::path::Path;
+
+/// Why a report was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The recording could not be opened.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// The recording could not be analysed.
+    #[error(transparent)]
+    Analyze(#[from] AnalyzeError),
+    /// The output could not be written (nothing is left behind).
+    #[error("cannot write {path}: {reason}")]
+    Write {
+        /// The output path.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// A session report: the PDF's bytes and the analysis it printed.
+pub struct SessionReport {
+    /// The PDF file.
+    pub pdf: Vec<u8>,
+    /// The analysis behind every number in it.
+    pub report: Report,
+}
+
+/// Analyses `wav` as `innervate analyze` does (the session's own settings) and draws its report on `paper`.
+/// `progress` gets the frames done so far.
+pub fn session_report(
+    wav: &Path,
+    paper: Paper,
+    progress: &mut dyn FnMut(u64),
+) -> Result<SessionReport, ReportError> {
+    let session = open_session(wav)?;
+    let mut replay = session.replay()?;
+    let options = AnalyzeOptions::for_session(&session);
+    let mut columns = EnvelopeColumns::new(replay.info().channels(), replay.total_frames());
+    let mut sink = |env: &[f32]| {
+        columns.push(env);
+        Ok::<(), crate::source::SourceError>(())
+    };
+    let report = analyze(&mut replay, &options, progress, Some(&mut sink))?;
+    let mut w = session::Writer::new(pdf::Doc::new(paper));
+    session::write(&mut w, &session, &report, &columns);
+    Ok(SessionReport {
+        pdf: w.doc.finish(),
+        report,
+    })
+}
+
+/// Writes a report to `out` atomically: a complete file or none (a temporary file renamed into place).
+pub fn write_pdf(out: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    crate::fsio::write_atomic(out, bytes).map_err(|e| ReportError::Write {
+        path: out.display().to_string(),
+        reason: e.to_string(),
+    })
+}
