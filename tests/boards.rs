@@ -17,14 +17,14 @@ use innervate::protocol::bitalino::{self, BitalinoDecoder};
 use innervate::protocol::chords::{self, ChordsDecoder, ChordsScale};
 use innervate::protocol::spikerbox::{self, SpikerBoxDecoder};
 use innervate::protocol::{DecodeCounters, Decoder, Event, Protocol};
-use innervate::session::{Recorder, Sidecar};
+use innervate::session::Sidecar;
 use innervate::source::serial::{ProtocolChoice, SerialConfig, SerialSource};
 use innervate::source::virtual_board::{BoardSignal, Faults, VirtualBoard, VirtualBoardConfig};
-use innervate::stats::{LinkState, LinkStats};
+use innervate::stats::LinkStats;
 use serde_json::Value;
 use std::path::Path;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// One streaming test at a time (a 2-core machine shared with others).
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -455,26 +455,6 @@ struct PtyRun {
     board: VirtualBoard,
 }
 
-fn wait_recorder(engine: &mut Engine, limit: Duration) -> Recorder {
-    let started = Instant::now();
-    loop {
-        if let Some(r) = engine.take_finished_recording() {
-            return r;
-        }
-        assert!(
-            started.elapsed() < limit,
-            "recording did not finish in {limit:?}"
-        );
-        assert_ne!(
-            engine.stats().state(),
-            LinkState::Failed,
-            "{:?}",
-            engine.stats().error()
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
 /// Starts the board, connects with its protocol forced, records, and reads the recording back.
 fn run_pty(case: &PtyCase, dir: &Path) -> PtyRun {
     let link = dir.join("board");
@@ -519,7 +499,7 @@ fn run_pty(case: &PtyCase, dir: &Path) -> PtyRun {
         board.replug();
     }
     let limit = Duration::from_secs_f64(case.seconds / case.speed * 4.0 + 30.0);
-    let recorder = wait_recorder(&mut engine, limit);
+    let recorder = common::wait_recorder(&mut engine, limit);
     let stats = engine.stats().clone();
     drop(engine);
     recorder.wait().unwrap();

@@ -23,7 +23,7 @@
 //! **Microvolts.** PLUX's EMG sensor: `EMG(V) = (ADC / 2^n - 1/2) x 3.3 V / 1009`, n = 10 bits on A1-A4 and
 //! 6 on A5-A6 ([`emg_uv`]).
 
-use super::carry::Carry;
+use super::carry::{Carry, carried_decoder};
 use super::{DecodeCounters, Decoder, Event};
 
 /// Most analog channels.
@@ -176,6 +176,11 @@ enum Verdict {
 }
 
 impl State {
+    /// Bytes kept outside the carry (none).
+    fn held(&self) -> usize {
+        0
+    }
+
     /// Frame `k` after the one at the front: intact with sequence number `s0 + step`?
     fn at(&self, w: &[u8], k: usize, s0: u8, step: u8) -> bool {
         let f = &w[k * self.len..(k + 1) * self.len];
@@ -342,21 +347,7 @@ impl BitalinoDecoder {
     }
 }
 
-impl Decoder for BitalinoDecoder {
-    fn feed(&mut self, bytes: &[u8], sink: &mut dyn FnMut(Event<'_>)) {
-        self.state.counters.bytes += bytes.len() as u64;
-        let state = &mut self.state;
-        self.carry.feed(bytes, |w| state.process(w, sink));
-    }
-
-    fn counters(&self) -> DecodeCounters {
-        self.state.counters
-    }
-
-    fn buffered(&self) -> usize {
-        self.carry.len()
-    }
-}
+carried_decoder!(BitalinoDecoder);
 
 #[cfg(test)]
 mod tests {

@@ -60,6 +60,29 @@ impl<const N: usize> Carry<N> {
     }
 }
 
+/// The `Decoder` impl of a decoder made of `carry: Carry<N>` and a `state` with `counters`,
+/// `process(window, sink) -> consumed` and `held()` (bytes it keeps itself besides the carry).
+macro_rules! carried_decoder {
+    ($t:ty) => {
+        impl Decoder for $t {
+            fn feed(&mut self, bytes: &[u8], sink: &mut dyn FnMut(Event<'_>)) {
+                self.state.counters.bytes += bytes.len() as u64;
+                let state = &mut self.state;
+                self.carry.feed(bytes, |w| state.process(w, sink));
+            }
+
+            fn counters(&self) -> DecodeCounters {
+                self.state.counters
+            }
+
+            fn buffered(&self) -> usize {
+                self.carry.len() + self.state.held()
+            }
+        }
+    };
+}
+pub(crate) use carried_decoder;
+
 #[cfg(test)]
 mod tests {
     use super::Carry;

@@ -16,7 +16,7 @@
 //! **Microvolts.** `uV = (code - 2^(bits-1)) x Vref / 2^bits / gain x 1e6` ([`ChordsScale`]): the ADC's
 //! mid-scale is 0 V at the electrodes (the BioAmp output sits at mid-supply).
 
-use super::carry::Carry;
+use super::carry::{Carry, carried_decoder};
 use super::{DecodeCounters, Decoder, Event};
 use crate::block::MAX_CHANNELS;
 
@@ -164,6 +164,11 @@ struct State {
 }
 
 impl State {
+    /// Bytes kept outside the carry (none).
+    fn held(&self) -> usize {
+        0
+    }
+
     fn framed(&self, p: &[u8]) -> bool {
         p[0] == SYNC1 && p[1] == SYNC2 && p[self.len - 1] == END
     }
@@ -259,21 +264,7 @@ impl ChordsDecoder {
     }
 }
 
-impl Decoder for ChordsDecoder {
-    fn feed(&mut self, bytes: &[u8], sink: &mut dyn FnMut(Event<'_>)) {
-        self.state.counters.bytes += bytes.len() as u64;
-        let state = &mut self.state;
-        self.carry.feed(bytes, |w| state.process(w, sink));
-    }
-
-    fn counters(&self) -> DecodeCounters {
-        self.state.counters
-    }
-
-    fn buffered(&self) -> usize {
-        self.carry.len()
-    }
-}
+carried_decoder!(ChordsDecoder);
 
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,7 @@
 //! measured right. **Values** are ADC steps around mid-scale times a scale the host chooses
 //! (BYB publishes no gain: 1.0 gives ADC steps).
 
-use super::carry::Carry;
+use super::carry::{Carry, carried_decoder};
 use super::{DecodeCounters, Decoder, Event};
 use crate::block::MAX_CHANNELS;
 
@@ -177,6 +177,11 @@ struct State {
 }
 
 impl State {
+    /// Bytes kept outside the carry: a frame and a message in progress.
+    fn held(&self) -> usize {
+        self.got + self.message.as_ref().map_or(0, |m| m.1)
+    }
+
     fn skip(&mut self) {
         self.counters.skipped_bytes += 1;
         self.junk += 1;
@@ -318,22 +323,7 @@ impl SpikerBoxDecoder {
     }
 }
 
-impl Decoder for SpikerBoxDecoder {
-    fn feed(&mut self, bytes: &[u8], sink: &mut dyn FnMut(Event<'_>)) {
-        self.state.counters.bytes += bytes.len() as u64;
-        let state = &mut self.state;
-        self.carry.feed(bytes, |w| state.process(w, sink));
-    }
-
-    fn counters(&self) -> DecodeCounters {
-        self.state.counters
-    }
-
-    fn buffered(&self) -> usize {
-        // The carried bytes, a frame in progress and a message in progress.
-        self.carry.len() + self.state.got + self.state.message.as_ref().map_or(0, |m| m.1)
-    }
-}
+carried_decoder!(SpikerBoxDecoder);
 
 #[cfg(test)]
 mod tests {

@@ -28,33 +28,6 @@ fn chords_board_in(text: &[u8]) -> Option<&'static ChordsBoard> {
         .find_map(|line| chords::BOARDS.iter().find(|b| b.id == line.trim()))
 }
 
-/// Asks `WHORU` until a known board answers or `timeout` passes.
-pub(super) fn ask_chords(
-    port: &mut dyn SerialPort,
-    timeout: Duration,
-    path: &str,
-) -> Result<Option<&'static ChordsBoard>, SerialError> {
-    let start = Instant::now();
-    let mut sent_at: Option<Instant> = None;
-    let mut text = Vec::new();
-    let mut buf = [0u8; 512];
-    while start.elapsed() < timeout {
-        if sent_at.is_none_or(|t| t.elapsed() >= CHORDS_WHORU_EVERY) {
-            send(port, b"WHORU\n", path)?;
-            sent_at = Some(Instant::now());
-        }
-        let n = read_some(port, &mut buf).map_err(io_err(path))?;
-        text.extend_from_slice(&buf[..n]);
-        if let Some(b) = chords_board_in(&text) {
-            return Ok(Some(b));
-        }
-        if text.len() > MAX_TEXT {
-            text.drain(..text.len() - 64);
-        }
-    }
-    Ok(None)
-}
-
 /// Brings up a board running the Chords firmware at the port's baud rate.
 pub(super) fn chords(
     port: &mut dyn SerialPort,
@@ -65,7 +38,15 @@ pub(super) fn chords(
     let path = config.path.as_str();
     // One WHORU is answered only after a second of silence: give it room.
     let timeout = timeout.max(CHORDS_COMMAND_GAP * 2);
-    let Some(board) = ask_chords(port, timeout, path)? else {
+    let Some(board) = ask_until(
+        port,
+        b"WHORU\n",
+        CHORDS_WHORU_EVERY,
+        timeout,
+        path,
+        chords_board_in,
+    )?
+    else {
         return Err(fail(
             path,
             format!(
