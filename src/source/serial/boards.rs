@@ -21,11 +21,21 @@ const CHORDS_WHORU_EVERY: Duration = Duration::from_millis(2500);
 /// Text kept while waiting for the answer.
 const MAX_TEXT: usize = 4096;
 
-/// The board named on a line of `text`, if any.
+/// The board named at the end of a line of `text`, if any (a board already streaming may put its answer
+/// right after packet bytes).
 fn chords_board_in(text: &[u8]) -> Option<&'static ChordsBoard> {
-    String::from_utf8_lossy(text)
-        .split(['\n', '\r'])
-        .find_map(|line| chords::BOARDS.iter().find(|b| b.id == line.trim()))
+    let text = String::from_utf8_lossy(text);
+    text.split(['\n', '\r']).find_map(|line| {
+        let line = line.trim();
+        chords::BOARDS.iter().find(|b| {
+            line.strip_suffix(b.id).is_some_and(|before| {
+                before
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '-')
+            })
+        })
+    })
 }
 
 /// Brings up a board running the Chords firmware at the port's baud rate.
@@ -319,5 +329,13 @@ mod tests {
         text.extend_from_slice(b"UNO-R4\r\n");
         assert_eq!(chords_board_in(&text).map(|b| b.id), Some("UNO-R4"));
         assert!(chords_board_in(b"UNO-R44\r\n").is_none());
+        assert_eq!(
+            chords_board_in(b"MEGA-2560-CLONE\r\n").map(|b| b.id),
+            Some("MEGA-2560-CLONE")
+        );
+        assert_eq!(
+            chords_board_in(b"\r\nUNO-R3\r\n").map(|b| b.id),
+            Some("UNO-R3")
+        );
     }
 }
