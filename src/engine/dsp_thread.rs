@@ -203,7 +203,9 @@ impl DspWorker {
                 dirty = true;
             }
 
-            if let (Some(link), Some(done)) = (recorder.as_mut(), expected) {
+            if self.stats.board_events_pending.load(Ordering::Relaxed) > 0
+                && let (Some(link), Some(done)) = (recorder.as_mut(), expected)
+            {
                 // Board events (a SpikerBox button) become markers once the samples before them are out.
                 for (at, code) in self.stats.take_board_events(done) {
                     let (tx, open) = (&link.tx, &mut link.open);
