@@ -1,6 +1,7 @@
 //! Throughput of the protocol decoders, bytes per second, on about 4 MB of valid stream each: Innervate DATA
 //! (16 channels, 20 frames per message), Cyton (8 channels), Cyton + Daisy (16), Serial Plotter text (8
-//! values per line).
+//! values per line), Chords (6 channels, an Uno R4), BITalino (6 channels), SpikerBox (2 channels, 14 bits,
+//! an event message every 1000 frames).
 //!
 //! Baseline in the same run: summing every byte of the Innervate stream, so each figure can be read as a
 //! ratio to what the machine does with the bytes and no decoding at all (shared machines are noisy).
@@ -10,9 +11,12 @@
 //! `cargo bench --bench decoders -- --warm-up-time 1 --measurement-time 3`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use innervate::protocol::bitalino::{self, BitalinoDecoder};
+use innervate::protocol::chords::{self, ChordsDecoder, ChordsScale};
 use innervate::protocol::cyton::{self, CytonDecoder};
 use innervate::protocol::innervate::{self as inn, InnervateDecoder};
 use innervate::protocol::plotter::PlotterDecoder;
+use innervate::protocol::spikerbox::{self, SpikerBoxDecoder};
 use innervate::protocol::{BoardInfo, Decoder, Event};
 use std::hint::black_box;
 
@@ -96,6 +100,55 @@ fn plotter_stream() -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Chords packets of an Uno R4 (6 channels, 14 bits) and the board.
+fn chords_stream() -> (Vec<u8>, &'static chords::ChordsBoard) {
+    let board = chords::board_by_name("UNO-R4").unwrap();
+    let mut rng = Rng(0xC40D_5C40_D5C4_0D51);
+    let mut out = Vec::with_capacity(TARGET + 32);
+    let mut counter = 0u8;
+    let mut codes = [0u16; 6];
+    while out.len() < TARGET {
+        for c in codes.iter_mut() {
+            *c = 8192 + (rng.next() % 2001) as u16 - 1000;
+        }
+        chords::encode_packet(counter, &codes, &mut out);
+        counter = counter.wrapping_add(1);
+    }
+    (out, board)
+}
+
+/// BITalino frames of 6 channels.
+fn bitalino_stream() -> Vec<u8> {
+    let mut rng = Rng(0xB17A_11E0_B17A_11E0);
+    let mut out = Vec::with_capacity(TARGET + 8);
+    let mut seq = 0u8;
+    let mut codes = [0u16; 6];
+    while out.len() < TARGET {
+        for (i, c) in codes.iter_mut().enumerate() {
+            *c = (rng.next() % (1 << bitalino::channel_bits(i))) as u16;
+        }
+        bitalino::encode_frame(seq, &codes, 0, &mut out);
+        seq = (seq + 1) & 0x0F;
+    }
+    out
+}
+
+/// SpikerBox frames of 2 channels at 14 bits, an event every 1000 frames.
+fn spikerbox_stream() -> Vec<u8> {
+    let mut rng = Rng(0x5B1C_E4B0_5B1C_E4B0);
+    let mut out = Vec::with_capacity(TARGET + 32);
+    let mut k = 0u32;
+    while out.len() < TARGET {
+        let s = [(rng.next() % 16384) as u16, (rng.next() % 16384) as u16];
+        spikerbox::encode_frame(&s, &mut out);
+        k += 1;
+        if k.is_multiple_of(1000) {
+            spikerbox::encode_message("EVNT:1;", &mut out);
+        }
+    }
+    out
+}
+
 /// 1 KB frames of random non-zero bytes: every one fails its CRC and is salvaged from every start.
 fn garbage_stream() -> Vec<u8> {
     let mut rng = Rng(0xBAD0_BAD0_BAD0_BAD1);
@@ -129,6 +182,10 @@ fn bench(c: &mut Criterion) {
     let cyton = cyton_stream();
     let plotter = plotter_stream();
     let garbage = garbage_stream();
+    let (chords_bytes, chords_board) = chords_stream();
+    let chords_scale = ChordsScale::of(chords_board, chords::DEFAULT_GAIN);
+    let bitalino_bytes = bitalino_stream();
+    let spiker_bytes = spikerbox_stream();
 
     // Every stream decodes completely (or, for garbage, not at all).
     assert_eq!(
@@ -142,6 +199,17 @@ fn bench(c: &mut Criterion) {
     let (n, _) = decode(PlotterDecoder::new(), &plotter);
     assert_eq!(n, plotter.iter().filter(|&&b| b == b'\n').count() as u64);
     assert_eq!(decode(InnervateDecoder::new(), &garbage).0, 0);
+    let (n, _) = decode(ChordsDecoder::new(6, chords_scale), &chords_bytes);
+    assert_eq!(n, (chords_bytes.len() / chords::packet_len(6)) as u64);
+    // A BITalino stream's first two and last two frames are not emitted; a SpikerBox frame waits for the
+    // next start.
+    let (n, _) = decode(BitalinoDecoder::new(6), &bitalino_bytes);
+    assert_eq!(
+        n,
+        (bitalino_bytes.len() / bitalino::frame_len(6)) as u64 - 4
+    );
+    let (n, _) = decode(SpikerBoxDecoder::new(2, 14, 1.0), &spiker_bytes);
+    assert!(n > 0);
 
     let mut group = c.benchmark_group("decoders");
 
@@ -168,6 +236,19 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(plotter.len() as u64));
     group.bench_function("plotter_8_values", |b| {
         b.iter(|| decode(PlotterDecoder::new(), &plotter))
+    });
+
+    group.throughput(Throughput::Bytes(chords_bytes.len() as u64));
+    group.bench_function("chords_6ch", |b| {
+        b.iter(|| decode(ChordsDecoder::new(6, chords_scale), &chords_bytes))
+    });
+    group.throughput(Throughput::Bytes(bitalino_bytes.len() as u64));
+    group.bench_function("bitalino_6ch", |b| {
+        b.iter(|| decode(BitalinoDecoder::new(6), &bitalino_bytes))
+    });
+    group.throughput(Throughput::Bytes(spiker_bytes.len() as u64));
+    group.bench_function("spikerbox_2ch", |b| {
+        b.iter(|| decode(SpikerBoxDecoder::new(2, 14, 1.0), &spiker_bytes))
     });
 
     group.throughput(Throughput::Bytes(garbage.len() as u64));

@@ -18,6 +18,9 @@ pub enum LinkState {
     Disconnected = 4,
 }
 
+/// Most board events kept waiting for the DSP thread.
+pub const MAX_BOARD_EVENTS: usize = 256;
+
 /// Health counters of one acquisition run.
 #[derive(Debug, Default)]
 pub struct LinkStats {
@@ -54,6 +57,10 @@ pub struct LinkStats {
     pub dsp_blocks: AtomicU64,
     /// See [`LinkStats::dsp_blocks`].
     pub dsp_busy_ns: AtomicU64,
+    /// Events the board reported (button presses: rare), not yet turned into markers.
+    pub board_events_pending: AtomicU64,
+    // (stream index of the frame they precede, the board's code); at most MAX_BOARD_EVENTS held.
+    board_events: Mutex<Vec<(u64, u32)>>,
     // What the link is doing, in words (e.g. reconnecting); set at human pace, never per sample.
     notice: Mutex<String>,
     // Only written once, when the source fails: not on any hot path.
@@ -100,6 +107,33 @@ impl LinkStats {
     /// The failure message, if the source failed.
     pub fn error(&self) -> Option<String> {
         self.error.lock().ok().and_then(|e| e.clone())
+    }
+
+    /// Keeps an event the board reported before stream frame `at` (beyond [`MAX_BOARD_EVENTS`] waiting,
+    /// it is dropped: events come at human pace, so that many waiting means nobody takes them).
+    pub fn push_board_event(&self, at: u64, code: u32) {
+        if let Ok(mut events) = self.board_events.lock()
+            && events.len() < MAX_BOARD_EVENTS
+        {
+            events.push((at, code));
+            self.board_events_pending.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The events before stream frame `until` (inclusive), oldest first; the rest stay. Cheap when none
+    /// wait (one atomic load, no lock).
+    pub fn take_board_events(&self, until: u64) -> Vec<(u64, u32)> {
+        if self.board_events_pending.load(Ordering::Relaxed) == 0 {
+            return Vec::new();
+        }
+        let Ok(mut events) = self.board_events.lock() else {
+            return Vec::new();
+        };
+        let (due, later): (Vec<_>, Vec<_>) = events.drain(..).partition(|&(at, _)| at <= until);
+        *events = later;
+        self.board_events_pending
+            .store(events.len() as u64, Ordering::Relaxed);
+        due
     }
 
     /// Reads a counter.

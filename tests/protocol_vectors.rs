@@ -65,6 +65,7 @@ fn decode(dec: &mut InnervateDecoder, bytes: &[u8]) -> Vec<Got> {
             Event::Ack { command, value } => Got::Ack(command, value),
             Event::Command { command, value } => Got::Command(command, value),
             Event::BoardError { code, message } => Got::Error(code, message),
+            Event::BoardEvent(n) => Got::Error(0, format!("board event {n}")),
         })
     });
     got

@@ -6,7 +6,7 @@ mod common;
 
 use innervate::engine::{Engine, EngineOptions, RecordRequest};
 use innervate::protocol::Protocol;
-use innervate::session::{Recorder, Sidecar};
+use innervate::session::Sidecar;
 use innervate::source::serial::{ProtocolChoice, SerialConfig, SerialSource};
 use innervate::source::virtual_board::{BoardSignal, Faults, VirtualBoard, VirtualBoardConfig};
 use innervate::stats::{LinkState, LinkStats};
@@ -73,26 +73,6 @@ fn connect(
     SerialSource::connect(config).unwrap()
 }
 
-fn wait_recorder(engine: &mut Engine, limit: Duration) -> Recorder {
-    let started = Instant::now();
-    loop {
-        if let Some(r) = engine.take_finished_recording() {
-            return r;
-        }
-        assert!(
-            started.elapsed() < limit,
-            "recording did not finish in {limit:?}"
-        );
-        assert_ne!(
-            engine.stats().state(),
-            LinkState::Failed,
-            "{:?}",
-            engine.stats().error()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// Records `frames` frames from `source` into `dir` and reads the session back.
 fn record(source: SerialSource, frames: u64, dir: &Path, limit: Duration) -> Run {
     let wav = dir.join("board.wav");
@@ -108,7 +88,7 @@ fn record(source: SerialSource, frames: u64, dir: &Path, limit: Duration) -> Run
         None,
     )
     .unwrap();
-    let recorder = wait_recorder(&mut engine, limit);
+    let recorder = common::wait_recorder(&mut engine, limit);
     let stats = engine.stats().clone();
     drop(engine);
     recorder.wait().unwrap();
@@ -166,7 +146,8 @@ fn zero_loss(protocol: Protocol, channels: usize, rate: u32, speed: f64) {
     let (board_rate, plotter_rate) = match protocol {
         Protocol::Cyton => (Some(rate), 1000.0),
         Protocol::Plotter => (None, rate as f64),
-        Protocol::Innervate => (Some(rate), 1000.0),
+        // The vendor boards have their own tests (tests/boards.rs).
+        _ => (Some(rate), 1000.0),
     };
     let source = connect(
         &b.pty_path(),

@@ -119,6 +119,9 @@ impl ConnectPanel {
                 (Some(Protocol::Innervate), "Innervate"),
                 (Some(Protocol::Cyton), "OpenBCI Cyton"),
                 (Some(Protocol::Plotter), "Serial Plotter text"),
+                (Some(Protocol::Chords), "Upside Down Labs Chords"),
+                (Some(Protocol::Bitalino), "PLUX BITalino"),
+                (Some(Protocol::SpikerBox), "Backyard Brains SpikerBox"),
             ];
             for (value, label) in choices {
                 if ui.selectable_label(self.protocol == value, label).clicked() {

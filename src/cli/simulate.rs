@@ -14,7 +14,9 @@ pub struct SimulateArgs {
     /// Serve the board on a pseudo-terminal (the only transport so far; its path is printed).
     #[arg(long, required = true)]
     pty: bool,
-    /// Protocol to speak: innervate, cyton or plotter.
+    /// Protocol to speak: innervate, cyton, plotter, chords (a Chords board of the vendor's table with
+    /// --channels at --rate, e.g. 6 at 500 for an Uno R4), bitalino (1-6 EMG channels at 100 or 1000 Hz)
+    /// or spikerbox (a Human SpikerBox: 2-4 channels at 5000 Hz).
     #[arg(long, default_value = "innervate")]
     protocol: String,
     /// Channels (a Cyton has 8; 16 makes it a Cyton + Daisy).
@@ -58,7 +60,12 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         "innervate" => Protocol::Innervate,
         "cyton" => Protocol::Cyton,
         "plotter" => Protocol::Plotter,
-        other => bail!("--protocol must be innervate, cyton or plotter, not `{other}`"),
+        "chords" => Protocol::Chords,
+        "bitalino" => Protocol::Bitalino,
+        "spikerbox" => Protocol::SpikerBox,
+        other => bail!(
+            "--protocol must be innervate, cyton, plotter, chords, bitalino or spikerbox, not `{other}`"
+        ),
     };
     let board = VirtualBoard::start(VirtualBoardConfig {
         protocol,

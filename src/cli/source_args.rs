@@ -19,7 +19,7 @@ pub struct SourceArgs {
     /// Simulated board: number of channels (1-16).
     #[arg(long, default_value_t = 4)]
     channels: usize,
-    /// Simulated board: sample rate in Hz (250-4000).
+    /// Simulated board: sample rate in Hz (250-10000).
     #[arg(long, default_value_t = 2000.0)]
     rate: f64,
     /// Simulated board: random seed (the same seed gives the same signal).
@@ -34,10 +34,12 @@ pub struct SourceArgs {
     /// A board on this serial port instead of --source (see `innervate ports`).
     #[arg(long, value_name = "PATH", conflicts_with = "source")]
     port: Option<String>,
-    /// The board's protocol: auto, innervate, cyton or plotter.
+    /// The board's protocol: auto, innervate, cyton, plotter, chords (Upside Down Labs), bitalino (PLUX) or
+    /// spikerbox (Backyard Brains).
     #[arg(long, default_value = "auto", requires = "port")]
     protocol: ProtocolChoice,
-    /// Baud rate [default: 500000 for Innervate boards, 115200 for Cyton and plotter].
+    /// Baud rate [default: 500000 for Innervate boards, 115200 for Cyton and plotter; Chords: 115200, then
+    /// 230400].
     #[arg(long, requires = "port")]
     baud: Option<u32>,
     /// Ask the board for this sample rate (Innervate and Cyton boards).
@@ -59,6 +61,13 @@ pub struct SourceArgs {
     /// [default: the first 16].
     #[arg(long, value_name = "LIST", requires = "brainflow")]
     brainflow_channels: Option<String>,
+    /// Gain from electrode to ADC where the protocol does not carry it (Chords: the BioAmp's, default 1000).
+    #[arg(long, requires = "port")]
+    board_gain: Option<f64>,
+    /// Channels to stream where the host chooses (BITalino: the first N analog inputs with EMG sensors,
+    /// default 1; a SpikerShield: `c:N;`).
+    #[arg(long, requires = "port")]
+    board_channels: Option<usize>,
 }
 
 impl SourceArgs {
@@ -83,6 +92,8 @@ impl SourceArgs {
             config.baud = self.baud;
             config.rate_hz = self.board_rate;
             config.plotter_rate_hz = self.plotter_rate;
+            config.gain = self.board_gain;
+            config.channels = self.board_channels;
             let board = SerialSource::connect(config)?;
             return Ok(OpenSource::Serial(Box::new(board)));
         }

@@ -203,6 +203,24 @@ impl DspWorker {
                 dirty = true;
             }
 
+            if self.stats.board_events_pending.load(Ordering::Relaxed) > 0
+                && let (Some(link), Some(done)) = (recorder.as_mut(), expected)
+            {
+                // Board events (a SpikerBox button) become markers once the samples before them are out.
+                for (at, code) in self.stats.take_board_events(done) {
+                    let (tx, open) = (&link.tx, &mut link.open);
+                    let stats = &self.stats;
+                    link.coalescer
+                        .flush(|b| send_recorder(tx, open, stats, true, b));
+                    let _ = link.tx.send(RecorderMsg::Marker {
+                        at,
+                        kind: crate::session::MarkerKind::User,
+                        text: format!("board event {code}"),
+                        plan: None,
+                    });
+                }
+            }
+
             if dirty && last_repaint.elapsed() >= REPAINT_INTERVAL {
                 if let Some(n) = &self.notify {
                     n();

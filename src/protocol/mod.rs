@@ -4,14 +4,21 @@
 //! - [`innervate`]: Innervate's own protocol (`firmware-protocol.md`): COBS frames with a CRC-16.
 //! - [`cyton`]: OpenBCI Cyton (8 channels) and Cyton + Daisy (16 channels), 33-byte packets.
 //! - [`plotter`]: Arduino Serial Plotter text lines.
+//! - [`chords`]: Upside Down Labs Chords firmware (BioAmp boards), sync bytes and an 8-bit counter.
+//! - [`bitalino`]: PLUX BITalino, a 4-bit sequence number and a CRC-4 per frame.
+//! - [`spikerbox`]: Backyard Brains SpikerBox, frames marked by a top bit, messages in escape sequences.
 //!
 //! This is the lower layer: it depends on nothing but [`crate::block`]. The serial source above it
 //! (`source::serial`) does the talking (handshakes, commands) and feeds the bytes it reads to one of these;
 //! the virtual board (`source::virtual_board`) uses the encoders to play a board.
 
+pub mod bitalino;
+mod carry;
+pub mod chords;
 pub mod cyton;
 pub mod innervate;
 pub mod plotter;
+pub mod spikerbox;
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +32,12 @@ pub enum Protocol {
     Cyton,
     /// Arduino Serial Plotter text.
     Plotter,
+    /// Upside Down Labs Chords firmware.
+    Chords,
+    /// PLUX BITalino.
+    Bitalino,
+    /// Backyard Brains SpikerBox.
+    SpikerBox,
 }
 
 impl Protocol {
@@ -34,6 +47,9 @@ impl Protocol {
             Protocol::Innervate => "innervate",
             Protocol::Cyton => "cyton",
             Protocol::Plotter => "plotter",
+            Protocol::Chords => "chords",
+            Protocol::Bitalino => "bitalino",
+            Protocol::SpikerBox => "spikerbox",
         }
     }
 }
@@ -126,6 +142,9 @@ pub enum Event<'a> {
         /// Its argument.
         value: u32,
     },
+    /// Something happened on the board's side (a SpikerBox `EVNT`: a button, the reaction timer): it
+    /// belongs just before the next [`Event::Frame`].
+    BoardEvent(u32),
     /// The board reported an error.
     BoardError {
         /// Error code (`firmware-protocol.md` section 3).

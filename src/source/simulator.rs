@@ -48,7 +48,7 @@ const SHAPE_LOWPASS_HZ: f64 = 120.0;
 pub struct SimConfig {
     /// Channels, 1..=16.
     pub channels: usize,
-    /// Sample rate in Hz, 250..=4000.
+    /// Sample rate in Hz, 250..=10000 (10 kHz for the SpikerBoxes' rates).
     pub sample_rate: f64,
     /// Seed: the same seed gives the same signal.
     pub seed: u64,
@@ -76,9 +76,9 @@ impl SimConfig {
                 self.channels
             )));
         }
-        if !(250.0..=4000.0).contains(&self.sample_rate) {
+        if !(250.0..=10_000.0).contains(&self.sample_rate) {
             return Err(SourceError::Config(format!(
-                "the simulator samples at 250 to 4000 Hz, not {}",
+                "the simulator samples at 250 to 10000 Hz, not {}",
                 self.sample_rate
             )));
         }

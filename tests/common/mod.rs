@@ -140,3 +140,28 @@ pub fn thread_cpu() -> std::time::Duration {
     unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
     std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
+
+/// The recording an engine started with `record_from_start` and a frame limit, once it has finished;
+/// fails if it takes longer than `limit` or the source fails.
+pub fn wait_recorder(
+    engine: &mut innervate::engine::Engine,
+    limit: std::time::Duration,
+) -> innervate::session::Recorder {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(r) = engine.take_finished_recording() {
+            return r;
+        }
+        assert!(
+            started.elapsed() < limit,
+            "recording did not finish in {limit:?}"
+        );
+        assert_ne!(
+            engine.stats().state(),
+            innervate::stats::LinkState::Failed,
+            "{:?}",
+            engine.stats().error()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

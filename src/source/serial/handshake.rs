@@ -19,11 +19,11 @@ const LISTEN: Duration = Duration::from_millis(300);
 /// Longest text reply kept while waiting for the Cyton's `$$$`.
 const MAX_REPLY: usize = 8192;
 
-fn io_err(path: &str) -> impl Fn(std::io::Error) -> SerialError + '_ {
+pub(super) fn io_err(path: &str) -> impl Fn(std::io::Error) -> SerialError + '_ {
     move |e| SerialError::Io(e, path.to_string())
 }
 
-fn fail(path: &str, reason: impl Into<String>) -> SerialError {
+pub(super) fn fail(path: &str, reason: impl Into<String>) -> SerialError {
     SerialError::Handshake {
         path: path.into(),
         reason: reason.into(),
@@ -47,7 +47,7 @@ pub(crate) fn read_some(port: &mut dyn SerialPort, buf: &mut [u8]) -> std::io::R
 }
 
 /// Everything that arrives within `for_how_long` (at most [`MAX_REPLY`] bytes kept).
-fn listen(
+pub(super) fn listen(
     port: &mut dyn SerialPort,
     for_how_long: Duration,
     path: &str,
@@ -87,7 +87,7 @@ fn read_until(
     Ok(None)
 }
 
-fn send(port: &mut dyn SerialPort, bytes: &[u8], path: &str) -> Result<(), SerialError> {
+pub(super) fn send(port: &mut dyn SerialPort, bytes: &[u8], path: &str) -> Result<(), SerialError> {
     port.write_all(bytes).map_err(io_err(path))?;
     port.flush().map_err(io_err(path))
 }
@@ -118,6 +118,9 @@ fn classify(heard: &[u8]) -> Option<Protocol> {
 pub fn connect(config: &SerialConfig) -> Result<(Box<dyn SerialPort>, Link), SerialError> {
     let path = config.path.as_str();
     match config.protocol {
+        ProtocolChoice::Fixed(Protocol::Chords) if config.baud.is_none() => {
+            super::boards::chords_any_baud(config)
+        }
         ProtocolChoice::Fixed(p) => {
             let mut port = open_port(path, config.baud_for(p))?;
             let link = handshake(port.as_mut(), p, config, HELLO_TIMEOUT)?;
@@ -155,14 +158,12 @@ pub fn connect(config: &SerialConfig) -> Result<(Box<dyn SerialPort>, Link), Ser
                 config,
                 Duration::from_millis(1500),
             ) {
-                Ok(link) => Ok((port, link)),
-                Err(SerialError::Io(e, p)) => Err(SerialError::Io(e, p)),
-                Err(_) => Err(fail(
-                    path,
-                    "no board recognised: no answer to Innervate's HELLO or the Cyton's `v`, and no \
-                     Serial Plotter lines (check the cable and the baud rate, or force --protocol)",
-                )),
+                Ok(link) => return Ok((port, link)),
+                Err(SerialError::Io(e, p)) => return Err(SerialError::Io(e, p)),
+                Err(_) => {}
             }
+            drop(port);
+            super::boards::probe_vendor_boards(config)
         }
     }
 }
@@ -193,6 +194,9 @@ pub fn handshake(
         Protocol::Innervate => innervate(port, config, timeout, baud),
         Protocol::Cyton => cyton(port, config, timeout, baud),
         Protocol::Plotter => plotter(port, config, timeout, baud),
+        Protocol::Chords => super::boards::chords(port, config, timeout, baud),
+        Protocol::Bitalino => super::boards::bitalino(port, config, timeout, baud),
+        Protocol::SpikerBox => super::boards::spikerbox(port, config, timeout, baud),
     }
 }
 

@@ -3,6 +3,7 @@
 //!
 //! Everything that talks to the board (commands, timeouts) is here; decoding bytes is `crate::protocol`'s.
 
+mod boards;
 pub mod handshake;
 pub mod stream;
 
@@ -30,8 +31,12 @@ impl std::str::FromStr for ProtocolChoice {
             "innervate" => Ok(Self::Fixed(Protocol::Innervate)),
             "cyton" => Ok(Self::Fixed(Protocol::Cyton)),
             "plotter" => Ok(Self::Fixed(Protocol::Plotter)),
+            "chords" => Ok(Self::Fixed(Protocol::Chords)),
+            "bitalino" => Ok(Self::Fixed(Protocol::Bitalino)),
+            "spikerbox" => Ok(Self::Fixed(Protocol::SpikerBox)),
             other => Err(format!(
-                "unknown protocol `{other}` (auto, innervate, cyton or plotter)"
+                "unknown protocol `{other}` (auto, innervate, cyton, plotter, chords, bitalino or \
+                 spikerbox)"
             )),
         }
     }
@@ -50,6 +55,12 @@ pub struct SerialConfig {
     pub rate_hz: Option<u32>,
     /// Sample rate of plotter text, which carries no clock, Hz.
     pub plotter_rate_hz: f64,
+    /// Gain from electrode to ADC where the protocol does not say it (Chords: the BioAmp's); `None` takes
+    /// the documented default.
+    pub gain: Option<f64>,
+    /// Channels to stream where the host chooses them (BITalino: the first N analog inputs, default 1;
+    /// a SpikerBox: `c:N;` on a SpikerShield, else the board's usual count).
+    pub channels: Option<usize>,
 }
 
 impl SerialConfig {
@@ -61,6 +72,8 @@ impl SerialConfig {
             baud: None,
             rate_hz: None,
             plotter_rate_hz: 1000.0,
+            gain: None,
+            channels: None,
         }
     }
 
@@ -68,6 +81,11 @@ impl SerialConfig {
         self.baud.unwrap_or(match p {
             Protocol::Innervate => 500_000,
             Protocol::Cyton | Protocol::Plotter => 115_200,
+            // The Uno R3 and its clones; an R4, ESP32 or STM32 board needs --baud 230400.
+            Protocol::Chords => 115_200,
+            Protocol::Bitalino => 115_200,
+            // Human SpikerBox: any; Pro boards and shields: 222222 or 230400.
+            Protocol::SpikerBox => 230_400,
         })
     }
 }

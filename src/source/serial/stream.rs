@@ -169,6 +169,8 @@ impl Streamer {
             Event::BoardError { .. } => {
                 stats.board_errors.fetch_add(1, Ordering::Relaxed);
             }
+            // Before the next frame: the DSP thread makes it a marker once the samples before it are out.
+            Event::BoardEvent(code) => stats.push_board_event(*next, code),
             _ => {}
         });
         if self.next != before {
@@ -279,5 +281,8 @@ fn stop_board(port: &mut dyn SerialPort, link: &Link) -> std::io::Result<()> {
         )),
         Protocol::Cyton => port.write_all(b"s"),
         Protocol::Plotter => Ok(()),
+        Protocol::Chords => port.write_all(b"STOP\n"),
+        Protocol::Bitalino => port.write_all(&[crate::protocol::bitalino::STOP]),
+        Protocol::SpikerBox => port.write_all(crate::protocol::spikerbox::STOP),
     }
 }

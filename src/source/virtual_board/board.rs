@@ -114,6 +114,7 @@ impl Board {
             if n > 0 {
                 self.protocol.answer(&buf[..n], &mut self.core);
             }
+            self.protocol.tick(&mut self.core);
             if self.core.streaming {
                 self.stream_due();
             }

@@ -9,13 +9,16 @@
 //! The board's thread ([`board`]) is the same for every protocol; what differs (packet encoding, answers
 //! to the host's commands, sample coding) is behind the traits in [`wire`], one module per protocol.
 
+mod bitalino;
 mod board;
+mod chords;
 mod cyton;
 mod faults;
 mod innervate;
 mod plotter;
 mod pty;
 mod signal;
+mod spikerbox;
 mod wire;
 
 pub use faults::Faults;
@@ -112,7 +115,7 @@ impl VirtualBoard {
     /// Creates the pty and starts the board's thread.
     pub fn start(config: VirtualBoardConfig) -> Result<Self, SourceError> {
         let bad = |m: String| SourceError::Config(m);
-        let protocol = wire::board_protocol(config.protocol, config.channels)?;
+        let protocol = wire::board_protocol(config.protocol, config.channels, config.rate_hz)?;
         if !(1..=MAX_CHANNELS).contains(&config.channels) {
             return Err(bad(format!("1 to {MAX_CHANNELS} channels")));
         }

@@ -50,7 +50,7 @@ impl BoardSignal {
             self.sim.next_frame(&mut self.raw[..c])?;
         }
         for ch in 0..c {
-            (codes[ch], uv[ch]) = self.coding.quantise(self.raw[ch] as f64);
+            (codes[ch], uv[ch]) = self.coding.quantise_at(ch, self.raw[ch] as f64);
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! What differs between the protocols a virtual board speaks, as two traits each protocol module
 //! implements, and which module speaks which [`Protocol`] (the only place that asks).
 
-use super::{cyton, innervate, plotter};
+use super::{bitalino, chords, cyton, innervate, plotter, spikerbox};
 use crate::protocol::Protocol;
 use crate::source::SourceError;
 
@@ -15,6 +15,11 @@ pub(super) trait SampleCoding: Send {
 
     /// `uv` as the wire carries it (0 for text) and as the host decodes it.
     fn quantise(&self, uv: f64) -> (i32, f32);
+
+    /// [`SampleCoding::quantise`] on channel `channel` (0-based), for wires whose channels differ.
+    fn quantise_at(&self, _channel: usize, uv: f64) -> (i32, f32) {
+        self.quantise(uv)
+    }
 }
 
 /// One protocol as a board speaks it: how data packets look and how the host's commands are answered.
@@ -45,6 +50,9 @@ pub(super) trait BoardProtocol: Send {
     /// Hears `bytes` from the host and acts on them through `board`.
     fn answer(&mut self, bytes: &[u8], board: &mut dyn BoardControl);
 
+    /// Called on every turn of the board's loop, bytes or not (for commands that end with silence).
+    fn tick(&mut self, _board: &mut dyn BoardControl) {}
+
     /// Appends a data packet of frames to `out`: `codes` and `uv` hold the frames one after the other.
     fn encode(&mut self, codes: &[i32], uv: &[f32], out: &mut Vec<u8>);
 
@@ -72,15 +80,19 @@ pub(super) trait BoardControl {
     fn set_rate(&mut self, rate: u32, frame_rate: u32) -> bool;
 }
 
-/// The board side of `protocol` for a board of `channels`.
+/// The board side of `protocol` for a board of `channels` at `rate` Hz.
 pub(super) fn board_protocol(
     protocol: Protocol,
     channels: usize,
+    rate: u32,
 ) -> Result<Box<dyn BoardProtocol>, SourceError> {
     Ok(match protocol {
         Protocol::Innervate => Box::new(innervate::InnervateBoard::new(channels)),
         Protocol::Cyton => Box::new(cyton::CytonBoard::new(channels)?),
         Protocol::Plotter => Box::new(plotter::PlotterBoard::new(channels)),
+        Protocol::Chords => Box::new(chords::ChordsBoardSide::new(channels, rate)?),
+        Protocol::Bitalino => Box::new(bitalino::BitalinoBoard::new(channels, rate)?),
+        Protocol::SpikerBox => Box::new(spikerbox::SpikerBoard::new(channels, rate)?),
     })
 }
 
@@ -94,5 +106,8 @@ pub(super) fn sample_coding(
         Protocol::Innervate => Box::new(innervate::InnervateCoding::new(channels, rate)),
         Protocol::Cyton => Box::new(cyton::CytonCoding::new()),
         Protocol::Plotter => Box::new(plotter::PlotterCoding),
+        Protocol::Chords => Box::new(chords::ChordsCoding::new(channels, rate)),
+        Protocol::Bitalino => Box::new(bitalino::BitalinoCoding),
+        Protocol::SpikerBox => Box::new(spikerbox::SpikerCoding),
     }
 }
