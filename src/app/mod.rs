@@ -195,7 +195,12 @@ impl InnervateApp {
             self.toggle_recording();
         }
         let old = std::mem::replace(&mut self.engine, engine);
+        let outputs = old.outputs().map(|o| o.choice().clone());
         self.recording.adopt(old.shutdown());
+        if let Some(choice) = outputs {
+            // The outputs follow the user to the new source (after the old outlets are gone).
+            self.set_outputs(choice);
+        }
         let info = self.engine.info().clone();
         self.live = LiveState::new(&info, &self.live.muscles);
         self.live.apply_profile(&self.prefs.profile);

@@ -52,6 +52,7 @@ impl InnervateApp {
             ScreenAction::ReviewSet(wav) => self.open_review(&wav),
             ScreenAction::Welcome(choice) => self.welcome_done(choice),
             ScreenAction::UseSimulator(channels) => self.connect_simulator(channels),
+            ScreenAction::SetOutputs(choice) => self.set_outputs(choice),
             ScreenAction::SaveSetup { calibrate } => {
                 if self.save_and_apply_setup() && calibrate {
                     self.open_calibration();
@@ -124,7 +125,7 @@ impl InnervateApp {
             Screen::Connect(p) => {
                 if let Some(result) = p.poll() {
                     let started = result.and_then(|source| {
-                        Engine::start_serial(source, self.engine_options(), self.notify.clone())
+                        Engine::start_source(source, self.engine_options(), self.notify.clone())
                             .map_err(|e| e.to_string())
                     });
                     self.switch_or_explain(started, "Not connected");
@@ -371,7 +372,23 @@ impl InnervateApp {
 
     /// Opens the connect screen (lists the ports once).
     pub fn open_connect(&mut self) {
-        self.screen = Screen::Connect(ConnectPanel::open());
+        let outputs = self.engine.outputs().map(|o| o.choice().clone()).unwrap_or_default();
+        self.screen = Screen::Connect(ConnectPanel::open(outputs));
+    }
+
+    /// Turns the outputs to other programs (LSL, OSC) to `choice`; a problem (no liblsl, a bad address) is
+    /// said on the connect screen or the status line, and the outputs stay off.
+    pub fn set_outputs(&mut self, choice: crate::stream_out::OutputChoice) {
+        if let Err(e) = self.engine.set_outputs(choice) {
+            let msg = format!("Output not started: {e}");
+            match &mut self.screen {
+                Screen::Connect(p) => {
+                    p.outputs = Default::default();
+                    p.error = Some(msg);
+                }
+                _ => self.message = Some(msg),
+            }
+        }
     }
 
     /// The connect screen, when open.

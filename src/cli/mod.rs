@@ -6,12 +6,14 @@ mod export;
 mod filter_args;
 mod gui;
 mod history;
+mod output_args;
 mod ports;
 mod record;
 mod repair;
 mod simulate;
 mod sound_args;
 mod source_args;
+mod streams;
 mod validate;
 
 use anyhow::Result;
@@ -56,6 +58,8 @@ pub struct Cli {
     auto_set: Option<String>,
     #[command(flatten)]
     sound: sound_args::SoundArgs,
+    #[command(flatten)]
+    outputs: output_args::OutputArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -70,6 +74,8 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// List serial ports (path, USB vendor:product, description) to pass to --port.
     Ports,
+    /// List the Lab Streaming Layer streams this machine sees (name, type, channels, rate, host) for --lsl.
+    Streams(streams::StreamsArgs),
     /// Measure end-to-end latency through a pseudo-terminal (8 ch x 2 kHz and 16 ch x 4 kHz; `bench` or
     /// `bench latency`), or analyze and exports of a 1-hour recording against SciPy and a plain copy
     /// (`bench offline`), and print them with the method; see docs/PERFORMANCE.md.
@@ -94,6 +100,7 @@ impl Cli {
             Some(Command::Repair(args)) => repair::run(args),
             Some(Command::Analyze(args)) => analyze::run(args),
             Some(Command::Ports) => ports::run(),
+            Some(Command::Streams(args)) => streams::run(args),
             Some(Command::Bench(args)) => bench::run(args),
             Some(Command::Simulate(args)) => simulate::run(args),
             Some(Command::Validate(args)) => validate::run(args),
@@ -107,6 +114,7 @@ impl Cli {
                 start_screen: self.start_screen,
                 auto_set: self.auto_set,
                 sound: self.sound,
+                outputs: self.outputs,
             }),
         }
     }

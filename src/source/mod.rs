@@ -1,6 +1,7 @@
 //! Where samples come from: the simulated board, file replay and boards on a serial port, and the reader
 //! thread that moves their frames into the lock-free ring.
 
+pub mod lsl_in;
 pub mod reader;
 pub mod replay;
 pub mod serial;
@@ -22,6 +23,8 @@ pub enum SourceKind {
     FileReplay,
     /// A board on a serial port.
     Serial,
+    /// A Lab Streaming Layer stream.
+    Lsl,
 }
 
 /// What a stream carries: fixed for its lifetime.
@@ -91,6 +94,8 @@ pub enum OpenSource {
     Generator(Box<dyn FrameGenerator>),
     /// A board on a serial port, connected and streaming; the board sets the pace.
     Serial(Box<serial::SerialSource>),
+    /// An LSL stream, connected; the sender sets the pace.
+    Lsl(Box<lsl_in::LslSource>),
 }
 
 impl OpenSource {
@@ -99,11 +104,20 @@ impl OpenSource {
         match self {
             OpenSource::Generator(g) => g.info(),
             OpenSource::Serial(s) => s.info(),
+            OpenSource::Lsl(s) => s.info(),
+        }
+    }
+
+    /// Markers the source itself carries (an LSL marker stream), once.
+    pub fn take_markers(&mut self) -> Option<crossbeam_channel::Receiver<(u64, String)>> {
+        match self {
+            OpenSource::Lsl(s) => s.take_markers(),
+            _ => None,
         }
     }
 
     /// True for a live board, whose samples cannot be asked to wait.
     pub fn is_live_board(&self) -> bool {
-        matches!(self, OpenSource::Serial(_))
+        matches!(self, OpenSource::Serial(_) | OpenSource::Lsl(_))
     }
 }
