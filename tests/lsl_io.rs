@@ -117,8 +117,9 @@ fn pylsl_reads_every_sample_of_a_real_recording_with_its_labels_units_and_rate()
         .unwrap()
         .with_channel_names(names.clone());
     let gate = Arc::new(AtomicBool::new(false));
+    // As fast as the outputs take it (the source waits rather than drops), once the reader is connected.
     let options = EngineOptions {
-        pace: Pace::RealTime { speed: 2.0 },
+        pace: Pace::Unthrottled,
         outputs: lsl_only(),
         ..EngineOptions::default()
     };
@@ -399,4 +400,86 @@ fn nothing_is_opened_on_the_network_unless_asked() {
     // The check sees sockets when there are some.
     assert!(run(&["--lsl-out"]) > 0);
     assert!(run(&["--osc", "127.0.0.1:9"]) > 0);
+}
+
+#[test]
+fn lsl_discovery_under_the_test_config_sends_nothing_off_loopback() {
+    let (py, lib) = lsl_env();
+    let script = root().join("tests/lsl/netns_check.sh");
+    if !Command::new("unshare").args(["-n", "true"]).status().is_ok_and(|s| s.success()) {
+        eprintln!("NOTE: no network namespace here (needs root and util-linux): loopback check not run");
+        return;
+    }
+    let empty = tempfile::NamedTempFile::new().unwrap();
+    // Counts "<lo TX> <v0 TX>" packets while `innervate streams` looks for streams for a second.
+    let count = |cfg: &Path| -> (u64, u64) {
+        let out = Command::new("bash")
+            .arg(&script)
+            .arg("env")
+            .arg(format!("LSLAPICFG={}", cfg.display()))
+            .arg(format!("INNERVATE_LSL_LIB={}", lib.display()))
+            .arg(format!("PYTHONPATH={}", py.display()))
+            .arg(env!("CARGO_BIN_EXE_innervate"))
+            .args(["streams", "--wait", "1"])
+            .current_dir(std::env::temp_dir())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let n: Vec<u64> = text.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+        assert_eq!(n.len(), 2, "netns_check.sh said {text:?} {}", String::from_utf8_lossy(&out.stderr));
+        (n[0], n[1])
+    };
+    let (lo, out) = count(&config());
+    assert!(lo > 0, "discovery ran on loopback");
+    assert_eq!(out, 0, "datagrams left loopback under tests/lsl/lsl_api.cfg");
+    // liblsl's defaults (an empty file) do send discovery out: the check would see a leak.
+    let (_, leaked) = count(empty.path());
+    assert!(leaked > 0, "the namespace check sees nothing even without the config");
+}
+
+#[test]
+fn connect_finds_lsl_streams_and_reads_one() {
+    use innervate::lsl::{Lsl, Outlet, StreamSpec};
+    lsl_env();
+    let lsl = Lsl::load().unwrap();
+    let spec = StreamSpec {
+        name: "Panel test device".into(),
+        content_type: "EMG".into(),
+        rate: 1000.0,
+        strings: false,
+        source_id: "innervate-test-panel-device".into(),
+        channels: ["Deltoid", "Trapezius"].map(|l| [l.to_string(), "microvolts".into(), "EMG".into()]).to_vec(),
+        acquisition: vec![],
+        extra: vec![],
+    };
+    let outlet = Outlet::create(&lsl, &spec).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(common::sim_app(4, dir.path()), [1280.0, 1000.0]);
+    h.state_mut().open_connect();
+    h.run_steps(2);
+    h.get_by_label("Find streams").click();
+    h.run_steps(2);
+    common::wait_for_label(&mut h, "Connect Panel test device", Duration::from_secs(10));
+    h.get_by_label_contains("Panel test device");
+    h.get_by_label("Connect Panel test device").click();
+    h.run_steps(2);
+    // The device pushes while the window connects (the source takes whatever arrives once it is in).
+    let stop = Arc::new(AtomicBool::new(false));
+    let s2 = stop.clone();
+    let pusher = std::thread::spawn(move || {
+        let t0 = lsl.local_clock();
+        let mut i = 0u64;
+        while !s2.load(Ordering::Relaxed) {
+            let stamps: Vec<f64> = (0..10).map(|k| t0 + (i + k) as f64 / 1000.0).collect();
+            let _ = outlet.push_chunk(&[1.0; 20], &stamps);
+            i += 10;
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    });
+    wait_until(&mut h, "the LSL stream to be the source", Duration::from_secs(15), |a| {
+        a.engine().info().description.starts_with("LSL Panel test device")
+    });
+    assert_eq!(h.state().engine().info().channel_names, ["Deltoid", "Trapezius"]);
+    stop.store(true, Ordering::Relaxed);
+    pusher.join().unwrap();
 }

@@ -57,6 +57,7 @@ while pushed < a.frames:
         time.sleep(0.002)
         continue
     if i == a.away_at:
+        time.sleep(0.3)  # let the last chunk reach the reader before the outlet goes
         del outlet
         time.sleep(a.away_s)
         outlet = make_outlet()
