@@ -8,7 +8,15 @@ use std::path::{Path, PathBuf};
 /// The library's top-level modules by layer, lowest first. A module may use only modules of lower layers.
 /// Keep in step with the table in docs/ARCHITECTURE.md.
 const LAYERS: &[&[&str]] = &[
-    &["block", "calendar", "stats", "file_error", "fsio", "task", "lsl"],
+    &[
+        "block",
+        "calendar",
+        "stats",
+        "file_error",
+        "fsio",
+        "task",
+        "lsl",
+    ],
     &["dsp"],
     &["protocol"],
     &["source"],

@@ -5,8 +5,8 @@
 
 use super::screen::ScreenAction;
 use super::theme::WARNING;
-use crate::protocol::Protocol;
 use crate::lsl::StreamDescription;
+use crate::protocol::Protocol;
 use crate::source::OpenSource;
 use crate::source::lsl_in::{LslConfig, LslSource, unfit};
 use crate::source::serial::{PortEntry, ProtocolChoice, SerialConfig, SerialSource, list_ports};

@@ -372,7 +372,11 @@ impl InnervateApp {
 
     /// Opens the connect screen (lists the ports once).
     pub fn open_connect(&mut self) {
-        let outputs = self.engine.outputs().map(|o| o.choice().clone()).unwrap_or_default();
+        let outputs = self
+            .engine
+            .outputs()
+            .map(|o| o.choice().clone())
+            .unwrap_or_default();
         self.screen = Screen::Connect(ConnectPanel::open(outputs));
     }
 

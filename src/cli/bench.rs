@@ -104,14 +104,23 @@ fn lsl(args: LslBenchArgs) -> Result<()> {
     anyhow::ensure!(args.seconds > 1.0, "--seconds must be above 1");
     let out = innervate::perf::lsl::out_latency(args.seconds).map_err(anyhow::Error::msg)?;
     let inn = innervate::perf::lsl::in_latency(args.seconds).map_err(anyhow::Error::msg)?;
-    println!("LSL latency (innervate bench lsl, {} s each, reference liblsl)\n", args.seconds);
+    println!(
+        "LSL latency (innervate bench lsl, {} s each, reference liblsl)\n",
+        args.seconds
+    );
     println!("| path | measurements | p50 ms | p99 ms | max ms |");
     println!("| --- | --- | --- | --- | --- |");
     for (what, f) in [
         ("sample arrival (DSP thread) -> LSL push, 8 ch x 2 kHz", out),
-        ("LSL push (10 samples / 5 ms) -> display output, 4 ch x 2 kHz", inn),
+        (
+            "LSL push (10 samples / 5 ms) -> display output, 4 ch x 2 kHz",
+            inn,
+        ),
     ] {
-        println!("| {what} | {} | {:.3} | {:.3} | {:.3} |", f.n, f.p50_ms, f.p99_ms, f.max_ms);
+        println!(
+            "| {what} | {} | {:.3} | {:.3} | {:.3} |",
+            f.n, f.p50_ms, f.p99_ms, f.max_ms
+        );
     }
     Ok(())
 }

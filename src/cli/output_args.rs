@@ -28,11 +28,16 @@ impl OutputArgs {
             None => None,
             Some(s) => {
                 if !(self.osc_rate.is_finite() && self.osc_rate > 0.0 && self.osc_rate <= 1000.0) {
-                    bail!("--osc-rate must be between 0 and 1000 Hz, not {}", self.osc_rate);
+                    bail!(
+                        "--osc-rate must be between 0 and 1000 Hz, not {}",
+                        self.osc_rate
+                    );
                 }
                 let addr = s
                     .to_socket_addrs()
-                    .with_context(|| format!("--osc takes HOST:PORT (e.g. 127.0.0.1:9000), not `{s}`"))?
+                    .with_context(|| {
+                        format!("--osc takes HOST:PORT (e.g. 127.0.0.1:9000), not `{s}`")
+                    })?
                     .next()
                     .with_context(|| format!("--osc: `{s}` has no address"))?;
                 Some((addr, self.osc_rate))
@@ -49,7 +54,9 @@ impl OutputArgs {
 pub fn describe(choice: &OutputChoice) -> String {
     let mut parts = Vec::new();
     if choice.lsl {
-        parts.push("LSL streams Innervate EMG, Innervate Envelopes and Innervate Markers".to_string());
+        parts.push(
+            "LSL streams Innervate EMG, Innervate Envelopes and Innervate Markers".to_string(),
+        );
     }
     if let Some((addr, rate)) = choice.osc {
         parts.push(format!("OSC to {addr} at {rate} Hz"));

@@ -124,7 +124,12 @@ impl DspWorker {
                     DspCommand::Marker(kind, text, plan) => {
                         if let Some((tx, status)) = &outputs {
                             let at = expected.unwrap_or(0);
-                            send_output(tx, status, self.lossless_recording, OutMsg::Marker(at, marker_words(kind, &text)));
+                            send_output(
+                                tx,
+                                status,
+                                self.lossless_recording,
+                                OutMsg::Marker(at, marker_words(kind, &text)),
+                            );
                         }
                         if let Some(link) = recorder.as_mut() {
                             // Pending samples first, so the marker follows exactly the data before it.
@@ -179,7 +184,12 @@ impl DspWorker {
                         .fetch_add(block.first_sample - e, Ordering::Relaxed);
                     if let Some((tx, status)) = &outputs {
                         let words = format!("gap: {} samples missing", block.first_sample - e);
-                        send_output(tx, status, self.lossless_recording, OutMsg::Marker(e, words));
+                        send_output(
+                            tx,
+                            status,
+                            self.lossless_recording,
+                            OutMsg::Marker(e, words),
+                        );
                     }
                 }
                 expected = Some(block.end_sample());
@@ -191,14 +201,24 @@ impl DspWorker {
                 let fs = eff_fs;
                 let outs = outputs.as_ref();
                 if let Some((tx, status)) = outs {
-                    send_output(tx, status, self.lossless_recording, OutMsg::Block(Box::new(block), started));
+                    send_output(
+                        tx,
+                        status,
+                        self.lossless_recording,
+                        OutMsg::Block(Box::new(block), started),
+                    );
                 }
                 let mut emit = |chunk: &DisplayChunk| {
                     send_display(display, stats, lossless_display, chunk);
                     if let Some((tx, status)) = outs
                         && chunk.points > 0
                     {
-                        send_output(tx, status, self.lossless_recording, OutMsg::Points(Box::new(points_of(chunk))));
+                        send_output(
+                            tx,
+                            status,
+                            self.lossless_recording,
+                            OutMsg::Points(Box::new(points_of(chunk))),
+                        );
                     }
                     if let Some((tx, status, route)) = sound {
                         send_sound(tx, status, *route, lossless_sound, (fs, started), chunk);
@@ -225,7 +245,12 @@ impl DspWorker {
                     link.coalescer
                         .push(&block, |full| send_recorder(tx, open, stats, wait, full));
                 }
-                self.forward_source_markers(&mut pending_markers, expected, &mut recorder, &outputs);
+                self.forward_source_markers(
+                    &mut pending_markers,
+                    expected,
+                    &mut recorder,
+                    &outputs,
+                );
                 stats.dsp_blocks.fetch_add(1, Ordering::Relaxed);
                 stats
                     .dsp_busy_ns
@@ -278,9 +303,16 @@ impl DspWorker {
         }
         let done = processed_to.unwrap_or(0);
         while pending.front().is_some_and(|(at, _)| *at < done) {
-            let Some((at, text)) = pending.pop_front() else { break };
+            let Some((at, text)) = pending.pop_front() else {
+                break;
+            };
             if let Some((tx, status)) = outputs {
-                send_output(tx, status, self.lossless_recording, OutMsg::Marker(at, text.clone()));
+                send_output(
+                    tx,
+                    status,
+                    self.lossless_recording,
+                    OutMsg::Marker(at, text.clone()),
+                );
             }
             if let Some(link) = recorder.as_mut() {
                 let (tx, open) = (&link.tx, &mut link.open);

@@ -187,7 +187,10 @@ impl Engine {
         } else {
             let layout = output_layout(&info, &effective, &crate::session::SessionMeta::default());
             let handle = OutputHandle::start(layout, options.outputs.clone())?;
-            let _ = cmd_tx.send(DspCommand::AttachOutputs(handle.sender(), handle.status().clone()));
+            let _ = cmd_tx.send(DspCommand::AttachOutputs(
+                handle.sender(),
+                handle.status().clone(),
+            ));
             Some(handle)
         };
         let worker = DspWorker {
@@ -359,7 +362,9 @@ impl Engine {
         if self.outputs.as_ref().map(|o| o.choice()) == Some(&choice) {
             return Ok(());
         }
-        let _ = self.commands.send_timeout(DspCommand::DetachOutputs, std::time::Duration::from_secs(1));
+        let _ = self
+            .commands
+            .send_timeout(DspCommand::DetachOutputs, std::time::Duration::from_secs(1));
         self.outputs = None;
         if choice.is_off() {
             return Ok(());

@@ -35,8 +35,14 @@ pub const LOST_ERROR: i32 = -2;
 pub struct Lib {
     pub local_clock: unsafe extern "C" fn() -> c_double,
     pub library_version: unsafe extern "C" fn() -> i32,
-    pub create_streaminfo:
-        unsafe extern "C" fn(*const c_char, *const c_char, i32, c_double, c_int, *const c_char) -> Info,
+    pub create_streaminfo: unsafe extern "C" fn(
+        *const c_char,
+        *const c_char,
+        i32,
+        c_double,
+        c_int,
+        *const c_char,
+    ) -> Info,
     pub destroy_streaminfo: unsafe extern "C" fn(Info),
     pub get_desc: unsafe extern "C" fn(Info) -> Xml,
     pub get_name: unsafe extern "C" fn(Info) -> *const c_char,
@@ -55,7 +61,8 @@ pub struct Lib {
     pub empty: unsafe extern "C" fn(Xml) -> i32,
     pub create_outlet: unsafe extern "C" fn(Info, i32, i32) -> Outlet,
     pub destroy_outlet: unsafe extern "C" fn(Outlet),
-    pub push_chunk_ftnp: unsafe extern "C" fn(Outlet, *const f32, c_ulong, *const c_double, i32) -> i32,
+    pub push_chunk_ftnp:
+        unsafe extern "C" fn(Outlet, *const f32, c_ulong, *const c_double, i32) -> i32,
     pub push_sample_strtp: unsafe extern "C" fn(Outlet, *const *const c_char, c_double, i32) -> i32,
     pub have_consumers: unsafe extern "C" fn(Outlet) -> i32,
     pub resolve_all: unsafe extern "C" fn(*mut Info, u32, c_double) -> i32,
@@ -64,9 +71,17 @@ pub struct Lib {
     pub destroy_inlet: unsafe extern "C" fn(Inlet),
     pub get_fullinfo: unsafe extern "C" fn(Inlet, c_double, *mut i32) -> Info,
     pub open_stream: unsafe extern "C" fn(Inlet, c_double, *mut i32),
-    pub pull_chunk_f:
-        unsafe extern "C" fn(Inlet, *mut f32, *mut c_double, c_ulong, c_ulong, c_double, *mut i32) -> c_ulong,
-    pub pull_sample_str: unsafe extern "C" fn(Inlet, *mut *mut c_char, i32, c_double, *mut i32) -> c_double,
+    pub pull_chunk_f: unsafe extern "C" fn(
+        Inlet,
+        *mut f32,
+        *mut c_double,
+        c_ulong,
+        c_ulong,
+        c_double,
+        *mut i32,
+    ) -> c_ulong,
+    pub pull_sample_str:
+        unsafe extern "C" fn(Inlet, *mut *mut c_char, i32, c_double, *mut i32) -> c_double,
     pub destroy_string: unsafe extern "C" fn(*mut c_char),
     /// Keeps the functions above valid.
     pub _lib: libloading::Library,

@@ -89,7 +89,10 @@ pub fn predicate(query: &str) -> String {
 /// The streams on the network (all of them, or those matching `query`), waiting up to `wait_s` seconds.
 pub fn resolve(lsl: &Lsl, query: Option<&str>, wait_s: f64) -> Vec<StreamDescription> {
     let found = resolve_raw(lsl, query.map(predicate).as_deref(), wait_s);
-    let out = found.iter().map(|&i| StreamDescription::of(lsl, i)).collect();
+    let out = found
+        .iter()
+        .map(|&i| StreamDescription::of(lsl, i))
+        .collect();
     for i in found {
         // SAFETY: each result is ours to destroy, once.
         unsafe { (lsl.lib().destroy_streaminfo)(i) };
@@ -106,7 +109,9 @@ fn resolve_raw(lsl: &Lsl, pred: Option<&str>, wait_s: f64) -> Vec<ffi::Info> {
         Some(p) => {
             let p = c_string(p);
             // SAFETY: as above, with a valid predicate string; at least one result or the timeout.
-            unsafe { (l.resolve_bypred)(buf.as_mut_ptr(), MAX_RESULTS as u32, p.as_ptr(), 1, wait_s) }
+            unsafe {
+                (l.resolve_bypred)(buf.as_mut_ptr(), MAX_RESULTS as u32, p.as_ptr(), 1, wait_s)
+            }
         }
     };
     buf.truncate(n.clamp(0, MAX_RESULTS as i32) as usize);
@@ -150,7 +155,10 @@ impl Inlet {
             unsafe { (l.destroy_streaminfo)(i) };
         }
         if handle.is_null() {
-            return Err(LslError::Failed(format!("cannot connect to {}", description.name)));
+            return Err(LslError::Failed(format!(
+                "cannot connect to {}",
+                description.name
+            )));
         }
         description.labels = vec![String::new(); description.channels];
         // From here the inlet is destroyed by Drop on every path.

@@ -61,7 +61,10 @@ impl Outlet {
             )
         };
         if info.is_null() {
-            return Err(LslError::Failed(format!("cannot describe stream {}", spec.name)));
+            return Err(LslError::Failed(format!(
+                "cannot describe stream {}",
+                spec.name
+            )));
         }
         // SAFETY: `info` is a live streaminfo; every child pointer comes from it and strings are valid.
         unsafe {
@@ -93,7 +96,10 @@ impl Outlet {
         // SAFETY: destroyed once, after the outlet made its copy.
         unsafe { (l.destroy_streaminfo)(info) };
         if handle.is_null() {
-            return Err(LslError::Failed(format!("cannot open outlet {}", spec.name)));
+            return Err(LslError::Failed(format!(
+                "cannot open outlet {}",
+                spec.name
+            )));
         }
         Ok(Outlet {
             lsl: lsl.clone(),
@@ -126,7 +132,8 @@ impl Outlet {
         let s = c_string(text);
         let one = [s.as_ptr()];
         // SAFETY: one valid string for the one channel of a string stream.
-        let rc = unsafe { (self.lsl.lib().push_sample_strtp)(self.handle, one.as_ptr(), timestamp, 1) };
+        let rc =
+            unsafe { (self.lsl.lib().push_sample_strtp)(self.handle, one.as_ptr(), timestamp, 1) };
         check(rc)
     }
 

@@ -64,7 +64,9 @@ pub fn out_latency(seconds: f64) -> Result<Figures, String> {
     drop(engine);
     // The first half second is start-up.
     let skip = us.len().min((2000.0 * 0.5 / 64.0) as usize);
-    Ok(figures(us[skip..].iter().map(|&u| u as f64 / 1000.0).collect()))
+    Ok(figures(
+        us[skip..].iter().map(|&u| u as f64 / 1000.0).collect(),
+    ))
 }
 
 /// An LSL push (10 samples every 5 ms, 4 channels at 2 kHz) to Innervate's display output.
@@ -76,7 +78,9 @@ pub fn in_latency(seconds: f64) -> Result<Figures, String> {
         rate: 2000.0,
         strings: false,
         source_id: "innervate-bench-device".into(),
-        channels: (1..=4).map(|i| [format!("Channel {i}"), "microvolts".into(), "EMG".into()]).collect(),
+        channels: (1..=4)
+            .map(|i| [format!("Channel {i}"), "microvolts".into(), "EMG".into()])
+            .collect(),
         acquisition: vec![],
         extra: vec![],
     };
@@ -87,8 +91,12 @@ pub fn in_latency(seconds: f64) -> Result<Figures, String> {
         wait_s: 5.0,
     })
     .map_err(|e| e.to_string())?;
-    let engine = Engine::start_source(OpenSource::Lsl(Box::new(source)), EngineOptions::default(), None)
-        .map_err(|e| e.to_string())?;
+    let engine = Engine::start_source(
+        OpenSource::Lsl(Box::new(source)),
+        EngineOptions::default(),
+        None,
+    )
+    .map_err(|e| e.to_string())?;
     let rx = engine.display().clone();
     let pusher = std::thread::spawn(move || {
         let t0 = lsl.local_clock();
@@ -124,7 +132,9 @@ pub fn in_latency(seconds: f64) -> Result<Figures, String> {
             break;
         }
     }
-    let pushes = pusher.join().map_err(|_| "the pushing thread failed".to_string())?;
+    let pushes = pusher
+        .join()
+        .map_err(|_| "the pushing thread failed".to_string())?;
     drop(engine);
     // Stream index 0 is the first sample Innervate received: the pushes line up from there.
     let mut ms = Vec::new();

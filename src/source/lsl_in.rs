@@ -52,7 +52,10 @@ pub fn unfit(d: &StreamDescription) -> Option<String> {
         return Some(format!("its values are {} (numbers are needed)", d.format));
     }
     if d.channels == 0 || d.channels > MAX_CHANNELS {
-        return Some(format!("it has {} channels (1 to {MAX_CHANNELS} are supported)", d.channels));
+        return Some(format!(
+            "it has {} channels (1 to {MAX_CHANNELS} are supported)",
+            d.channels
+        ));
     }
     if d.rate <= 0.0 {
         return Some("its rate is irregular (EMG needs a fixed sample rate)".into());
@@ -84,15 +87,28 @@ impl LslSource {
             )));
         };
         if let Some(why) = unfit(first) {
-            return Err(err(format!("LSL stream `{}` cannot be used: {why}", first.name)));
+            return Err(err(format!(
+                "LSL stream `{}` cannot be used: {why}",
+                first.name
+            )));
         }
-        let inlet = Inlet::open(&lsl, &first.again_predicate(), config.wait_s, INLET_BUFFER_S)
-            .map_err(|e| err(format!("{e} ({pred})")))?;
+        let inlet = Inlet::open(
+            &lsl,
+            &first.again_predicate(),
+            config.wait_s,
+            INLET_BUFFER_S,
+        )
+        .map_err(|e| err(format!("{e} ({pred})")))?;
         let d = inlet.description().clone();
         let markers = match &config.markers {
             Some(q) => {
-                let m = Inlet::open(&lsl, &crate::lsl::inlet_predicate(q), config.wait_s, INLET_BUFFER_S)
-                    .map_err(|e| err(format!("marker stream: {e}")))?;
+                let m = Inlet::open(
+                    &lsl,
+                    &crate::lsl::inlet_predicate(q),
+                    config.wait_s,
+                    INLET_BUFFER_S,
+                )
+                .map_err(|e| err(format!("marker stream: {e}")))?;
                 if m.description().format != "string" {
                     return Err(err(format!(
                         "marker stream `{}` carries {}, not strings",
@@ -108,7 +124,8 @@ impl LslSource {
                     "type='Markers' and hostname='{}' and not(starts-with(source_id,'innervate:'))",
                     d.host.replace('\'', "")
                 );
-                let found = crate::lsl::resolve(&lsl, Some(&same_host), 0.5);
+                // Returns as soon as one is there; the wait only costs when there is none.
+                let found = crate::lsl::resolve(&lsl, Some(&same_host), 1.5);
                 match found.iter().find(|m| m.format == "string") {
                     Some(m) => Inlet::open(&lsl, &m.again_predicate(), 1.0, INLET_BUFFER_S).ok(),
                     None => None,
@@ -132,7 +149,10 @@ impl LslSource {
             .map(|m| format!(", markers from {}", m.description().name))
             .unwrap_or_default();
         let info = StreamInfo {
-            description: format!("LSL {} ({}) from {}{marker_note}", d.name, d.content_type, d.host),
+            description: format!(
+                "LSL {} ({}) from {}{marker_note}",
+                d.name, d.content_type, d.host
+            ),
             kind: SourceKind::Lsl,
             sample_rate: d.rate,
             channel_names,
@@ -365,11 +385,20 @@ mod tests {
             labels: vec![],
         };
         assert_eq!(unfit(&d), None);
-        let irregular = StreamDescription { rate: 0.0, ..d.clone() };
+        let irregular = StreamDescription {
+            rate: 0.0,
+            ..d.clone()
+        };
         assert!(unfit(&irregular).unwrap().contains("irregular"));
-        let wide = StreamDescription { channels: 32, ..d.clone() };
+        let wide = StreamDescription {
+            channels: 32,
+            ..d.clone()
+        };
         assert!(unfit(&wide).unwrap().contains("32 channels"));
-        let text = StreamDescription { format: "string", ..d };
+        let text = StreamDescription {
+            format: "string",
+            ..d
+        };
         assert!(unfit(&text).unwrap().contains("string"));
     }
 }

@@ -1,9 +1,9 @@
 //! Innervate's three LSL outlets: raw EMG, envelopes (RMS, %MVC, pair co-contraction) and markers, each
 //! sample stamped from the sample clock anchored once to LSL's clock.
 
+use super::EnvelopePoints as DisplayPoints;
 use super::{OutputLayout, StreamClock};
 use crate::block::SampleBlock;
-use super::EnvelopePoints as DisplayPoints;
 use crate::lsl::{Lsl, LslError, Outlet, StreamSpec};
 
 /// The outlets while LSL output is on.
@@ -21,7 +21,9 @@ pub struct LslPublisher {
 pub fn source_id(layout: &OutputLayout) -> String {
     format!(
         "innervate:{}:{}ch:{}Hz",
-        layout.source, layout.channel_names.len(), layout.sample_rate
+        layout.source,
+        layout.channel_names.len(),
+        layout.sample_rate
     )
 }
 
@@ -48,12 +50,28 @@ pub fn specs(layout: &OutputLayout) -> [StreamSpec; 3] {
     };
     let mut env_channels = Vec::new();
     for n in &layout.channel_names {
-        env_channels.push([format!("{n} RMS"), "microvolts".into(), "EMG envelope".into()]);
-        env_channels.push([format!("{n} %MVC"), "percent MVC".into(), "EMG envelope".into()]);
+        env_channels.push([
+            format!("{n} RMS"),
+            "microvolts".into(),
+            "EMG envelope".into(),
+        ]);
+        env_channels.push([
+            format!("{n} %MVC"),
+            "percent MVC".into(),
+            "EMG envelope".into(),
+        ]);
     }
     for p in &layout.pair_names {
-        env_channels.push([format!("{p} ratio"), "ratio".into(), "co-contraction".into()]);
-        env_channels.push([format!("{p} CCI"), "percent".into(), "co-contraction".into()]);
+        env_channels.push([
+            format!("{p} ratio"),
+            "ratio".into(),
+            "co-contraction".into(),
+        ]);
+        env_channels.push([
+            format!("{p} CCI"),
+            "percent".into(),
+            "co-contraction".into(),
+        ]);
     }
     let envelopes = StreamSpec {
         name: "Innervate Envelopes".into(),
@@ -64,8 +82,14 @@ pub fn specs(layout: &OutputLayout) -> [StreamSpec; 3] {
         channels: env_channels,
         acquisition: acquisition.clone(),
         extra: vec![
-            ("envelope".into(), format!("RMS over {} ms of the band-passed signal", layout.rms_ms)),
-            ("mvc".into(), "%MVC channels are NaN until the muscle is calibrated".into()),
+            (
+                "envelope".into(),
+                format!("RMS over {} ms of the band-passed signal", layout.rms_ms),
+            ),
+            (
+                "mvc".into(),
+                "%MVC channels are NaN until the muscle is calibrated".into(),
+            ),
         ],
     };
     let markers = StreamSpec {
@@ -114,7 +138,8 @@ impl LslPublisher {
         self.stamps.clear();
         self.values.clear();
         for p in 0..points.points {
-            self.stamps.push(clock.at_time(points.first_time_s + p as f64 * points.step_s));
+            self.stamps
+                .push(clock.at_time(points.first_time_s + p as f64 * points.step_s));
             for c in 0..self.channels {
                 let e = points.envelope[c][p];
                 self.values.push(e);

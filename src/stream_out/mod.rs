@@ -127,7 +127,10 @@ pub struct OutputStatus {
 impl OutputStatus {
     /// Arrival-to-push latencies measured so far, us.
     pub fn latencies_us(&self) -> Vec<u32> {
-        self.latencies_us.lock().map(|v| v.clone()).unwrap_or_default()
+        self.latencies_us
+            .lock()
+            .map(|v| v.clone())
+            .unwrap_or_default()
     }
 
     /// The last error, if any.
@@ -272,7 +275,9 @@ impl Worker {
                 if let Some(p) = self.publisher.as_mut() {
                     p.raw(&clock, &b)?;
                     let us = at.elapsed().as_micros().min(u32::MAX as u128) as u32;
-                    self.status.lsl_samples.fetch_add(b.len() as u64, Ordering::Relaxed);
+                    self.status
+                        .lsl_samples
+                        .fetch_add(b.len() as u64, Ordering::Relaxed);
                     if let Ok(mut v) = self.status.latencies_us.lock()
                         && v.len() < MAX_LATENCIES
                     {

@@ -120,11 +120,15 @@ pub fn decode_message(b: &[u8]) -> Option<(String, Vec<OscArg>)> {
     for t in tags.strip_prefix(',')?.chars() {
         match t {
             'f' => {
-                args.push(OscArg::Float(f32::from_be_bytes(rest.get(..4)?.try_into().ok()?)));
+                args.push(OscArg::Float(f32::from_be_bytes(
+                    rest.get(..4)?.try_into().ok()?,
+                )));
                 rest = &rest[4..];
             }
             'd' => {
-                args.push(OscArg::Double(f64::from_be_bytes(rest.get(..8)?.try_into().ok()?)));
+                args.push(OscArg::Double(f64::from_be_bytes(
+                    rest.get(..8)?.try_into().ok()?,
+                )));
                 rest = &rest[8..];
             }
             _ => return None,
@@ -170,7 +174,10 @@ mod tests {
         bundle.message("/innervate/time", &[OscArg::Double(2.5)]);
         bundle.message("/innervate/biceps/envelope", &[OscArg::Float(12.5)]);
         let msgs = decode_packet(bundle.bytes()).unwrap();
-        assert_eq!(msgs[0], ("/innervate/time".into(), vec![OscArg::Double(2.5)]));
+        assert_eq!(
+            msgs[0],
+            ("/innervate/time".into(), vec![OscArg::Double(2.5)])
+        );
         assert_eq!(msgs[1].1, vec![OscArg::Float(12.5)]);
         assert_eq!(address_part("Biceps brachii (L)"), "biceps_brachii__l_");
     }

@@ -22,20 +22,42 @@ pub struct OscOut {
 
 impl OscOut {
     /// Binds the socket (the only moment Innervate opens one for OSC).
-    pub fn open(to: SocketAddr, rate_hz: f64, layout: &OutputLayout) -> Result<Self, super::OutputError> {
+    pub fn open(
+        to: SocketAddr,
+        rate_hz: f64,
+        layout: &OutputLayout,
+    ) -> Result<Self, super::OutputError> {
         if !(rate_hz.is_finite() && rate_hz > 0.0) {
-            return Err(super::OutputError::Socket(format!("the OSC rate must be above 0 Hz, not {rate_hz}")));
+            return Err(super::OutputError::Socket(format!(
+                "the OSC rate must be above 0 Hz, not {rate_hz}"
+            )));
         }
-        let socket = OscSocket::open(to).map_err(|e| super::OutputError::Socket(format!("{to}: {e}")))?;
-        let names: Vec<String> = layout.channel_names.iter().map(|n| address_part(n)).collect();
+        let socket =
+            OscSocket::open(to).map_err(|e| super::OutputError::Socket(format!("{to}: {e}")))?;
+        let names: Vec<String> = layout
+            .channel_names
+            .iter()
+            .map(|n| address_part(n))
+            .collect();
         Ok(Self {
             socket,
             period_s: 1.0 / rate_hz,
             next_s: None,
-            envelope_addr: names.iter().map(|n| format!("/innervate/{n}/envelope")).collect(),
-            mvc_addr: names.iter().map(|n| format!("/innervate/{n}/mvc")).collect(),
+            envelope_addr: names
+                .iter()
+                .map(|n| format!("/innervate/{n}/envelope"))
+                .collect(),
+            mvc_addr: names
+                .iter()
+                .map(|n| format!("/innervate/{n}/mvc"))
+                .collect(),
             pair_addr: (1..=layout.pair_names.len())
-                .map(|k| (format!("/innervate/pair/{k}/ratio"), format!("/innervate/pair/{k}/cci")))
+                .map(|k| {
+                    (
+                        format!("/innervate/pair/{k}/ratio"),
+                        format!("/innervate/pair/{k}/cci"),
+                    )
+                })
                 .collect(),
             bundle: Bundle::default(),
         })
@@ -66,7 +88,8 @@ impl OscOut {
                     && *m > 0.0
                 {
                     let pct = (100.0 * e as f64 / m) as f32;
-                    self.bundle.message(&self.mvc_addr[c], &[OscArg::Float(pct)]);
+                    self.bundle
+                        .message(&self.mvc_addr[c], &[OscArg::Float(pct)]);
                 }
             }
             for (k, (ratio, cci)) in self.pair_addr.iter().enumerate() {
