@@ -276,7 +276,12 @@ impl Puller {
         let mut stamps = vec![0f64; frames];
         let mut last_data = Instant::now();
         while !stop.load(Ordering::Relaxed) {
-            let pulled = self.source.inlet.pull_chunk(&mut data, &mut stamps, 0.01);
+            // What is there now: liblsl's timed pull waits until its buffer is full, which would add up
+            // to the timeout to every sample's latency; an empty pull sleeps a millisecond instead.
+            let pulled = self.source.inlet.pull_chunk(&mut data, &mut stamps, 0.0);
+            if pulled.frames == 0 {
+                thread::sleep(Duration::from_millis(1));
+            }
             if pulled.frames > 0 {
                 if self.stats.state() == LinkState::Disconnected {
                     self.stats.reconnects.fetch_add(1, Ordering::Relaxed);
