@@ -107,6 +107,37 @@ fn lsl_only() -> OutputChoice {
     }
 }
 
+/// An engine publishing `source` on LSL, held before its first sample until the returned gate opens.
+fn gated_lsl_engine<G: FrameGenerator>(inner: G, pace: Pace) -> (Engine, Arc<AtomicBool>) {
+    let gate = Arc::new(AtomicBool::new(false));
+    let options = EngineOptions {
+        pace,
+        outputs: lsl_only(),
+        ..EngineOptions::default()
+    };
+    let source = Gated {
+        inner,
+        gate: gate.clone(),
+    };
+    (
+        Engine::start(Box::new(source), options, None).unwrap(),
+        gate,
+    )
+}
+
+/// What reader.py wrote, and its timestamps.
+fn read_json(path: &Path) -> (serde_json::Value, Vec<f64>) {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let ts = v["timestamps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_f64().unwrap())
+        .collect();
+    (v, ts)
+}
+
 #[test]
 fn pylsl_reads_every_sample_of_a_real_recording_with_its_labels_units_and_rate() {
     lsl_env();
@@ -121,18 +152,8 @@ fn pylsl_reads_every_sample_of_a_real_recording_with_its_labels_units_and_rate()
     let replay = innervate::source::replay::WavReplay::open(&real_wav())
         .unwrap()
         .with_channel_names(names.clone());
-    let gate = Arc::new(AtomicBool::new(false));
     // As fast as the outputs take it (the source waits rather than drops), once the reader is connected.
-    let options = EngineOptions {
-        pace: Pace::Unthrottled,
-        outputs: lsl_only(),
-        ..EngineOptions::default()
-    };
-    let source = Gated {
-        inner: replay,
-        gate: gate.clone(),
-    };
-    let engine = Engine::start(Box::new(source), options, None).unwrap();
+    let (engine, gate) = gated_lsl_engine(replay, Pace::Unthrottled);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("read.json");
     let (file, channels) = read_wav(&real_wav());
@@ -148,8 +169,7 @@ fn pylsl_reads_every_sample_of_a_real_recording_with_its_labels_units_and_rate()
     gate.store(true, Ordering::Relaxed);
     assert!(reader.wait().unwrap().success(), "the pylsl reader failed");
     drop(engine);
-    let read: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let (read, ts) = read_json(&out);
     assert_eq!(read["type"], "EMG");
     assert_eq!(read["rate"], 2000.0);
     assert!(
@@ -185,12 +205,6 @@ fn pylsl_reads_every_sample_of_a_real_recording_with_its_labels_units_and_rate()
             .collect();
         assert_eq!(got, file[i * channels..(i + 1) * channels], "sample {i}");
     }
-    let ts: Vec<f64> = read["timestamps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
     for w in ts.windows(2) {
         assert!(
             (w[1] - w[0] - 1.0 / 2000.0).abs() < 1e-6,
@@ -205,16 +219,7 @@ fn set_markers_made_in_the_app_arrive_at_their_samples_lsl_time() {
     use innervate::session::{MarkerKind, Sidecar};
     lsl_env();
     let sim = innervate::source::simulator::Simulator::new(Default::default()).unwrap();
-    let gate = Arc::new(AtomicBool::new(false));
-    let options = EngineOptions {
-        outputs: lsl_only(),
-        ..EngineOptions::default()
-    };
-    let source = Gated {
-        inner: sim,
-        gate: gate.clone(),
-    };
-    let engine = Engine::start(Box::new(source), options, None).unwrap();
+    let (engine, gate) = gated_lsl_engine(sim, Pace::RealTime { speed: 1.0 });
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("read.json");
     let mut reader = python("reader.py")
@@ -259,14 +264,7 @@ fn set_markers_made_in_the_app_arrive_at_their_samples_lsl_time() {
     );
     let _ = h.state_mut().wait_for_saved(Duration::from_secs(5));
     assert!(reader.wait().unwrap().success(), "the pylsl reader failed");
-    let read: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    let ts: Vec<f64> = read["timestamps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let (read, ts) = read_json(&out);
     let marks = read["markers"].as_array().unwrap();
     let side = Sidecar::read(&common::find_wav(dir.path()).with_extension("json")).unwrap();
     for (kind, words) in [

@@ -132,18 +132,7 @@ impl LslSource {
                 }
             }
         };
-        let channel_names = d
-            .labels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                if l.trim().is_empty() {
-                    format!("Channel {}", i + 1)
-                } else {
-                    l.trim().to_string()
-                }
-            })
-            .collect();
+        let channel_names = super::names_from_labels(&d.labels);
         let marker_note = markers
             .as_ref()
             .map(|m| format!(", markers from {}", m.description().name))
@@ -156,12 +145,7 @@ impl LslSource {
             kind: SourceKind::Lsl,
             sample_rate: d.rate,
             channel_names,
-            pairs: (0..d.channels / 2)
-                .map(|p| crate::dsp::MusclePair {
-                    agonist: 2 * p,
-                    antagonist: 2 * p + 1,
-                })
-                .collect(),
+            pairs: super::adjacent_pairs(d.channels),
         };
         let (marker_tx, marker_rx) = crossbeam_channel::bounded(MARKER_QUEUE);
         Ok(Self {
@@ -191,12 +175,9 @@ pub fn spawn_lsl_reader(
     stats: Arc<LinkStats>,
     wake: Thread,
 ) -> std::io::Result<ReaderHandle> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    let join = thread::Builder::new()
-        .name("innervate-lsl-in".into())
-        .spawn(move || Puller::new(source, ring, stats, wake).run(&flag))?;
-    Ok(ReaderHandle::new(stop, join))
+    super::reader::spawn_live("innervate-lsl-in", move |stop| {
+        Puller::new(source, ring, stats, wake).run(stop)
+    })
 }
 
 /// Turns the sender's timestamps into stream sample indices.

@@ -49,6 +49,31 @@ impl StreamInfo {
     }
 }
 
+/// A source's channel labels as muscle names: trimmed, "Channel N" where a label is empty.
+pub fn names_from_labels(labels: &[String]) -> Vec<String> {
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if l.trim().is_empty() {
+                format!("Channel {}", i + 1)
+            } else {
+                l.trim().to_string()
+            }
+        })
+        .collect()
+}
+
+/// The suggested pairs of a source without its own: channels (1,2), (3,4), ...
+pub fn adjacent_pairs(channels: usize) -> Vec<MusclePair> {
+    (0..channels / 2)
+        .map(|p| MusclePair {
+            agonist: 2 * p,
+            antagonist: 2 * p + 1,
+        })
+        .collect()
+}
+
 /// Why a source failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {

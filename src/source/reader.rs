@@ -61,6 +61,20 @@ impl Drop for ReaderHandle {
     }
 }
 
+/// Starts a live source's reader thread (`body` runs until the flag it is given is set); fails only if the
+/// OS refuses a new thread.
+pub(crate) fn spawn_live(
+    name: &str,
+    body: impl FnOnce(&AtomicBool) + Send + 'static,
+) -> std::io::Result<ReaderHandle> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let join = thread::Builder::new()
+        .name(name.into())
+        .spawn(move || body(&flag))?;
+    Ok(ReaderHandle::new(stop, join))
+}
+
 /// Starts a reader thread for a generator source. `wake` is the DSP thread, unparked after each push.
 /// Fails only if the OS refuses a new thread.
 pub fn spawn_generator_reader(

@@ -30,12 +30,9 @@ pub fn spawn_serial_reader(
     stats: Arc<LinkStats>,
     wake: Thread,
 ) -> std::io::Result<ReaderHandle> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    let join = thread::Builder::new()
-        .name("innervate-serial".into())
-        .spawn(move || Streamer::new(source, ring, stats, wake).run(&flag))?;
-    Ok(ReaderHandle::new(stop, join))
+    crate::source::reader::spawn_live("innervate-serial", move |stop| {
+        Streamer::new(source, ring, stats, wake).run(stop)
+    })
 }
 
 struct Streamer {
