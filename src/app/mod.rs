@@ -364,8 +364,15 @@ impl InnervateApp {
 
     /// Starts recording into `path`; the sidecar carries the MVC references of calibrated muscles.
     pub fn start_recording_to(&mut self, path: &Path) {
+        let meta = self.session_meta();
+        self.recording.start(&mut self.engine, path, meta);
+    }
+
+    /// What a recording or an output carries besides the samples: MVC references of calibrated muscles,
+    /// the user's muscle names, the exercise.
+    fn session_meta(&self) -> crate::session::SessionMeta {
         let muscles = &self.live.muscles;
-        let meta = crate::session::SessionMeta {
+        crate::session::SessionMeta {
             mvc_uv: muscles.iter().map(|m| m.mvc_uv.map(f64::from)).collect(),
             // The user's muscle names (an exercise setup renames channels) and the exercise.
             channel_names: muscles.iter().map(|m| m.name.clone()).collect(),
@@ -376,8 +383,7 @@ impl InnervateApp {
                 .map(|s| s.name.clone())
                 .unwrap_or_default(),
             ..Default::default()
-        };
-        self.recording.start(&mut self.engine, path, meta);
+        }
     }
 
     /// Adds a user marker with the text typed so far (cleared afterwards); only while recording.

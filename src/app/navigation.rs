@@ -383,6 +383,11 @@ impl InnervateApp {
     /// Turns the outputs to other programs (LSL, OSC) to `choice`; a problem (no liblsl, a bad address) is
     /// said on the connect screen or the status line, and the outputs stay off.
     pub fn set_outputs(&mut self, choice: crate::stream_out::OutputChoice) {
+        // The streams carry the muscle names and MVC references as they are now.
+        if !self.recording.is_recording() {
+            let meta = self.session_meta();
+            self.engine.set_session_meta(meta);
+        }
         if let Err(e) = self.engine.set_outputs(choice) {
             let msg = format!("Output not started: {e}");
             match &mut self.screen {
