@@ -1,9 +1,10 @@
 //! Measurements behind `innervate bench`: end-to-end latency through a real pseudo-terminal, and the
 //! percentiles it reports; the offline figures (analyze against SciPy, exports against a copy) are in
-//! [`offline`]; what sound costs the DSP thread and its latency in [`sound`]. (DSP throughput is `cargo bench --bench dsp_chain`; UI frame time and memory have their own
+//! [`offline`]; what sound costs the DSP thread and its latency in [`sound`]; LSL's latency both ways in [`lsl`]. (DSP throughput is `cargo bench --bench dsp_chain`; UI frame time and memory have their own
 //! harnesses, see docs/PERFORMANCE.md.)
 
 pub mod child;
+pub mod lsl;
 pub mod offline;
 pub mod offline_report;
 pub mod sound;

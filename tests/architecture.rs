@@ -8,12 +8,20 @@ use std::path::{Path, PathBuf};
 /// The library's top-level modules by layer, lowest first. A module may use only modules of lower layers.
 /// Keep in step with the table in docs/ARCHITECTURE.md.
 const LAYERS: &[&[&str]] = &[
-    &["block", "calendar", "stats", "file_error", "fsio", "task"],
+    &[
+        "block",
+        "calendar",
+        "stats",
+        "file_error",
+        "fsio",
+        "task",
+        "lsl",
+    ],
     &["dsp"],
     &["protocol"],
     &["source"],
     &["training", "calibration", "settings"],
-    &["session", "audio"],
+    &["session", "audio", "stream_out"],
     &["engine"],
     &["analysis"],
     &["review", "perf", "validation", "report"],

@@ -270,6 +270,33 @@ pub fn status_line(ui: &mut Ui, v: StatusView<'_>) {
                 count(&stats.board_errors)
             ));
         }
+        if info.kind == crate::source::SourceKind::Lsl {
+            ui.separator();
+            let bad = count(&stats.crc_errors);
+            ui.label(warn_if(
+                format!("LSL: non-finite samples {bad}, reconnects {}", count(&stats.reconnects)),
+                bad > 0,
+            ));
+        }
+        if let Some(o) = v.engine.outputs() {
+            ui.separator();
+            let mut words = Vec::new();
+            if o.choice().lsl {
+                words.push("LSL out".to_string());
+            }
+            if let Some((addr, _)) = o.choice().osc {
+                words.push(format!("OSC to {addr}"));
+            }
+            let dropped = count(&o.status().dropped);
+            let mut text = words.join(", ");
+            if dropped > 0 {
+                text.push_str(&format!(" (dropped {dropped})"));
+            }
+            if let Some(e) = o.status().error() {
+                text.push_str(&format!(": {e}"));
+            }
+            ui.label(warn_if(text, dropped > 0 || o.status().error().is_some()));
+        }
         match stats.state() {
             LinkState::Disconnected => {
                 ui.separator();

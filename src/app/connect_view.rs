@@ -1,14 +1,19 @@
 //! The connect screen: pick a serial port (or type a path), a protocol (auto or forced), a board through
-//! BrainFlow ([`super::brainflow_form`]), or the simulated board. The handshake runs as a background [`Task`], so a slow or silent board never freezes the window;
-//! the app polls it and switches to the new stream when it succeeds.
+//! BrainFlow ([`super::brainflow_form`]), an LSL stream (**Find streams**), or the simulated board; and
+//! switch the outputs to other programs (LSL, OSC). The handshake and the LSL search run as background
+//! [`Task`]s, so a slow or silent board never freezes the window; the app polls them and switches to the
+//! new stream when it succeeds.
 
 use super::brainflow_form::BrainflowForm;
 use super::screen::ScreenAction;
 use super::theme::WARNING;
+use crate::lsl::StreamDescription;
 use crate::protocol::Protocol;
 use crate::source::OpenSource;
 use crate::source::brainflow::{BrainflowConfig, BrainflowSource};
+use crate::source::lsl_in::{LslConfig, LslSource, unfit};
 use crate::source::serial::{PortEntry, ProtocolChoice, SerialConfig, SerialSource, list_ports};
+use crate::stream_out::OutputChoice;
 use crate::task::{Poll, Task};
 use egui::{RichText, Ui};
 
@@ -25,17 +30,30 @@ pub struct ConnectPanel {
     pub sim_channels: usize,
     /// The BrainFlow bridge's settings.
     pub brainflow: BrainflowForm,
-    /// A handshake running in the background.
+    /// A handshake (or an LSL connection) running in the background.
     pending: Option<Task<Result<OpenSource, String>>>,
     /// The last problem, in plain words.
     pub error: Option<String>,
+    /// An LSL search running in the background.
+    finding: Option<Task<Result<Vec<StreamDescription>, String>>>,
+    /// The LSL streams the last search found (`None` before any search).
+    pub streams: Option<Vec<StreamDescription>>,
+    /// The outputs as the user set them here (applied through the engine).
+    pub outputs: OutputChoice,
+    /// The OSC destination typed, HOST:PORT.
+    pub osc_address: String,
 }
 
 impl ConnectPanel {
-    /// The screen with the ports listed once.
-    pub fn open() -> Self {
+    /// The screen with the ports listed once; `outputs` are the ones running now.
+    pub fn open(outputs: OutputChoice) -> Self {
+        let osc_address = outputs
+            .osc
+            .map_or("127.0.0.1:9000".to_string(), |(a, _)| a.to_string());
         let mut panel = ConnectPanel {
             sim_channels: 4,
+            outputs,
+            osc_address,
             ..ConnectPanel::default()
         };
         panel.refresh();
@@ -79,8 +97,54 @@ impl ConnectPanel {
         }));
     }
 
-    /// The connection's result once it is there (never blocks).
+    /// Looks for LSL streams in the background (the only time the window asks the network).
+    pub fn find_streams(&mut self) {
+        self.error = None;
+        self.finding = Some(Task::spawn("find LSL streams", |_| {
+            let lsl = crate::lsl::Lsl::load().map_err(|e| e.to_string())?;
+            Ok(crate::lsl::resolve(&lsl, None, 1.0))
+        }));
+    }
+
+    /// True while an LSL search runs.
+    pub fn finding(&self) -> bool {
+        self.finding.is_some()
+    }
+
+    /// Starts connecting to the LSL stream `predicate` picks, in the background.
+    pub fn connect_lsl(&mut self, predicate: String) {
+        self.error = None;
+        self.pending = Some(Task::spawn("connect LSL", move |_| {
+            let config = LslConfig {
+                query: predicate,
+                markers: None,
+                wait_s: 3.0,
+            };
+            LslSource::connect(&config)
+                .map(|s| OpenSource::Lsl(Box::new(s)))
+                .map_err(|e| e.to_string())
+        }));
+    }
+
+    fn poll_find(&mut self) {
+        let Some(task) = self.finding.as_mut() else {
+            return;
+        };
+        let result = match task.poll() {
+            Poll::Running => return,
+            Poll::Done(r) => r,
+            Poll::Lost(e) => Err(e),
+        };
+        self.finding = None;
+        match result {
+            Ok(s) => self.streams = Some(s),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// The connection's result once it is there (never blocks); also takes in a finished LSL search.
     pub fn poll(&mut self) -> Option<Result<OpenSource, String>> {
+        self.poll_find();
         let result = match self.pending.as_mut()?.poll() {
             Poll::Running => return None,
             Poll::Done(r) => r,
@@ -180,6 +244,14 @@ impl ConnectPanel {
         ui.label(
             "A virtual board for the serial path: `innervate simulate --pty` prints a path to type above.",
         );
+        ui.separator();
+        if let Some(pred) = self.lsl_section(ui, busy) {
+            self.connect_lsl(pred);
+        }
+        ui.separator();
+        if let Some(choice) = self.outputs_section(ui) {
+            act = Some(ScreenAction::SetOutputs(choice));
+        }
         if refresh {
             self.refresh();
         }
@@ -190,5 +262,94 @@ impl ConnectPanel {
             self.connect_brainflow(config);
         }
         act
+    }
+
+    /// The LSL streams found, each with Connect when it can be an EMG source; returns the chosen one.
+    fn lsl_section(&mut self, ui: &mut Ui, busy: bool) -> Option<String> {
+        let mut chosen = None;
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Lab Streaming Layer").strong());
+            let finding = self.finding();
+            if ui
+                .add_enabled(!finding, egui::Button::new("Find streams"))
+                .clicked()
+            {
+                self.find_streams();
+            }
+            if finding {
+                ui.spinner();
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(50));
+            }
+        });
+        match &self.streams {
+            None => {
+                ui.label("Devices whose software publishes LSL (OpenBCI GUI, BrainFlow, ...) can be read.");
+            }
+            Some(s) if s.is_empty() => {
+                ui.label("No LSL streams found.");
+            }
+            Some(streams) => {
+                egui::Grid::new("lsl streams").striped(true).show(ui, |ui| {
+                    for s in streams {
+                        ui.label(&s.name);
+                        ui.label(&s.content_type);
+                        ui.label(format!("{} ch", s.channels));
+                        ui.label(format!("{} Hz", s.rate));
+                        ui.label(&s.host);
+                        match unfit(s) {
+                            None => {
+                                let b = egui::Button::new(format!("Connect {}", s.name));
+                                if ui.add_enabled(!busy, b).clicked() {
+                                    chosen = Some(s.again_predicate());
+                                }
+                            }
+                            Some(why) => {
+                                ui.label(format!("not usable: {why}"));
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+            }
+        }
+        chosen
+    }
+
+    /// LSL and OSC outputs on/off; returns the new choice when the user changed it.
+    fn outputs_section(&mut self, ui: &mut Ui) -> Option<OutputChoice> {
+        let mut changed = false;
+        ui.label(RichText::new("Send to other programs").strong());
+        changed |= ui
+            .checkbox(
+                &mut self.outputs.lsl,
+                "Publish LSL streams (Innervate EMG, Envelopes, Markers)",
+            )
+            .changed();
+        ui.horizontal(|ui| {
+            let mut on = self.outputs.osc.is_some();
+            let toggled = ui.checkbox(&mut on, "Send OSC to").changed();
+            let label = ui.label("OSC address");
+            ui.add(egui::TextEdit::singleline(&mut self.osc_address).desired_width(160.0))
+                .labelled_by(label.id);
+            if toggled {
+                changed = true;
+                self.outputs.osc = if on {
+                    match self.osc_address.trim().parse() {
+                        Ok(addr) => Some((addr, crate::engine::DISPLAY_RATE_HZ)),
+                        Err(_) => {
+                            self.error = Some(format!(
+                                "OSC needs an address such as 127.0.0.1:9000, not `{}`",
+                                self.osc_address
+                            ));
+                            None
+                        }
+                    }
+                } else {
+                    None
+                };
+            }
+        });
+        changed.then(|| self.outputs.clone())
     }
 }

@@ -205,7 +205,12 @@ impl InnervateApp {
             self.toggle_recording();
         }
         let old = std::mem::replace(&mut self.engine, engine);
+        let outputs = old.outputs().map(|o| o.choice().clone());
         self.recording.adopt(old.shutdown());
+        if let Some(choice) = outputs {
+            // The outputs follow the user to the new source (after the old outlets are gone).
+            self.set_outputs(choice);
+        }
         let info = self.engine.info().clone();
         self.live = LiveState::new(&info, &self.live.muscles);
         self.live.apply_profile(&self.prefs.profile);
@@ -369,8 +374,15 @@ impl InnervateApp {
 
     /// Starts recording into `path`; the sidecar carries the MVC references of calibrated muscles.
     pub fn start_recording_to(&mut self, path: &Path) {
+        let meta = self.session_meta();
+        self.recording.start(&mut self.engine, path, meta);
+    }
+
+    /// What a recording or an output carries besides the samples: MVC references of calibrated muscles,
+    /// the user's muscle names, the exercise.
+    fn session_meta(&self) -> crate::session::SessionMeta {
         let muscles = &self.live.muscles;
-        let meta = crate::session::SessionMeta {
+        crate::session::SessionMeta {
             mvc_uv: muscles.iter().map(|m| m.mvc_uv.map(f64::from)).collect(),
             // The user's muscle names (an exercise setup renames channels) and the exercise.
             channel_names: muscles.iter().map(|m| m.name.clone()).collect(),
@@ -381,8 +393,7 @@ impl InnervateApp {
                 .map(|s| s.name.clone())
                 .unwrap_or_default(),
             ..Default::default()
-        };
-        self.recording.start(&mut self.engine, path, meta);
+        }
     }
 
     /// Adds a user marker with the text typed so far (cleared afterwards); only while recording.

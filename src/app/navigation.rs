@@ -56,6 +56,7 @@ impl InnervateApp {
             ScreenAction::ReviewSet(wav) => self.open_review(&wav),
             ScreenAction::Welcome(choice) => self.welcome_done(choice),
             ScreenAction::UseSimulator(channels) => self.connect_simulator(channels),
+            ScreenAction::SetOutputs(choice) => self.set_outputs(choice),
             ScreenAction::SaveSetup { calibrate } => {
                 if self.save_and_apply_setup() && calibrate {
                     self.open_calibration();
@@ -400,7 +401,32 @@ impl InnervateApp {
 
     /// Opens the connect screen (lists the ports once).
     pub fn open_connect(&mut self) {
-        self.screen = Screen::Connect(ConnectPanel::open());
+        let outputs = self
+            .engine
+            .outputs()
+            .map(|o| o.choice().clone())
+            .unwrap_or_default();
+        self.screen = Screen::Connect(ConnectPanel::open(outputs));
+    }
+
+    /// Turns the outputs to other programs (LSL, OSC) to `choice`; a problem (no liblsl, a bad address) is
+    /// said on the connect screen or the status line, and the outputs stay off.
+    pub fn set_outputs(&mut self, choice: crate::stream_out::OutputChoice) {
+        // The streams carry the muscle names and MVC references as they are now.
+        if !self.recording.is_recording() {
+            let meta = self.session_meta();
+            self.engine.set_session_meta(meta);
+        }
+        if let Err(e) = self.engine.set_outputs(choice) {
+            let msg = format!("Output not started: {e}");
+            match &mut self.screen {
+                Screen::Connect(p) => {
+                    p.outputs = Default::default();
+                    p.error = Some(msg);
+                }
+                _ => self.message = Some(msg),
+            }
+        }
     }
 
     /// The connect screen, when open.

@@ -135,6 +135,8 @@ pub enum ScreenAction {
     Welcome(WelcomeChoice),
     /// Switch to the simulated board with this many channels.
     UseSimulator(usize),
+    /// Turn the outputs to other programs (LSL, OSC) to this.
+    SetOutputs(crate::stream_out::OutputChoice),
     /// Save the edited setup and use it; then calibrate if asked.
     SaveSetup {
         /// Open the calibration afterwards.

@@ -1,6 +1,7 @@
 //! `innervate bench`: measurements printed as Markdown tables. `bench` (or `bench latency`): end-to-end
 //! latency through a pseudo-terminal; `bench offline`: analyze against SciPy and the exports against a copy;
-//! `bench sound`: the DSP thread's per-block time with sound off and on, and the sound's latency.
+//! `bench sound`: the DSP thread's per-block time with sound off and on, and the sound's latency;
+//! `bench lsl`: LSL's latency out (arrival to push) and in (push to display).
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -27,6 +28,17 @@ enum Part {
     /// The DSP thread's per-block time with sound off and on (alternating rounds, same run) and the latency
     /// from a crossing of the target line to the sound device (build with --release first).
     Sound(SoundBenchArgs),
+    /// LSL latency with the reference liblsl: a sample's arrival to its LSL push, and an LSL push to the
+    /// display output of Innervate's `--lsl` source (needs liblsl, e.g. `pip install pylsl`).
+    Lsl(LslBenchArgs),
+}
+
+/// `bench lsl`'s flags.
+#[derive(Args, Debug, PartialEq)]
+struct LslBenchArgs {
+    /// Seconds of each direction.
+    #[arg(long, default_value_t = 20.0)]
+    seconds: f64,
 }
 
 /// `bench sound`'s flags.
@@ -84,7 +96,33 @@ pub fn run(args: BenchArgs) -> Result<()> {
             print!("{}", innervate::perf::sound::report(&b));
             Ok(())
         }
+        Some(Part::Lsl(a)) => lsl(a),
     }
+}
+
+fn lsl(args: LslBenchArgs) -> Result<()> {
+    anyhow::ensure!(args.seconds > 1.0, "--seconds must be above 1");
+    let out = innervate::perf::lsl::out_latency(args.seconds).map_err(anyhow::Error::msg)?;
+    let inn = innervate::perf::lsl::in_latency(args.seconds).map_err(anyhow::Error::msg)?;
+    println!(
+        "LSL latency (innervate bench lsl, {} s each, reference liblsl)\n",
+        args.seconds
+    );
+    println!("| path | measurements | p50 ms | p99 ms | max ms |");
+    println!("| --- | --- | --- | --- | --- |");
+    for (what, f) in [
+        ("sample arrival (DSP thread) -> LSL push, 8 ch x 2 kHz", out),
+        (
+            "LSL push (10 samples / 5 ms) -> display output, 4 ch x 2 kHz",
+            inn,
+        ),
+    ] {
+        println!(
+            "| {what} | {} | {:.3} | {:.3} | {:.3} |",
+            f.n, f.p50_ms, f.p99_ms, f.max_ms
+        );
+    }
+    Ok(())
 }
 
 fn offline(args: OfflineArgs) -> Result<()> {

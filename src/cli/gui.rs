@@ -28,6 +28,8 @@ pub struct GuiArgs {
     pub auto_set: Option<String>,
     /// Sound cues.
     pub sound: SoundArgs,
+    /// LSL and OSC outputs.
+    pub outputs: super::output_args::OutputArgs,
 }
 
 /// Opens the source, then the window; returns when the window closes.
@@ -41,7 +43,9 @@ pub fn run(args: GuiArgs) -> Result<()> {
         start_screen,
         auto_set,
         sound,
+        outputs,
     } = args;
+    let outputs = outputs.choice()?;
     let profile = profile_path(&profile)?;
     let settings = settings.unwrap_or_else(|| data_root().join("settings.json"));
     let auto_set = parse_auto_set(auto_set.as_deref())?;
@@ -83,6 +87,7 @@ pub fn run(args: GuiArgs) -> Result<()> {
                 EngineOptions {
                     dsp,
                     sound,
+                    outputs,
                     ..EngineOptions::default()
                 },
                 Some(notify.clone()),

@@ -6,6 +6,7 @@ mod export;
 mod filter_args;
 mod gui;
 mod history;
+mod output_args;
 mod ports;
 mod record;
 mod repair;
@@ -13,6 +14,7 @@ mod report;
 mod simulate;
 mod sound_args;
 mod source_args;
+mod streams;
 mod validate;
 
 use anyhow::Result;
@@ -57,6 +59,8 @@ pub struct Cli {
     auto_set: Option<String>,
     #[command(flatten)]
     sound: sound_args::SoundArgs,
+    #[command(flatten)]
+    outputs: output_args::OutputArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -73,6 +77,8 @@ enum Command {
     Report(report::ReportArgs),
     /// List serial ports (path, USB vendor:product, description) to pass to --port.
     Ports,
+    /// List the Lab Streaming Layer streams this machine sees (name, type, channels, rate, host) for --lsl.
+    Streams(streams::StreamsArgs),
     /// Measure end-to-end latency through a pseudo-terminal (8 ch x 2 kHz and 16 ch x 4 kHz; `bench` or
     /// `bench latency`), or analyze and exports of a 1-hour recording against SciPy and a plain copy
     /// (`bench offline`), and print them with the method; see docs/PERFORMANCE.md.
@@ -98,6 +104,7 @@ impl Cli {
             Some(Command::Analyze(args)) => analyze::run(args),
             Some(Command::Report(args)) => report::run(args),
             Some(Command::Ports) => ports::run(),
+            Some(Command::Streams(args)) => streams::run(args),
             Some(Command::Bench(args)) => bench::run(args),
             Some(Command::Simulate(args)) => simulate::run(args),
             Some(Command::Validate(args)) => validate::run(args),
@@ -111,6 +118,7 @@ impl Cli {
                 start_screen: self.start_screen,
                 auto_set: self.auto_set,
                 sound: self.sound,
+                outputs: self.outputs,
             }),
         }
     }

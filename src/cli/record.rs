@@ -26,6 +26,8 @@ pub struct RecordArgs {
     fast: bool,
     #[command(flatten)]
     sound: SoundArgs,
+    #[command(flatten)]
+    outputs: super::output_args::OutputArgs,
 }
 
 /// Records `--duration` seconds and prints what was written.
@@ -36,6 +38,7 @@ pub fn run(args: RecordArgs) -> Result<()> {
     let dsp = args.source.dsp();
     // Bad cue names or a missing setup are reported before anything starts.
     args.sound.cues()?;
+    let outputs = args.outputs.choice()?;
     let exercise = args
         .sound
         .exercise(&[super::gui::data_root().join("sessions").join("setups")])?;
@@ -60,6 +63,7 @@ pub fn run(args: RecordArgs) -> Result<()> {
             max_frames: Some(frames),
         }),
         sound,
+        outputs,
     };
     let mut engine = Engine::start_source(opened, options, None)
         .with_context(|| format!("cannot record to {}", wav.display()))?;
@@ -72,6 +76,9 @@ pub fn run(args: RecordArgs) -> Result<()> {
     );
     if let Some(s) = engine.sound() {
         super::sound_args::report_state(&s.state());
+    }
+    if let Some(o) = engine.outputs() {
+        eprintln!("{}", super::output_args::describe(o.choice()));
     }
     let started = Instant::now();
     let recorder = loop {

@@ -5,6 +5,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 use innervate::dsp::DspConfig;
 use innervate::source::brainflow::{BrainflowConfig, BrainflowSource};
+use innervate::source::lsl_in::{LslConfig, LslSource};
 use innervate::source::serial::{ProtocolChoice, SerialConfig, SerialSource};
 use innervate::source::simulator::{SimConfig, Simulator};
 use innervate::source::{FrameGenerator, OpenSource, replay::WavReplay};
@@ -34,6 +35,17 @@ pub struct SourceArgs {
     /// A board on this serial port instead of --source (see `innervate ports`).
     #[arg(long, value_name = "PATH", conflicts_with = "source")]
     port: Option<String>,
+    /// A Lab Streaming Layer stream instead of --source: its name, or a predicate such as `type='EMG'`
+    /// (see `innervate streams`).
+    #[arg(long, value_name = "QUERY", conflicts_with_all = ["source", "port", "brainflow"])]
+    lsl: Option<String>,
+    /// The LSL marker stream to record as markers [default: a string stream of type Markers on the same
+    /// host as the --lsl stream, if there is one].
+    #[arg(long, value_name = "QUERY", requires = "lsl")]
+    lsl_markers: Option<String>,
+    /// Seconds to look for the --lsl stream.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0, requires = "lsl")]
+    lsl_wait: f64,
     /// The board's protocol: auto, innervate, cyton, plotter, chords (Upside Down Labs), bitalino (PLUX) or
     /// spikerbox (Backyard Brains).
     #[arg(long, default_value = "auto", requires = "port")]
@@ -85,6 +97,14 @@ impl SourceArgs {
                 eprintln!("note: {notice}");
             }
             return Ok(OpenSource::Brainflow(Box::new(source)));
+        }
+        if let Some(query) = &self.lsl {
+            let stream = LslSource::connect(&LslConfig {
+                query: query.clone(),
+                markers: self.lsl_markers.clone(),
+                wait_s: self.lsl_wait,
+            })?;
+            return Ok(OpenSource::Lsl(Box::new(stream)));
         }
         if let Some(port) = &self.port {
             let mut config = SerialConfig::new(port.clone());

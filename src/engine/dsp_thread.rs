@@ -9,6 +9,7 @@ use crate::dsp::quality::{ChannelQuality, QualityMonitor};
 use crate::dsp::{NotchConfig, Processor};
 use crate::session::recorder::RecorderMsg;
 use crate::stats::{LinkState, LinkStats};
+use crate::stream_out::{EnvelopePoints, OutMsg, OutputStatus};
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -42,6 +43,10 @@ pub enum DspCommand {
     SoundRoute(SoundRoute),
     /// Stop handing points to the sound thread.
     DetachSound,
+    /// Start handing blocks, display points and markers to the output thread (LSL, OSC).
+    AttachOutputs(Sender<OutMsg>, Arc<OutputStatus>),
+    /// Stop feeding the output thread.
+    DetachOutputs,
     /// Finish any recording and end the thread.
     Stop,
 }
@@ -72,6 +77,8 @@ pub struct DspWorker {
     pub lossless_display: bool,
     /// Signal-quality judgements, once per second (dropped if the UI does not take them).
     pub quality: Sender<Vec<ChannelQuality>>,
+    /// Markers from the source itself (an LSL marker stream), at stream sample indices.
+    pub source_markers: Option<Receiver<(u64, String)>>,
 }
 
 impl DspWorker {
@@ -91,6 +98,9 @@ impl DspWorker {
         let eff_fs = eff.sample_rate_hz;
         let mut recorder: Option<RecorderLink> = None;
         let mut sound: Option<(Sender<SoundPoints>, Arc<SoundStatus>, SoundRoute)> = None;
+        let mut outputs: Option<(Sender<OutMsg>, Arc<OutputStatus>)> = None;
+        // Source markers wait here until the samples they point at are processed (order in the sidecar).
+        let mut pending_markers: std::collections::VecDeque<(u64, String)> = Default::default();
         let mut expected: Option<u64> = None;
         let mut last_repaint = Instant::now() - REPAINT_INTERVAL;
         let mut dirty = false;
@@ -112,6 +122,15 @@ impl DspWorker {
                         });
                     }
                     DspCommand::Marker(kind, text, plan) => {
+                        if let Some((tx, status)) = &outputs {
+                            let at = expected.unwrap_or(0);
+                            send_output(
+                                tx,
+                                status,
+                                self.lossless_recording,
+                                OutMsg::Marker(at, marker_words(kind, &text)),
+                            );
+                        }
                         if let Some(link) = recorder.as_mut() {
                             // Pending samples first, so the marker follows exactly the data before it.
                             let (tx, open) = (&link.tx, &mut link.open);
@@ -136,6 +155,8 @@ impl DspWorker {
                         }
                     }
                     DspCommand::DetachSound => sound = None,
+                    DspCommand::AttachOutputs(tx, status) => outputs = Some((tx, status)),
+                    DspCommand::DetachOutputs => outputs = None,
                     DspCommand::DetachRecorder => {
                         if let Some(link) = recorder.take() {
                             self.close_recorder(link);
@@ -161,6 +182,15 @@ impl DspWorker {
                     self.stats
                         .frames_missing
                         .fetch_add(block.first_sample - e, Ordering::Relaxed);
+                    if let Some((tx, status)) = &outputs {
+                        let words = format!("gap: {} samples missing", block.first_sample - e);
+                        send_output(
+                            tx,
+                            status,
+                            self.lossless_recording,
+                            OutMsg::Marker(e, words),
+                        );
+                    }
                 }
                 expected = Some(block.end_sample());
                 let display = &self.display;
@@ -169,8 +199,27 @@ impl DspWorker {
                 let lossless_sound = self.lossless_recording;
                 let sound = sound.as_ref();
                 let fs = eff_fs;
+                let outs = outputs.as_ref();
+                if let Some((tx, status)) = outs {
+                    send_output(
+                        tx,
+                        status,
+                        self.lossless_recording,
+                        OutMsg::Block(Box::new(block), started),
+                    );
+                }
                 let mut emit = |chunk: &DisplayChunk| {
                     send_display(display, stats, lossless_display, chunk);
+                    if let Some((tx, status)) = outs
+                        && chunk.points > 0
+                    {
+                        send_output(
+                            tx,
+                            status,
+                            self.lossless_recording,
+                            OutMsg::Points(Box::new(points_of(chunk))),
+                        );
+                    }
                     if let Some((tx, status, route)) = sound {
                         send_sound(tx, status, *route, lossless_sound, (fs, started), chunk);
                     }
@@ -196,6 +245,12 @@ impl DspWorker {
                     link.coalescer
                         .push(&block, |full| send_recorder(tx, open, stats, wait, full));
                 }
+                self.forward_source_markers(
+                    &mut pending_markers,
+                    expected,
+                    &mut recorder,
+                    &outputs,
+                );
                 stats.dsp_blocks.fetch_add(1, Ordering::Relaxed);
                 stats
                     .dsp_busy_ns
@@ -252,11 +307,90 @@ impl DspWorker {
         }
     }
 
+    /// Hands the source's markers whose sample has been processed to the recorder and the outputs.
+    fn forward_source_markers(
+        &self,
+        pending: &mut std::collections::VecDeque<(u64, String)>,
+        processed_to: Option<u64>,
+        recorder: &mut Option<RecorderLink>,
+        outputs: &Option<(Sender<OutMsg>, Arc<OutputStatus>)>,
+    ) {
+        if let Some(rx) = &self.source_markers {
+            // Bounded: at most what the source's queue holds arrives per block.
+            pending.extend(rx.try_iter());
+        }
+        let done = processed_to.unwrap_or(0);
+        while pending.front().is_some_and(|(at, _)| *at < done) {
+            let Some((at, text)) = pending.pop_front() else {
+                break;
+            };
+            if let Some((tx, status)) = outputs {
+                send_output(
+                    tx,
+                    status,
+                    self.lossless_recording,
+                    OutMsg::Marker(at, text.clone()),
+                );
+            }
+            if let Some(link) = recorder.as_mut() {
+                let (tx, open) = (&link.tx, &mut link.open);
+                link.coalescer
+                    .flush(|b| send_recorder(tx, open, &self.stats, true, b));
+                let _ = link.tx.send(RecorderMsg::Marker {
+                    at,
+                    kind: crate::session::MarkerKind::User,
+                    text,
+                    plan: None,
+                });
+            }
+        }
+    }
+
     fn close_recorder(&self, mut link: RecorderLink) {
         let (tx, open) = (&link.tx, &mut link.open);
         link.coalescer
             .flush(|b| send_recorder(tx, open, &self.stats, true, b));
         let _ = link.tx.send(RecorderMsg::Finish);
+    }
+}
+
+/// The words of a marker on the LSL marker stream.
+fn marker_words(kind: crate::session::MarkerKind, text: &str) -> String {
+    use crate::session::MarkerKind as K;
+    let what = match kind {
+        K::SetStart => "set start",
+        K::SetEnd => "set end",
+        K::Rep => "rep",
+        K::User => "mark",
+    };
+    if text.is_empty() {
+        what.to_string()
+    } else if kind == K::User {
+        text.to_string()
+    } else {
+        format!("{what}: {text}")
+    }
+}
+
+/// The envelope and pair rows of a display chunk, for the outputs.
+fn points_of(c: &DisplayChunk) -> EnvelopePoints {
+    EnvelopePoints {
+        first_time_s: c.first_time_s,
+        step_s: c.step_s,
+        points: c.points,
+        envelope: c.envelope,
+        ratio: c.ratio,
+        cci: c.cci,
+    }
+}
+
+/// Hands a message to the output thread; a full queue drops and counts, never waits, except for sources
+/// that lose nothing by waiting (`wait`).
+fn send_output(tx: &Sender<OutMsg>, status: &OutputStatus, wait: bool, msg: OutMsg) {
+    if wait {
+        let _ = tx.send(msg);
+    } else if let Err(TrySendError::Full(_)) = tx.try_send(msg) {
+        status.dropped.fetch_add(1, Ordering::Relaxed);
     }
 }
 

@@ -16,6 +16,7 @@ use crate::session::{Recorder, RecorderSetup, SessionError};
 use crate::source::reader::{Pace, ReaderHandle, spawn_generator_reader};
 use crate::source::{FrameGenerator, OpenSource, StreamInfo};
 use crate::stats::LinkStats;
+use crate::stream_out::{OutputChoice, OutputError, OutputHandle, OutputLayout};
 use crossbeam_channel::{Receiver, Sender};
 use dsp_thread::{DspCommand, DspWorker};
 use std::path::{Path, PathBuf};
@@ -47,6 +48,9 @@ pub enum EngineError {
     /// The OS would not start a thread.
     #[error("cannot start a thread: {0}")]
     Thread(#[from] std::io::Error),
+    /// An output (LSL, OSC) could not start.
+    #[error(transparent)]
+    Output(#[from] OutputError),
 }
 
 /// How to run a stream.
@@ -63,6 +67,8 @@ pub struct EngineOptions {
     pub record_from_start: Option<RecordRequest>,
     /// Sound cues from the very first sample (`--audio`, `--audio-to`).
     pub sound: Option<SoundSetup>,
+    /// LSL and OSC outputs from the very first sample (`--lsl-out`, `--osc`); off by default.
+    pub outputs: OutputChoice,
 }
 
 /// Where and how much to record.
@@ -82,6 +88,7 @@ impl Default for EngineOptions {
             lossless_display: false,
             record_from_start: None,
             sound: None,
+            outputs: OutputChoice::default(),
         }
     }
 }
@@ -99,6 +106,7 @@ pub struct Engine {
     dsp: Option<JoinHandle<()>>,
     recording: Option<Recorder>,
     sound: Option<SoundHandle>,
+    outputs: Option<OutputHandle>,
     meta: crate::session::SessionMeta,
 }
 
@@ -125,11 +133,12 @@ impl Engine {
     /// Starts acquisition from any opened source. For a board on a serial port the pace in `options` is
     /// ignored: the board sets it.
     pub fn start_source(
-        source: OpenSource,
+        mut source: OpenSource,
         options: EngineOptions,
         notify: Option<Notifier>,
     ) -> Result<Self, EngineError> {
         let info = source.info().clone();
+        let source_markers = source.take_markers();
         // A board cannot be asked to wait: its samples are live whatever the options say.
         let live_board = source.is_live_board();
         let processor =
@@ -172,6 +181,18 @@ impl Engine {
             }
             None => None,
         };
+        // Outputs before the DSP thread exists, so readers connected now get every sample.
+        let outputs = if options.outputs.is_off() {
+            None
+        } else {
+            let layout = output_layout(&info, &effective, &crate::session::SessionMeta::default());
+            let handle = OutputHandle::start(layout, options.outputs.clone())?;
+            let _ = cmd_tx.send(DspCommand::AttachOutputs(
+                handle.sender(),
+                handle.status().clone(),
+            ));
+            Some(handle)
+        };
         let worker = DspWorker {
             ring: consumer,
             commands: cmd_rx,
@@ -182,6 +203,7 @@ impl Engine {
             lossless_recording: options.pace == Pace::Unthrottled && !live_board,
             lossless_display: options.lossless_display,
             quality: quality_tx,
+            source_markers,
         };
         let dsp = std::thread::Builder::new()
             .name("innervate-dsp".into())
@@ -202,6 +224,12 @@ impl Engine {
             ),
             OpenSource::Brainflow(b) => crate::source::brainflow::spawn_brainflow_reader(
                 *b,
+                producer,
+                stats.clone(),
+                dsp.thread().clone(),
+            ),
+            OpenSource::Lsl(s) => crate::source::lsl_in::spawn_lsl_reader(
+                *s,
                 producer,
                 stats.clone(),
                 dsp.thread().clone(),
@@ -229,6 +257,7 @@ impl Engine {
             dsp: Some(dsp),
             recording,
             sound,
+            outputs,
             meta: crate::session::SessionMeta::default(),
         })
     }
@@ -310,7 +339,7 @@ impl Engine {
         text: &str,
         plan: Option<crate::training::plan::SetPlan>,
     ) {
-        if self.recording.is_some() {
+        if self.recording.is_some() || self.outputs.is_some() {
             let _ = self.commands.try_send(DspCommand::Marker(
                 kind,
                 text.to_string(),
@@ -321,7 +350,39 @@ impl Engine {
 
     /// What the next recordings' sidecars carry besides the samples (MVC references, left/right pairs, notes).
     pub fn set_session_meta(&mut self, meta: crate::session::SessionMeta) {
+        if let Some(o) = &self.outputs {
+            o.set_mvc(meta.mvc_uv.clone());
+        }
         self.meta = meta;
+    }
+
+    /// The LSL/OSC outputs, while any is on.
+    pub fn outputs(&self) -> Option<&OutputHandle> {
+        self.outputs.as_ref()
+    }
+
+    /// Turns the outputs to `choice` from the next block (all off for an off choice). LSL streams are on
+    /// the network when this returns; a missing liblsl or a bad OSC address is an error and leaves the
+    /// outputs off.
+    pub fn set_outputs(&mut self, choice: OutputChoice) -> Result<(), EngineError> {
+        if self.outputs.as_ref().map(|o| o.choice()) == Some(&choice) {
+            return Ok(());
+        }
+        let _ = self
+            .commands
+            .send_timeout(DspCommand::DetachOutputs, std::time::Duration::from_secs(1));
+        self.outputs = None;
+        if choice.is_off() {
+            return Ok(());
+        }
+        let layout = output_layout(&self.info, &self.effective, &self.meta);
+        let handle = OutputHandle::start(layout, choice)?;
+        let _ = self.commands.send_timeout(
+            DspCommand::AttachOutputs(handle.sender(), handle.status().clone()),
+            std::time::Duration::from_secs(1),
+        );
+        self.outputs = Some(handle);
+        Ok(())
     }
 
     /// True while a recording is being written.
@@ -405,6 +466,46 @@ impl Engine {
             d.thread().unpark();
             let _ = d.join();
         }
+        // After the DSP thread: everything it handed over is pushed before the outlets close.
+        self.outputs = None;
+    }
+}
+
+/// What the outputs publish about this stream: the user's muscle names when set, the board's otherwise.
+fn output_layout(
+    info: &StreamInfo,
+    effective: &EffectiveDsp,
+    meta: &crate::session::SessionMeta,
+) -> OutputLayout {
+    let names = if meta.channel_names.len() == info.channels() {
+        meta.channel_names.clone()
+    } else {
+        info.channel_names.clone()
+    };
+    let manufacturer = match info.kind {
+        crate::source::SourceKind::Simulator => "Innervate (simulated board)",
+        crate::source::SourceKind::FileReplay => "Innervate (file replay)",
+        crate::source::SourceKind::Serial => "serial board",
+        crate::source::SourceKind::Brainflow => "board through BrainFlow",
+        crate::source::SourceKind::Lsl => "LSL stream",
+    };
+    let samples_per_point = (info.sample_rate / DISPLAY_RATE_HZ).ceil().max(1.0);
+    OutputLayout {
+        source: info.description.clone(),
+        manufacturer: manufacturer.into(),
+        sample_rate: info.sample_rate,
+        display_rate: info.sample_rate / samples_per_point,
+        rms_ms: effective.envelope_window_samples as f64 / effective.sample_rate_hz * 1000.0,
+        pair_names: info
+            .pairs
+            .iter()
+            .map(|p| {
+                let n = |i: usize| names.get(i).cloned().unwrap_or_default();
+                format!("{}/{}", n(p.agonist), n(p.antagonist))
+            })
+            .collect(),
+        channel_names: names,
+        mvc_uv: meta.mvc_uv.clone(),
     }
 }
 

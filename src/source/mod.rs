@@ -2,6 +2,7 @@
 //! the BrainFlow bridge, and the reader threads that move their frames into the lock-free ring.
 
 pub mod brainflow;
+pub mod lsl_in;
 pub mod reader;
 pub mod replay;
 pub mod serial;
@@ -25,6 +26,8 @@ pub enum SourceKind {
     Serial,
     /// A board through the BrainFlow bridge.
     Brainflow,
+    /// A Lab Streaming Layer stream.
+    Lsl,
 }
 
 /// What a stream carries: fixed for its lifetime.
@@ -47,6 +50,31 @@ impl StreamInfo {
     pub fn channels(&self) -> usize {
         self.channel_names.len()
     }
+}
+
+/// A source's channel labels as muscle names: trimmed, "Channel N" where a label is empty.
+pub fn names_from_labels(labels: &[String]) -> Vec<String> {
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if l.trim().is_empty() {
+                format!("Channel {}", i + 1)
+            } else {
+                l.trim().to_string()
+            }
+        })
+        .collect()
+}
+
+/// The suggested pairs of a source without its own: channels (1,2), (3,4), ...
+pub fn adjacent_pairs(channels: usize) -> Vec<MusclePair> {
+    (0..channels / 2)
+        .map(|p| MusclePair {
+            agonist: 2 * p,
+            antagonist: 2 * p + 1,
+        })
+        .collect()
 }
 
 /// Why a source failed.
@@ -96,6 +124,8 @@ pub enum OpenSource {
     Serial(Box<serial::SerialSource>),
     /// A board through BrainFlow, streaming; the board sets the pace.
     Brainflow(Box<brainflow::BrainflowSource>),
+    /// An LSL stream, connected; the sender sets the pace.
+    Lsl(Box<lsl_in::LslSource>),
 }
 
 impl OpenSource {
@@ -105,11 +135,23 @@ impl OpenSource {
             OpenSource::Generator(g) => g.info(),
             OpenSource::Serial(s) => s.info(),
             OpenSource::Brainflow(b) => b.info(),
+            OpenSource::Lsl(s) => s.info(),
+        }
+    }
+
+    /// Markers the source itself carries (an LSL marker stream), once.
+    pub fn take_markers(&mut self) -> Option<crossbeam_channel::Receiver<(u64, String)>> {
+        match self {
+            OpenSource::Lsl(s) => s.take_markers(),
+            _ => None,
         }
     }
 
     /// True for a live board, whose samples cannot be asked to wait.
     pub fn is_live_board(&self) -> bool {
-        matches!(self, OpenSource::Serial(_) | OpenSource::Brainflow(_))
+        matches!(
+            self,
+            OpenSource::Serial(_) | OpenSource::Brainflow(_) | OpenSource::Lsl(_)
+        )
     }
 }

@@ -158,18 +158,7 @@ impl SerialSource {
     /// Opens the port, recognises the board and starts it streaming.
     pub fn connect(config: SerialConfig) -> Result<Self, SerialError> {
         let (port, link) = handshake::connect(&config)?;
-        let channel_names = link
-            .labels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                if l.trim().is_empty() {
-                    format!("Channel {}", i + 1)
-                } else {
-                    l.trim().to_string()
-                }
-            })
-            .collect();
+        let channel_names = super::names_from_labels(&link.labels);
         let info = StreamInfo {
             description: format!(
                 "{} on {} ({})",
@@ -180,12 +169,7 @@ impl SerialSource {
             kind: SourceKind::Serial,
             sample_rate: link.sample_rate,
             channel_names,
-            pairs: (0..link.channels / 2)
-                .map(|p| crate::dsp::MusclePair {
-                    agonist: 2 * p,
-                    antagonist: 2 * p + 1,
-                })
-                .collect(),
+            pairs: super::adjacent_pairs(link.channels),
         };
         Ok(Self {
             config,
