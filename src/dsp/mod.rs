@@ -10,6 +10,7 @@ pub mod design;
 pub mod edges;
 pub mod envelope;
 pub mod fatigue;
+pub mod hum;
 pub mod moving_sum;
 pub mod processor;
 pub mod quality;
