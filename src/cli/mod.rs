@@ -66,7 +66,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Record from a source to a WAV + JSON session without opening a window.
-    Record(record::RecordArgs),
+    Record(Box<record::RecordArgs>),
     /// Export a recording to CSV (time, raw and envelope per channel) or EDF+ (with markers as annotations).
     Export(export::ExportArgs),
     /// Make an interrupted recording readable again (header, torn last frame, sidecar) and say what was recovered.
@@ -98,7 +98,7 @@ impl Cli {
     /// Runs the chosen subcommand, or opens the window when there is none.
     pub fn run(self) -> Result<()> {
         match self.command {
-            Some(Command::Record(args)) => record::run(args),
+            Some(Command::Record(args)) => record::run(*args),
             Some(Command::Export(args)) => export::run(args),
             Some(Command::Repair(args)) => repair::run(args),
             Some(Command::Analyze(args)) => analyze::run(args),
