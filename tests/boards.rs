@@ -12,7 +12,6 @@
 
 mod common;
 
-use innervate::engine::{Engine, EngineOptions, RecordRequest};
 use innervate::protocol::bitalino::{self, BitalinoDecoder};
 use innervate::protocol::chords::{self, ChordsDecoder, ChordsScale};
 use innervate::protocol::spikerbox::{self, SpikerBoxDecoder};
@@ -479,38 +478,27 @@ fn run_pty(case: &PtyCase, dir: &Path) -> PtyRun {
     assert_eq!(source.info().channels(), case.channels);
     assert_eq!(source.info().sample_rate, case.rate as f64);
     let frames = (case.seconds * case.rate as f64) as u64;
-    let wav = dir.join("board.wav");
-    let mut engine = Engine::start_serial(
-        source,
-        EngineOptions {
-            record_from_start: Some(RecordRequest {
-                wav_path: wav.clone(),
-                max_frames: Some(frames),
-            }),
-            ..EngineOptions::default()
-        },
-        None,
-    )
-    .unwrap();
-    if let Some((after, away)) = case.unplug {
-        std::thread::sleep(Duration::from_secs_f64(after));
-        board.unplug();
-        std::thread::sleep(Duration::from_secs_f64(away));
-        board.replug();
-    }
     let limit = Duration::from_secs_f64(case.seconds / case.speed * 4.0 + 30.0);
-    let recorder = common::wait_recorder(&mut engine, limit);
-    let stats = engine.stats().clone();
-    drop(engine);
-    recorder.wait().unwrap();
-    let (samples, channels) = common::read_wav(&wav);
+    let recording = common::record_serial(source, frames, dir, limit, || {
+        if let Some((after, away)) = case.unplug {
+            std::thread::sleep(Duration::from_secs_f64(after));
+            board.unplug();
+            std::thread::sleep(Duration::from_secs_f64(away));
+            board.replug();
+        }
+    });
+    let common::SerialRecording {
+        samples,
+        channels,
+        sidecar,
+        stats,
+    } = recording;
     assert_eq!(channels, case.channels);
     assert_eq!(
         samples.len() as u64,
         frames * channels as u64,
         "frames recorded"
     );
-    let sidecar = Sidecar::read(&wav.with_extension("json")).unwrap();
     PtyRun {
         samples,
         sidecar,

@@ -75,30 +75,12 @@ fn connect(
 
 /// Records `frames` frames from `source` into `dir` and reads the session back.
 fn record(source: SerialSource, frames: u64, dir: &Path, limit: Duration) -> Run {
-    let wav = dir.join("board.wav");
-    let mut engine = Engine::start_serial(
-        source,
-        EngineOptions {
-            record_from_start: Some(RecordRequest {
-                wav_path: wav.clone(),
-                max_frames: Some(frames),
-            }),
-            ..EngineOptions::default()
-        },
-        None,
-    )
-    .unwrap();
-    let recorder = common::wait_recorder(&mut engine, limit);
-    let stats = engine.stats().clone();
-    drop(engine);
-    recorder.wait().unwrap();
-    let (samples, channels) = common::read_wav(&wav);
-    let sidecar = Sidecar::read(&wav.with_extension("json")).unwrap();
+    let r = common::record_serial(source, frames, dir, limit, || {});
     Run {
-        samples,
-        channels,
-        sidecar,
-        stats,
+        samples: r.samples,
+        channels: r.channels,
+        sidecar: r.sidecar,
+        stats: r.stats,
     }
 }
 

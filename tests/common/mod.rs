@@ -165,3 +165,49 @@ pub fn wait_recorder(
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// What [`record_serial`] got: the samples (interleaved), channels, sidecar and the link's counters.
+pub struct SerialRecording {
+    pub samples: Vec<f32>,
+    pub channels: usize,
+    pub sidecar: innervate::session::Sidecar,
+    pub stats: std::sync::Arc<innervate::stats::LinkStats>,
+}
+
+/// Records `frames` frames from a connected board into `dir/board.wav` through the whole engine, runs
+/// `meanwhile` while it records (an unplug, say), and reads the session back; fails after `limit`.
+pub fn record_serial(
+    source: innervate::source::serial::SerialSource,
+    frames: u64,
+    dir: &Path,
+    limit: std::time::Duration,
+    meanwhile: impl FnOnce(),
+) -> SerialRecording {
+    use innervate::engine::{Engine, EngineOptions, RecordRequest};
+    let wav = dir.join("board.wav");
+    let mut engine = Engine::start_serial(
+        source,
+        EngineOptions {
+            record_from_start: Some(RecordRequest {
+                wav_path: wav.clone(),
+                max_frames: Some(frames),
+            }),
+            ..EngineOptions::default()
+        },
+        None,
+    )
+    .unwrap();
+    meanwhile();
+    let recorder = wait_recorder(&mut engine, limit);
+    let stats = engine.stats().clone();
+    drop(engine);
+    recorder.wait().unwrap();
+    let (samples, channels) = read_wav(&wav);
+    let sidecar = innervate::session::Sidecar::read(&wav.with_extension("json")).unwrap();
+    SerialRecording {
+        samples,
+        channels,
+        sidecar,
+        stats,
+    }
+}
