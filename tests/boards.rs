@@ -18,7 +18,7 @@ use innervate::protocol::spikerbox::{self, SpikerBoxDecoder};
 use innervate::protocol::{DecodeCounters, Decoder, Event, Protocol};
 use innervate::session::Sidecar;
 use innervate::source::serial::{ProtocolChoice, SerialConfig, SerialSource};
-use innervate::source::virtual_board::{BoardSignal, Faults, VirtualBoard, VirtualBoardConfig};
+use innervate::source::virtual_board::{Faults, VirtualBoard, VirtualBoardConfig};
 use innervate::stats::LinkStats;
 use serde_json::Value;
 use std::path::Path;
@@ -434,19 +434,6 @@ struct PtyCase {
     unplug: Option<(f64, f64)>,
 }
 
-/// The board's signal, frame after frame (microvolts as a correct host decodes them).
-fn board_signal(protocol: Protocol, channels: usize, rate: u32, frames: usize) -> Vec<f32> {
-    let mut signal = BoardSignal::new(protocol, channels, rate, 7).unwrap();
-    let mut codes = vec![0; channels];
-    let mut uv = vec![0.0; channels];
-    let mut all = Vec::with_capacity(frames * channels);
-    for _ in 0..frames {
-        signal.next(&mut codes, &mut uv).unwrap();
-        all.extend_from_slice(&uv);
-    }
-    all
-}
-
 struct PtyRun {
     samples: Vec<f32>,
     sidecar: Sidecar,
@@ -515,7 +502,7 @@ fn stretches_are_what_the_board_sent(case: &PtyCase, run: &PtyRun) -> u64 {
     let c = case.channels;
     let total = run.samples.len() / c;
     let signal_frames = total * 3 + 4 * case.rate as usize;
-    let want = board_signal(case.protocol, c, case.rate, signal_frames);
+    let want = common::board_signal(case.protocol, c, case.rate, signal_frames);
     // (first WAV frame, frames, frames missing before it, whether that count is exact)
     let mut stretches = Vec::new();
     let mut wav_at = 0;

@@ -8,7 +8,7 @@ use innervate::engine::{Engine, EngineOptions, RecordRequest};
 use innervate::protocol::Protocol;
 use innervate::session::Sidecar;
 use innervate::source::serial::{ProtocolChoice, SerialConfig, SerialSource};
-use innervate::source::virtual_board::{BoardSignal, Faults, VirtualBoard, VirtualBoardConfig};
+use innervate::source::virtual_board::{Faults, VirtualBoard, VirtualBoardConfig};
 use innervate::stats::{LinkState, LinkStats};
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -84,19 +84,6 @@ fn record(source: SerialSource, frames: u64, dir: &Path, limit: Duration) -> Run
     }
 }
 
-/// The frames a board with this signal sends, in order.
-fn expected(protocol: Protocol, channels: usize, frame_rate: u32, frames: usize) -> Vec<f32> {
-    let mut signal = BoardSignal::new(protocol, channels, frame_rate, 7).unwrap();
-    let mut codes = vec![0; channels];
-    let mut uv = vec![0.0; channels];
-    let mut all = Vec::with_capacity(frames * channels);
-    for _ in 0..frames {
-        signal.next(&mut codes, &mut uv).unwrap();
-        all.extend_from_slice(&uv);
-    }
-    all
-}
-
 fn assert_zero_loss_and_equal(run: &Run, want: &[f32], frames: usize, offset_frames: usize) {
     let c = run.channels;
     assert_eq!(run.samples.len(), frames * c, "frames recorded");
@@ -148,7 +135,7 @@ fn zero_loss(protocol: Protocol, channels: usize, rate: u32, speed: f64) {
     } else {
         0
     };
-    let want = expected(protocol, channels, rate, frames + search);
+    let want = common::board_signal(protocol, channels, rate, frames + search);
     let offset = (0..=search)
         .find(|&k| want[k * channels..(k + 1) * channels] == run.samples[..channels])
         .expect("first recorded frame is not one the board sent");
@@ -246,7 +233,7 @@ fn garbage_and_damaged_packets_lose_only_the_damaged_ones() {
         );
         let dir = tempfile::tempdir().unwrap();
         let run = record(source, frames as u64, dir.path(), Duration::from_secs(60));
-        let want = expected(protocol, 8, rate, frames * 2);
+        let want = common::board_signal(protocol, 8, rate, frames * 2);
         let missing = check_with_gaps(&run, &want);
         let bc = b.counters();
         // The board damages packets 101, 202, ... (1-based). Each must be a gap of exactly its frames at
@@ -310,7 +297,7 @@ fn plotter_garbage_lines_and_damaged_lines_are_counted_and_skipped() {
         "damaged lines counted: {damaged}"
     );
     // Every recorded frame is one the board sent, in order (damaged lines are simply missing).
-    let want = expected(Protocol::Plotter, 4, rate, 40 * rate as usize);
+    let want = common::board_signal(Protocol::Plotter, 4, rate, 40 * rate as usize);
     let c = 4;
     let mut k = (0..want.len() / c)
         .find(|&k| want[k * c..(k + 1) * c] == run.samples[..c])
@@ -352,7 +339,7 @@ fn cyton_counter_wraps_293_times_and_exactly_5_dropped_packets_are_reported() {
     assert_eq!(LinkStats::get(&run.stats.packets_dropped), 5);
     assert_eq!(run.sidecar.gaps.len(), 5);
     assert!(run.sidecar.gaps.iter().all(|g| g.missing == 1));
-    let want = expected(Protocol::Cyton, 8, 250, 75_200);
+    let want = common::board_signal(Protocol::Cyton, 8, 250, 75_200);
     assert_eq!(check_with_gaps(&run, &want), 5);
 }
 
@@ -371,7 +358,7 @@ fn daisy_pairs_odd_and_even_packets_into_16_channel_frames_at_125_hz() {
     let dir = tempfile::tempdir().unwrap();
     let frames = 125 * 20;
     let run = record(source, frames as u64, dir.path(), Duration::from_secs(30));
-    let want = expected(Protocol::Cyton, 16, 125, frames);
+    let want = common::board_signal(Protocol::Cyton, 16, 125, frames);
     assert_zero_loss_and_equal(&run, &want, frames, 0);
 }
 
@@ -454,7 +441,7 @@ fn an_unplugged_board_is_noticed_within_1_s_reconnects_within_3_s_and_the_gap_is
     // Every received sample is kept: before the gap, the board's first segment; after it, its second.
     let starts = b.segment_starts();
     assert_eq!(starts.len(), 2, "{starts:?}");
-    let want = expected(
+    let want = common::board_signal(
         Protocol::Innervate,
         4,
         1000,
@@ -513,6 +500,6 @@ fn the_command_line_records_from_a_virtual_board_on_a_pty() {
     assert!(text.contains("Wrote 5000 frames"), "{text}");
     let (samples, channels) = common::read_wav(&wav);
     assert_eq!(channels, 2);
-    let want = expected(Protocol::Innervate, 2, 1000, 5000);
+    let want = common::board_signal(Protocol::Innervate, 2, 1000, 5000);
     assert_eq!(samples, want);
 }

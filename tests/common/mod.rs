@@ -211,3 +211,23 @@ pub fn record_serial(
         stats,
     }
 }
+
+/// The frames a virtual board with this signal sends (seed 7), in order: microvolts as a correct host
+/// decodes them.
+pub fn board_signal(
+    protocol: innervate::protocol::Protocol,
+    channels: usize,
+    rate: u32,
+    frames: usize,
+) -> Vec<f32> {
+    let mut signal =
+        innervate::source::virtual_board::BoardSignal::new(protocol, channels, rate, 7).unwrap();
+    let mut codes = vec![0; channels];
+    let mut uv = vec![0.0; channels];
+    let mut all = Vec::with_capacity(frames * channels);
+    for _ in 0..frames {
+        signal.next(&mut codes, &mut uv).unwrap();
+        all.extend_from_slice(&uv);
+    }
+    all
+}
