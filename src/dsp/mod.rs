@@ -18,6 +18,7 @@ pub mod reps;
 #[cfg(test)]
 pub mod sos_filter;
 pub mod spectrum;
+pub mod transpose;
 
 pub use cocontraction::CoContraction;
 pub use config::{DspConfig, DspError, EffectiveDsp, NotchConfig};

@@ -3,7 +3,8 @@
 use super::chunk::{CHUNK_FRAMES, Chunk, Loan, PLANE};
 use super::{AnalyzeError, EnvelopeSink};
 use crate::block::{BLOCK_FRAMES, SampleBlock};
-use crate::dsp::{FrameOutput, Processor};
+use crate::dsp::Processor;
+use crate::dsp::transpose::frames_to_planes;
 use crate::source::FrameGenerator;
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::Arc;
@@ -56,21 +57,31 @@ impl Reader<'_> {
                 let block_first = b * BLOCK_FRAMES;
                 self.block.reset(first + block_first as u64);
                 let n_in = self.block.push_interleaved(frames_in);
-                for c in 0..channels {
-                    let run = c * PLANE + block_first..c * PLANE + block_first + n_in;
-                    for (v, frame) in raw[run].iter_mut().zip(frames_in.chunks_exact(channels)) {
-                        *v = frame[c];
-                    }
-                }
+                let row = |f: usize| &frames_in[f * channels..(f + 1) * channels];
+                frames_to_planes(row, channels, n_in, &mut raw[block_first..], PLANE);
                 self.processor.process_block_all(&self.block, |outs| {
-                    // Channel by channel: each plane is written in one run, reading the block's
-                    // outputs (a few tens of KiB, in the first-level cache) with a stride.
-                    for c in 0..channels {
-                        let run = c * PLANE + block_first..c * PLANE + block_first + outs.len();
-                        column(&mut bandpassed[run.clone()], outs, |o| o.bandpassed[c]);
-                        column(&mut filtered[run.clone()], outs, |o| o.filtered[c]);
-                        column(&mut envelopes[run], outs, |o| o.envelope[c]);
-                    }
+                    let n = outs.len();
+                    frames_to_planes(
+                        |f| &outs[f].bandpassed,
+                        channels,
+                        n,
+                        &mut bandpassed[block_first..],
+                        PLANE,
+                    );
+                    frames_to_planes(
+                        |f| &outs[f].filtered,
+                        channels,
+                        n,
+                        &mut filtered[block_first..],
+                        PLANE,
+                    );
+                    frames_to_planes(
+                        |f| &outs[f].envelope,
+                        channels,
+                        n,
+                        &mut envelopes[block_first..],
+                        PLANE,
+                    );
                     for (f, out) in outs.iter().enumerate() {
                         let at = (block_first + f) * pairs;
                         for (r, p) in ratio[at..at + pairs].iter_mut().zip(&out.pairs[..pairs]) {
@@ -99,13 +110,5 @@ impl Reader<'_> {
             progress(frames);
         }
         Ok(frames)
-    }
-}
-
-/// Fills `run` with one value of each of `outs`, in order.
-#[inline(always)]
-fn column(run: &mut [f32], outs: &[FrameOutput], value: impl Fn(&FrameOutput) -> f32) {
-    for (v, out) in run.iter_mut().zip(outs) {
-        *v = value(out);
     }
 }
