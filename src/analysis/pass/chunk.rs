@@ -4,7 +4,7 @@
 use crossbeam_channel::Sender;
 
 /// Frames per chunk handed to the workers.
-pub(super) const CHUNK_FRAMES: usize = 4096;
+pub(super) const CHUNK_FRAMES: usize = 1024;
 /// Distance between two channels' planes, floats: one cache line more than a chunk, so the reading
 /// thread's writes to the channels of one frame fall in different cache sets (planes exactly 16 KiB apart
 /// would all map to the same few sets of the first-level cache and evict each other).
