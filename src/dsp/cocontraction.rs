@@ -28,6 +28,18 @@ pub fn ratio(agonist: f64, antagonist: f64) -> f64 {
     if agonist > RATIO_FLOOR { q } else { 0.0 }
 }
 
+/// [`ratio`] of two single-precision envelopes, in single precision: a quotient worked out in f64 and
+/// rounded to f32 is the correctly rounded f32 quotient (f64 carries more than 2 x 24 + 2 bits), so this
+/// equals `ratio(ag, ant) as f32` bit for bit at half the vector work.
+#[inline(always)]
+pub fn ratio_f32(agonist: f32, antagonist: f32) -> f32 {
+    if agonist as f64 > RATIO_FLOOR {
+        antagonist / agonist
+    } else {
+        0.0
+    }
+}
+
 /// Falconer & Winter with fixed roles from integrated envelopes: `200 * I_ant / (I_ag + I_ant)` in %
 /// (0 when both are silent).
 #[inline(always)]
@@ -172,14 +184,7 @@ impl PairBank {
                 out.rudolph[k] = (rud_sum[k].max(0.0) * inv_len) as f32;
             }
             for k in 0..MAX_PAIRS {
-                // In single precision: both envelopes are f32, and a quotient worked out in f64 and rounded
-                // to f32 is the correctly rounded f32 quotient (f64 carries more than 2 x 24 + 2 bits), so
-                // this equals `ratio(ag, ant) as f32` bit for bit at half the vector work.
-                out.ratio[k] = if ag[k] > RATIO_FLOOR {
-                    ant32[k] / ag32[k]
-                } else {
-                    0.0
-                };
+                out.ratio[k] = ratio_f32(ag32[k], ant32[k]);
             }
             for k in 0..MAX_PAIRS {
                 out.cci[k] = falconer_winter(ag_sum[k].max(0.0), ant_sum[k].max(0.0)) as f32;

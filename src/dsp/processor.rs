@@ -93,6 +93,25 @@ pub struct FrameOutput {
     pub pairs: [CoContraction; MAX_PAIRS],
 }
 
+/// Whether a processor for `channels` channels can track `pairs`: at most [`MAX_PAIRS`], each naming
+/// channels that exist.
+pub fn check_pairs(channels: usize, pairs: &[MusclePair]) -> Result<(), DspError> {
+    if pairs.len() > MAX_PAIRS {
+        return Err(DspError::Invalid(format!("at most {MAX_PAIRS} pairs")));
+    }
+    match pairs
+        .iter()
+        .find(|p| p.agonist >= channels || p.antagonist >= channels)
+    {
+        Some(p) => Err(DspError::Invalid(format!(
+            "pair {}:{} names a channel beyond the {channels} there are",
+            p.agonist + 1,
+            p.antagonist + 1
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Stateful processing of a multi-channel stream. State is kept across blocks, so block boundaries never
 /// show in the output. All channels run in lock-step lanes (see [`super::bank`]).
 #[derive(Clone, Debug)]
@@ -123,19 +142,7 @@ impl Processor {
                 "{channels} channels; 1 to {MAX_CHANNELS} are supported"
             )));
         }
-        if pairs.len() > MAX_PAIRS {
-            return Err(DspError::Invalid(format!("at most {MAX_PAIRS} pairs")));
-        }
-        if let Some(p) = pairs
-            .iter()
-            .find(|p| p.agonist >= channels || p.antagonist >= channels)
-        {
-            return Err(DspError::Invalid(format!(
-                "pair {}:{} names a channel beyond the {channels} there are",
-                p.agonist + 1,
-                p.antagonist + 1
-            )));
-        }
+        check_pairs(channels, pairs)?;
         let effective = config.effective(fs)?;
         let mut pair_lanes = PairLanes {
             len: pairs.len(),

@@ -11,33 +11,28 @@ pub(super) const CHUNK_FRAMES: usize = 1024;
 pub(super) const PLANE: usize = CHUNK_FRAMES + 16;
 
 /// A chunk of the recording and the chain's output, channel by channel: channel `c`'s frame `f` at
-/// `c * PLANE + f` in each array; pair `k`'s ratio at `f * pairs + k`.
+/// `c * PLANE + f` in each array.
 #[derive(Default)]
 pub(super) struct Chunk {
     /// Frame number of the chunk's first frame.
     pub(super) first: u64,
     pub(super) frames: usize,
-    pub(super) pairs: usize,
     pub(super) raw: Vec<f32>,
     pub(super) bandpassed: Vec<f32>,
     pub(super) filtered: Vec<f32>,
     pub(super) envelope: Vec<f32>,
-    pub(super) ratio: Vec<f32>,
 }
 
 impl Chunk {
-    pub(super) fn new(channels: usize, pairs: usize) -> Self {
+    pub(super) fn new(channels: usize) -> Self {
         let n = channels * PLANE;
         Self {
             first: 0,
             frames: 0,
-            pairs,
             raw: vec![0.0; n],
             bandpassed: vec![0.0; n],
             filtered: vec![0.0; n],
             envelope: vec![0.0; n],
-            // At least one slot per frame, so frames zip with it even without pairs.
-            ratio: vec![0.0; pairs.max(1) * CHUNK_FRAMES],
         }
     }
 

@@ -17,7 +17,7 @@ use crate::dsp::spectrum;
 use crate::dsp::{EffectiveDsp, MusclePair, Processor};
 use crate::source::FrameGenerator;
 use std::sync::Arc;
-/// Chunks in existence (each about 1 MB at 16 channels): the reader waits when all are in use.
+/// Chunks in existence (each about 256 KiB at 16 channels): the reader waits when all are in use.
 const CHUNKS: usize = 4;
 
 /// What the pass learnt about one channel.
@@ -105,7 +105,10 @@ pub(super) fn run(
 ) -> Result<Pass, AnalyzeError> {
     let info = source.info().clone();
     let channels = info.channels();
-    let mut processor = Processor::new(channels, info.sample_rate, &options.dsp, pairs)?;
+    // The chain runs without its pair bank: the pass sums each pair's ratio itself from the two
+    // envelopes (the same single-precision quotient), and needs none of the bank's windowed values.
+    crate::dsp::processor::check_pairs(channels, pairs)?;
+    let mut processor = Processor::new(channels, info.sample_rate, &options.dsp, &[])?;
     let setup = Setup::new(info.sample_rate, options, processor.effective());
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -113,7 +116,7 @@ pub(super) fn run(
     let (home, pool) = crossbeam_channel::bounded(CHUNKS);
     for _ in 0..CHUNKS {
         // Cannot fail: the pool has room for every chunk and its receiver is alive.
-        let _ = home.send(Chunk::new(channels, pairs.len()));
+        let _ = home.send(Chunk::new(channels));
     }
     let mut channel_state: Vec<Option<ChannelPass>> = (0..channels).map(|_| None).collect();
     let mut pair_state: Vec<Option<PairPass>> = pairs.iter().map(|_| None).collect();

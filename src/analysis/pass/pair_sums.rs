@@ -5,7 +5,7 @@
 use super::chunk::Chunk;
 use super::{PairPass, Setup};
 use crate::dsp::MusclePair;
-use crate::dsp::cocontraction::rudolph;
+use crate::dsp::cocontraction::{ratio_f32, rudolph};
 
 /// Pairs per group (one 256-bit vector of doubles).
 const LANES: usize = 4;
@@ -108,27 +108,28 @@ fn absorb_group(
     chunk: &Chunk,
     setup: &Setup,
 ) {
-    let Some(&(first, first_pair)) = pairs.first() else {
+    let Some(&(_, first_pair)) = pairs.first() else {
         return;
     };
     let (window, epoch) = (setup.window_len as u64, setup.epoch_len as u64);
     // Frames left until the current window and epoch end (counted from the recording's start).
     let mut to_window = window - chunk.first % window;
     let mut to_epoch = epoch - chunk.first % epoch;
-    let mut slot = [first; LANES];
     let mut ag_runs = [chunk.envelope_of(first_pair.agonist); LANES];
     let mut ant_runs = [chunk.envelope_of(first_pair.antagonist); LANES];
-    for (k, (at, p)) in pairs.iter().enumerate() {
-        slot[k] = *at;
+    for (k, (_, p)) in pairs.iter().enumerate() {
         ag_runs[k] = chunk.envelope_of(p.agonist);
         ant_runs[k] = chunk.envelope_of(p.antagonist);
     }
     let mut sums = Sums::load(passes);
-    let ratio = chunk.ratio.chunks_exact(chunk.pairs.max(1));
-    for (f, r) in ratio.enumerate().take(chunk.frames) {
-        let ag: Lanes = std::array::from_fn(|k| ag_runs[k][f] as f64);
-        let ant: Lanes = std::array::from_fn(|k| ant_runs[k][f] as f64);
-        let ratio: Lanes = std::array::from_fn(|k| r[slot[k]] as f64);
+    for f in 0..chunk.frames {
+        let (mut ag, mut ant, mut ratio): (Lanes, Lanes, Lanes) = Default::default();
+        for k in 0..LANES {
+            let (a, b) = (ag_runs[k][f], ant_runs[k][f]);
+            (ag[k], ant[k]) = (a as f64, b as f64);
+            // The live chain's ratio, worked out from the same two envelopes.
+            ratio[k] = ratio_f32(a, b) as f64;
+        }
         sums.add(&ag, &ant, &ratio);
         to_window -= 1;
         if to_window == 0 {

@@ -30,7 +30,6 @@ impl Reader<'_> {
         mut envelope: Option<&mut EnvelopeSink<'_>>,
     ) -> Result<u64, AnalyzeError> {
         let channels = self.processor.channels();
-        let pairs = self.processor.pairs().len();
         let mut frames = 0u64;
         self.input.resize(CHUNK_FRAMES * channels, 0.0);
         while let Ok(mut chunk) = self.pool.recv() {
@@ -47,7 +46,6 @@ impl Reader<'_> {
                 bandpassed,
                 filtered,
                 envelope: envelopes,
-                ratio,
                 ..
             } = &mut chunk;
             for (b, frames_in) in self.input[..n * channels]
@@ -82,14 +80,11 @@ impl Reader<'_> {
                         &mut envelopes[block_first..],
                         PLANE,
                     );
-                    for (f, out) in outs.iter().enumerate() {
-                        let at = (block_first + f) * pairs;
-                        for (r, p) in ratio[at..at + pairs].iter_mut().zip(&out.pairs[..pairs]) {
-                            *r = p.ratio;
-                        }
-                        if let (Some(sink), None) = (envelope.as_deref_mut(), &sink_error) {
-                            sink_error = sink(&out.envelope[..channels]).err();
-                        }
+                    if let (Some(sink), None) = (envelope.as_deref_mut(), &sink_error) {
+                        sink_error = outs
+                            .iter()
+                            .try_for_each(|out| sink(&out.envelope[..channels]))
+                            .err();
                     }
                 });
             }
