@@ -1,5 +1,6 @@
 //! Counters shared between threads, as atomics: any thread may read them at any time without a lock.
 
+use crossbeam_channel::{Receiver, Sender};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 
@@ -20,6 +21,20 @@ pub enum LinkState {
 
 /// Most board events kept waiting for the DSP thread.
 pub const MAX_BOARD_EVENTS: usize = 256;
+
+/// The bounded queue board events travel on, reader to DSP thread.
+#[derive(Debug)]
+struct BoardEvents {
+    tx: Sender<(u64, u32)>,
+    rx: Receiver<(u64, u32)>,
+}
+
+impl Default for BoardEvents {
+    fn default() -> Self {
+        let (tx, rx) = crossbeam_channel::bounded(MAX_BOARD_EVENTS);
+        Self { tx, rx }
+    }
+}
 
 /// Health counters of one acquisition run.
 #[derive(Debug, Default)]
@@ -57,10 +72,8 @@ pub struct LinkStats {
     pub dsp_blocks: AtomicU64,
     /// See [`LinkStats::dsp_blocks`].
     pub dsp_busy_ns: AtomicU64,
-    /// Events the board reported (button presses: rare), not yet turned into markers.
-    pub board_events_pending: AtomicU64,
-    // (stream index of the frame they precede, the board's code); at most MAX_BOARD_EVENTS held.
-    board_events: Mutex<Vec<(u64, u32)>>,
+    /// Events the board reported (button presses: rare) on their way to the DSP thread.
+    board_events: BoardEvents,
     // What the link is doing, in words (e.g. reconnecting); set at human pace, never per sample.
     notice: Mutex<String>,
     // Only written once, when the source fails: not on any hot path.
@@ -109,31 +122,17 @@ impl LinkStats {
         self.error.lock().ok().and_then(|e| e.clone())
     }
 
-    /// Keeps an event the board reported before stream frame `at` (beyond [`MAX_BOARD_EVENTS`] waiting,
-    /// it is dropped: events come at human pace, so that many waiting means nobody takes them).
+    /// Hands the DSP thread an event the board reported before stream frame `at` (beyond
+    /// [`MAX_BOARD_EVENTS`] waiting it is dropped: events come at human pace, so that many waiting means
+    /// nobody takes them). Never blocks.
     pub fn push_board_event(&self, at: u64, code: u32) {
-        if let Ok(mut events) = self.board_events.lock()
-            && events.len() < MAX_BOARD_EVENTS
-        {
-            events.push((at, code));
-            self.board_events_pending.fetch_add(1, Ordering::Relaxed);
-        }
+        let _ = self.board_events.tx.try_send((at, code));
     }
 
-    /// The events before stream frame `until` (inclusive), oldest first; the rest stay. Cheap when none
-    /// wait (one atomic load, no lock).
-    pub fn take_board_events(&self, until: u64) -> Vec<(u64, u32)> {
-        if self.board_events_pending.load(Ordering::Relaxed) == 0 {
-            return Vec::new();
-        }
-        let Ok(mut events) = self.board_events.lock() else {
-            return Vec::new();
-        };
-        let (due, later): (Vec<_>, Vec<_>) = events.drain(..).partition(|&(at, _)| at <= until);
-        *events = later;
-        self.board_events_pending
-            .store(events.len() as u64, Ordering::Relaxed);
-        due
+    /// The board's events, oldest first: (stream index of the frame they precede, the board's code).
+    /// Checking it costs no lock.
+    pub fn board_events(&self) -> &Receiver<(u64, u32)> {
+        &self.board_events.rx
     }
 
     /// Reads a counter.

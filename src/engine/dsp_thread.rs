@@ -101,6 +101,9 @@ impl DspWorker {
         let mut outputs: Option<(Sender<OutMsg>, Arc<OutputStatus>)> = None;
         // Source markers wait here until the samples they point at are processed (order in the sidecar).
         let mut pending_markers: std::collections::VecDeque<(u64, String)> = Default::default();
+        // Board events (a SpikerBox button) wait here until the samples before them are out.
+        let mut board_events: std::collections::VecDeque<(u64, u32)> =
+            std::collections::VecDeque::with_capacity(crate::stats::MAX_BOARD_EVENTS);
         let mut expected: Option<u64> = None;
         let mut last_repaint = Instant::now() - REPAINT_INTERVAL;
         let mut dirty = false;
@@ -205,7 +208,7 @@ impl DspWorker {
                         tx,
                         status,
                         self.lossless_recording,
-                        OutMsg::Block(Box::new(block), started),
+                        OutMsg::Block(block, started),
                     );
                 }
                 let mut emit = |chunk: &DisplayChunk| {
@@ -217,7 +220,7 @@ impl DspWorker {
                             tx,
                             status,
                             self.lossless_recording,
-                            OutMsg::Points(Box::new(points_of(chunk))),
+                            OutMsg::Points(points_of(chunk)),
                         );
                     }
                     if let Some((tx, status, route)) = sound {
@@ -258,11 +261,19 @@ impl DspWorker {
                 dirty = true;
             }
 
-            if self.stats.board_events_pending.load(Ordering::Relaxed) > 0
+            // Taken off the queue even when nothing records, so it never fills; held ones beyond the
+            // queue's size are dropped like the queue drops them.
+            while let Ok(event) = self.stats.board_events().try_recv() {
+                if board_events.len() < crate::stats::MAX_BOARD_EVENTS {
+                    board_events.push_back(event);
+                }
+            }
+            if !board_events.is_empty()
                 && let (Some(link), Some(done)) = (recorder.as_mut(), expected)
             {
-                // Board events (a SpikerBox button) become markers once the samples before them are out.
-                for (at, code) in self.stats.take_board_events(done) {
+                // Board events become markers once the samples before them are out.
+                while let Some(&(at, code)) = board_events.front().filter(|(at, _)| *at <= done) {
+                    board_events.pop_front();
                     let (tx, open) = (&link.tx, &mut link.open);
                     let stats = &self.stats;
                     link.coalescer
