@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-/// Messages the output thread's queue holds (about 10 s of blocks and display points at 2 kHz).
+/// Messages the output thread's queue holds (about 10 s of blocks and display points at 2 kHz; its slots,
+/// about 9 MB, are held while the outputs are on).
 pub const OUTPUT_QUEUE: usize = 2048;
 /// Most latency measurements kept (for `innervate bench lsl`); later ones are not kept.
 const MAX_LATENCIES: usize = 200_000;
@@ -76,12 +77,17 @@ pub struct EnvelopePoints {
     pub cci: [[f32; 16]; MAX_PAIRS],
 }
 
-/// What the DSP thread hands over.
+/// What the DSP thread hands over. Blocks and points travel by value: the bounded queue holds its slots
+/// from the start, so the DSP thread allocates nothing per block (as with the display's chunks).
+#[expect(
+    clippy::large_enum_variant,
+    reason = "by value on purpose: a boxed block would be an allocation per block on the DSP thread"
+)]
 pub enum OutMsg {
     /// Raw samples, and when the DSP thread took them off the ring (their arrival).
-    Block(Box<SampleBlock>, Instant),
+    Block(SampleBlock, Instant),
     /// Display points (envelopes, pairs).
-    Points(Box<EnvelopePoints>),
+    Points(EnvelopePoints),
     /// A marker at stream sample `at`.
     Marker(u64, String),
     /// New MVC references (a calibration was saved).
