@@ -48,9 +48,11 @@ fn run(file: &str) -> (Report, Vec<Vec<f32>>) {
         ..AnalyzeOptions::default()
     };
     let mut envelopes = Vec::new();
-    let mut sink = |e: &[f32]| -> Result<(), SourceError> {
-        envelopes.push(e.to_vec());
-        Ok(())
+    let mut sink = |run: &innervate::analysis::EnvelopeRun<'_>| -> Result<(), SourceError> {
+        run.for_each_frame(|e| {
+            envelopes.push(e.to_vec());
+            Ok(())
+        })
     };
     let report = analyze(&mut replay, &options, &mut |_| {}, Some(&mut sink)).unwrap();
     (report, envelopes)

@@ -34,14 +34,16 @@ fn analysed() -> (Simulator, Report, f64, Vec<f64>) {
     let mut source = source;
     let mut n = 0u64;
     let mut sums = [(0.0f64, 0.0f64); 4];
-    let mut sink = |e: &[f32]| -> Result<(), SourceError> {
-        for (c, s) in sums.iter_mut().enumerate() {
-            let t = truth.truth_envelope(c, n);
-            s.0 += e[c] as f64 * t;
-            s.1 += t * t;
-        }
-        n += 1;
-        Ok(())
+    let mut sink = |run: &innervate::analysis::EnvelopeRun<'_>| -> Result<(), SourceError> {
+        run.for_each_frame(|e| {
+            for (c, s) in sums.iter_mut().enumerate() {
+                let t = truth.truth_envelope(c, n);
+                s.0 += e[c] as f64 * t;
+                s.1 += t * t;
+            }
+            n += 1;
+            Ok(())
+        })
     };
     let report = analyze(&mut source, &options, &mut |_| {}, Some(&mut sink)).unwrap();
     let scale = sums.iter().map(|(mt, tt)| mt / tt).collect();

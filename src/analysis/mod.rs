@@ -9,6 +9,7 @@
 //! One pass ([`pass`]) reads the recording; the reports are made from what it kept.
 
 mod bursts;
+pub mod envelope_run;
 pub mod format;
 pub mod histogram;
 pub mod history_import;
@@ -159,8 +160,11 @@ pub fn normalised_symmetry(
 
 pub use crate::dsp::cocontraction::{falconer_winter, rudolph};
 
-/// Called with the envelope of every frame (all channels), e.g. to write an envelope WAV.
-pub type EnvelopeSink<'a> = dyn FnMut(&[f32]) -> Result<(), SourceError> + 'a;
+pub use envelope_run::EnvelopeRun;
+
+/// Called with every frame's envelopes (all channels), a run of frames at a time in order, e.g. to write an
+/// envelope WAV or draw an overview.
+pub type EnvelopeSink<'a> = dyn FnMut(&EnvelopeRun<'_>) -> Result<(), SourceError> + 'a;
 
 /// Analyses everything `source` delivers. `progress` gets the frames done so far about every second of
 /// signal; `envelope` (if given) gets every frame's envelopes.

@@ -84,18 +84,21 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         None => None,
     };
     let env_path = args.envelope_wav.clone().unwrap_or_default();
-    let mut write_envelope = |env: &[f32]| -> Result<(), SourceError> {
-        if let Some(w) = writer.as_mut() {
-            for v in env {
-                w.write_sample(*v).map_err(|e| SourceError::File {
-                    path: env_path.display().to_string(),
-                    reason: e.to_string(),
-                })?;
-            }
-        }
-        Ok(())
-    };
-    // The pass feeds a sink every frame: only give it one when the envelopes are wanted.
+    let mut write_envelope =
+        |run: &innervate::analysis::EnvelopeRun<'_>| -> Result<(), SourceError> {
+            let Some(w) = writer.as_mut() else {
+                return Ok(());
+            };
+            run.for_each_frame(|env| {
+                env.iter().try_for_each(|v| {
+                    w.write_sample(*v).map_err(|e| SourceError::File {
+                        path: env_path.display().to_string(),
+                        reason: e.to_string(),
+                    })
+                })
+            })
+        };
+    // Only give the pass a sink when the envelopes are wanted.
     let sink: Option<&mut innervate::analysis::EnvelopeSink<'_>> = if args.envelope_wav.is_some() {
         Some(&mut write_envelope)
     } else {

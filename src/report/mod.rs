@@ -54,8 +54,8 @@ pub fn session_report(
     let mut replay = session.replay()?;
     let options = AnalyzeOptions::for_session(&session);
     let mut columns = EnvelopeColumns::new(replay.info().channels(), replay.total_frames());
-    let mut sink = |env: &[f32]| {
-        columns.push(env);
+    let mut sink = |run: &crate::analysis::EnvelopeRun<'_>| {
+        columns.push_run(run);
         Ok::<(), crate::source::SourceError>(())
     };
     let report = analyze(&mut replay, &options, progress, Some(&mut sink))?;

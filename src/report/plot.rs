@@ -3,7 +3,7 @@
 //! target lines, set start and end markers and rep onsets.
 
 use super::session::{Writer, rgb};
-use crate::analysis::Report;
+use crate::analysis::{EnvelopeRun, Report};
 
 /// Columns per plot: about one per point of an A4 text width.
 pub const COLUMNS: usize = 480;
@@ -13,7 +13,6 @@ const PLOT_HEIGHT: f32 = 80.0;
 #[derive(Clone, Debug)]
 pub struct EnvelopeColumns {
     frames_per_column: u64,
-    frame: u64,
     /// Per channel: (min, max) per column, uV.
     pub columns: Vec<Vec<(f32, f32)>>,
 }
@@ -23,24 +22,23 @@ impl EnvelopeColumns {
     pub fn new(channels: usize, frames: u64) -> Self {
         Self {
             frames_per_column: frames.div_ceil(COLUMNS as u64).max(1),
-            frame: 0,
             columns: vec![Vec::with_capacity(COLUMNS + 1); channels],
         }
     }
 
-    /// Takes one frame's envelopes (all channels).
-    pub fn push(&mut self, envelope: &[f32]) {
-        let start = self.frame.is_multiple_of(self.frames_per_column);
-        for (col, v) in self.columns.iter_mut().zip(envelope) {
-            match col.last_mut() {
-                Some(last) if !start => {
-                    last.0 = last.0.min(*v);
-                    last.1 = last.1.max(*v);
+    /// Takes a run of frames' envelopes (all channels), the next after those taken so far.
+    pub fn push_run(&mut self, run: &EnvelopeRun<'_>) {
+        for (c, col) in self.columns.iter_mut().enumerate().take(run.channels()) {
+            run.bucket_extremes(c, self.frames_per_column, |start, lo, hi| {
+                match col.last_mut() {
+                    Some(last) if !start => {
+                        last.0 = last.0.min(lo);
+                        last.1 = last.1.max(hi);
+                    }
+                    _ => col.push((lo, hi)),
                 }
-                _ => col.push((*v, *v)),
-            }
+            });
         }
-        self.frame += 1;
     }
 
     /// Seconds per column at `rate` Hz.
@@ -125,8 +123,14 @@ mod tests {
     #[test]
     fn columns_keep_each_peak() {
         let mut c = EnvelopeColumns::new(1, 10 * COLUMNS as u64);
-        for n in 0..10 * COLUMNS {
-            c.push(&[if n == 37 { 500.0 } else { 1.0 }]);
+        let values: Vec<f32> = (0..10 * COLUMNS)
+            .map(|n| if n == 37 { 500.0 } else { 1.0 })
+            .collect();
+        // Runs that straddle the columns' edges, as the pass hands them over.
+        let mut first = 0;
+        for run in values.chunks(333) {
+            c.push_run(&EnvelopeRun::new(run, run.len(), 1, run.len(), first));
+            first += run.len() as u64;
         }
         assert_eq!(c.columns[0].len(), COLUMNS);
         assert_eq!(c.columns[0][3], (1.0, 500.0));

@@ -140,8 +140,8 @@ fn analyse(session: &Session, token: &CancelToken) -> Result<(EnvelopeBuckets, R
     let mut progress = |done: u64| token.set_progress((done as f64 / total as f64) as f32);
     // Closing the review mid-pass ends the file early; the result is thrown away.
     let mut source = Take::new(replay, session.frames).cancelled_by(token.clone());
-    let mut sink = |env: &[f32]| -> Result<(), SourceError> {
-        envelope.push(env);
+    let mut sink = |run: &crate::analysis::EnvelopeRun<'_>| -> Result<(), SourceError> {
+        envelope.push_run(run);
         Ok(())
     };
     let report = analyze(&mut source, &options, &mut progress, Some(&mut sink))

@@ -3,6 +3,7 @@
 //! visible range and the plot's width.
 
 use super::{MAX_OVERVIEW_POINTS, OVERVIEW_RATE_HZ};
+use crate::analysis::EnvelopeRun;
 
 /// One channel of the overview.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -97,7 +98,6 @@ impl Builder {
 #[derive(Debug)]
 pub struct EnvelopeBuckets {
     bucket: u64,
-    in_bucket: u64,
     channels: Vec<Vec<f32>>,
 }
 
@@ -106,21 +106,18 @@ impl EnvelopeBuckets {
     pub fn new(channels: usize, bucket: u64) -> Self {
         Self {
             bucket: bucket.max(1),
-            in_bucket: 0,
             channels: vec![Vec::new(); channels],
         }
     }
 
-    /// Takes one frame of envelope values.
-    pub fn push(&mut self, frame: &[f32]) {
-        let start = self.in_bucket == 0;
-        for (ch, &v) in self.channels.iter_mut().zip(frame) {
-            match ch.last_mut() {
-                Some(last) if !start => *last = last.max(v),
-                _ => ch.push(v),
-            }
+    /// Takes a run of frames' envelopes (all channels), the next after those taken so far.
+    pub fn push_run(&mut self, run: &EnvelopeRun<'_>) {
+        for (c, ch) in self.channels.iter_mut().enumerate().take(run.channels()) {
+            run.bucket_extremes(c, self.bucket, |start, _, hi| match ch.last_mut() {
+                Some(last) if !start => *last = last.max(hi),
+                _ => ch.push(hi),
+            });
         }
-        self.in_bucket = (self.in_bucket + 1) % self.bucket;
     }
 }
 
@@ -229,7 +226,7 @@ mod tests {
         for i in 0..10 {
             let v = if i == 5 { 9.0 } else { i as f32 * 0.1 };
             b.push_raw(&[v]);
-            e.push(&[v.abs()]);
+            e.push_run(&EnvelopeRun::new(&[v.abs()], 1, 1, 1, i));
         }
         let o = b.finish(e);
         assert_eq!(o.len(), 3);

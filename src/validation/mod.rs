@@ -122,14 +122,16 @@ pub fn run(config: &ValidationConfig, out: Option<&Path>) -> Result<Validation, 
     // Envelope gain: least squares of the measured envelope on the true amplitude, every sample.
     let mut sums = vec![(0.0f64, 0.0f64); channels];
     let mut n = 0u64;
-    let mut sink = |e: &[f32]| -> Result<(), SourceError> {
-        for (c, s) in sums.iter_mut().enumerate() {
-            let t = truth_sim.truth_envelope(c, n);
-            s.0 += e[c] as f64 * t;
-            s.1 += t * t;
-        }
-        n += 1;
-        Ok(())
+    let mut sink = |run: &crate::analysis::EnvelopeRun<'_>| -> Result<(), SourceError> {
+        run.for_each_frame(|e| {
+            for (c, s) in sums.iter_mut().enumerate() {
+                let t = truth_sim.truth_envelope(c, n);
+                s.0 += e[c] as f64 * t;
+                s.1 += t * t;
+            }
+            n += 1;
+            Ok(())
+        })
     };
     let report = analyze(&mut source, &options, &mut |_| {}, Some(&mut sink))?;
     if let Some(w) = source.writer.take() {

@@ -2,6 +2,7 @@
 
 use super::chunk::{CHUNK_FRAMES, Chunk, Loan, PLANE};
 use super::{AnalyzeError, EnvelopeSink};
+use crate::analysis::EnvelopeRun;
 use crate::block::{BLOCK_FRAMES, SampleBlock};
 use crate::dsp::Processor;
 use crate::dsp::transpose::frames_to_planes;
@@ -40,7 +41,6 @@ impl Reader<'_> {
             chunk.first = frames;
             chunk.frames = n;
             let first = frames;
-            let mut sink_error = None;
             let Chunk {
                 raw,
                 bandpassed,
@@ -80,16 +80,10 @@ impl Reader<'_> {
                         &mut envelopes[block_first..],
                         PLANE,
                     );
-                    if let (Some(sink), None) = (envelope.as_deref_mut(), &sink_error) {
-                        sink_error = outs
-                            .iter()
-                            .try_for_each(|out| sink(&out.envelope[..channels]))
-                            .err();
-                    }
                 });
             }
-            if let Some(e) = sink_error {
-                return Err(e.into());
+            if let Some(sink) = envelope.as_deref_mut() {
+                sink(&EnvelopeRun::new(envelopes, PLANE, channels, n, first))?;
             }
             frames += n as u64;
             let loan = Arc::new(Loan {
