@@ -7,11 +7,11 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The text of every page of `pdf`, extracted by pypdf, with runs of white space made one space.
-fn pdf_text(pdf: &Path) -> String {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/python-env.sh");
+/// What the Python `script` prints with pypdf importable and the PDF's path in `sys.argv[1]`.
+fn pypdf(pdf: &Path, script: &str) -> String {
+    let env_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/python-env.sh");
     let out = Command::new("bash")
-        .arg(&script)
+        .arg(&env_script)
         .arg("pypdf")
         .output()
         .unwrap();
@@ -23,11 +23,7 @@ fn pdf_text(pdf: &Path) -> String {
     let path = String::from_utf8(out.stdout).unwrap().trim().to_string();
     let read = Command::new("python3")
         .env("PYTHONPATH", path)
-        .args([
-            "-c",
-            "import sys, pypdf; r = pypdf.PdfReader(sys.argv[1]); \
-             print('\\n'.join(p.extract_text() for p in r.pages))",
-        ])
+        .args(["-c", script])
         .arg(pdf)
         .output()
         .unwrap();
@@ -36,8 +32,43 @@ fn pdf_text(pdf: &Path) -> String {
         "pypdf: {}",
         String::from_utf8_lossy(&read.stderr)
     );
-    let text = String::from_utf8(read.stdout).unwrap();
+    String::from_utf8(read.stdout).unwrap()
+}
+
+/// The text of every page of `pdf`, extracted by pypdf, with runs of white space made one space.
+fn pdf_text(pdf: &Path) -> String {
+    let text = pypdf(
+        pdf,
+        "import sys, pypdf; r = pypdf.PdfReader(sys.argv[1]); \
+         print('\\n'.join(p.extract_text() for p in r.pages))",
+    );
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every font every page uses is a TrueType font with its file embedded (FontFile2), none of the 14
+/// standard fonts a reader substitutes.
+fn fonts_are_embedded(pdf: &Path) {
+    let said = pypdf(
+        pdf,
+        "import sys, pypdf\n\
+         r = pypdf.PdfReader(sys.argv[1])\n\
+         for p in r.pages:\n\
+         \x20   for name, f in p['/Resources']['/Font'].items():\n\
+         \x20       f = f.get_object(); d = f['/FontDescriptor'].get_object()\n\
+         \x20       print(name, f['/Subtype'], f['/BaseFont'], '/FontFile2' in d, len(f['/Widths']))",
+    );
+    let standard = ["Helvetica", "Times", "Courier", "Symbol", "ZapfDingbats"];
+    assert!(!said.trim().is_empty(), "no fonts in {}", pdf.display());
+    for line in said.lines() {
+        assert!(
+            line.contains("/TrueType") && line.contains(" True ") && line.ends_with(" 224"),
+            "not an embedded TrueType font: {line}"
+        );
+        assert!(
+            !standard.iter().any(|s| line.contains(s)),
+            "a standard font: {line}"
+        );
+    }
 }
 
 fn analyze_json(wav: &Path) -> serde_json::Value {
@@ -102,6 +133,7 @@ fn a_real_recording_reports_its_numbers_on_a4() {
     assert!(String::from_utf8_lossy(&bytes).contains("595.28 841.89"));
     let text = pdf_text(&out);
     assert!(text.contains("Innervate session report"), "{text}");
+    fonts_are_embedded(&out);
     check_common(&text, &analyze_json(&wav));
 }
 
@@ -229,4 +261,200 @@ fn bad_input_says_why_and_leaves_no_file() {
     assert!(said.contains("cannot write"), "{said}");
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(left.len(), 2, "only the two inputs remain: {left:?}");
+}
+
+/// A history database built as `innervate history import` builds one (as tests/history_cli.rs does): the
+/// real recordings of tests/data/real, vastus lateralis under two exercises, the knee extensions logged.
+fn real_history(dir: &Path) -> PathBuf {
+    let db = dir.join("history.sqlite");
+    for (exercise, file, log) in [
+        ("Knee extension", "subject1_vl_isometric.wav", true),
+        ("Knee extension", "subject2_vl_isometric.wav", true),
+        ("Leg curl", "subject1_bf_isometric.wav", false),
+        ("Leg curl", "subject2_bf_isometric.wav", false),
+    ] {
+        let mut cmd = common::innervate();
+        cmd.arg("history")
+            .arg("--db")
+            .arg(&db)
+            .arg("import")
+            .arg(real_wav().with_file_name(file))
+            .args(["--exercise", exercise, "--target", "1"])
+            .args(["--muscle", "vastus_lateralis", "--antagonist", "2"]);
+        if log {
+            cmd.args(["--felt", "7", "--load", "40kg"]);
+        }
+        common::run_ok(&mut cmd);
+    }
+    db
+}
+
+fn history_json(db: &Path, args: &[&str]) -> serde_json::Value {
+    let out = common::run_ok(
+        common::innervate()
+            .arg("history")
+            .arg("--db")
+            .arg(db)
+            .args(args),
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Runs `innervate report --history --db DB ARGS --out OUT`.
+fn progress(db: &Path, args: &[&str], out: &Path) -> std::process::Output {
+    common::innervate()
+        .args(["report", "--history", "--db"])
+        .arg(db)
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_progress_report_prints_the_histories_numbers_and_ranking_in_an_embedded_font() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = real_history(dir.path());
+    let out = dir.path().join("progress.pdf");
+    let made = progress(
+        &db,
+        &["--muscle", "vastus_lateralis", "--paper", "letter"],
+        &out,
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let text = pdf_text(&out);
+    assert!(text.contains("Innervate progress report"), "{text}");
+    fonts_are_embedded(&out);
+    // Every set with the numbers `history export --json` has, at the precision printed.
+    let sets = history_json(&db, &["export", "--json", "--muscle", "vastus_lateralis"]);
+    let sets = sets.as_array().unwrap();
+    assert_eq!(sets.len(), 4);
+    for s in sets {
+        let mut part = format!(
+            "{} / vastus_lateralis set 1: reps {}, good reps {}, score {}/10, peak {:.1} uV",
+            s["exercise"].as_str().unwrap(),
+            s["reps"],
+            s["good_reps"],
+            s["score"],
+            s["peak_uv"].as_f64().unwrap()
+        );
+        if let Some(c) = s["cci_pct"].as_f64() {
+            part += &format!(", CCI {c:.1} %");
+        }
+        assert!(text.contains(&part), "`{part}` not in: {text}");
+        if s["felt"].as_u64().is_some() {
+            let log = format!("{part}, felt {}/10, load 40 kg", s["felt"]);
+            assert!(text.contains(&log), "`{log}` not in: {text}");
+        }
+    }
+    // Each metric's plot is there, per exercise.
+    for heading in [
+        "Knee extension: vastus_lateralis (2 sets)",
+        "Leg curl: vastus_lateralis (2 sets)",
+        "Co-contraction (CCI %)",
+        "Fatigue slope (Hz/min)",
+    ] {
+        assert!(text.contains(heading), "`{heading}` not in: {text}");
+    }
+    // The ranking in `history rank`'s order with its medians.
+    let rank = history_json(&db, &["rank", "--muscle", "vastus_lateralis", "--json"]);
+    let mut at = text
+        .find("Exercise ranking for vastus_lateralis")
+        .expect("ranking");
+    for (k, e) in rank["exercises"].as_array().unwrap().iter().enumerate() {
+        let line = format!(
+            "{}. {}: median peak {:.1} uV",
+            k + 1,
+            e["exercise"].as_str().unwrap(),
+            e["median_peak"].as_f64().unwrap()
+        );
+        let found = text[at..]
+            .find(&line)
+            .unwrap_or_else(|| panic!("`{line}` not after the last in: {text}"));
+        at += found;
+    }
+    assert_eq!(rank["exercises"][0]["exercise"], "Knee extension");
+    // One exercise: its sets only, and the muscle's ranking over the same days still compares both.
+    let one = dir.path().join("one.pdf");
+    assert!(
+        progress(&db, &["--exercise", "Leg curl"], &one)
+            .status
+            .success()
+    );
+    let text = pdf_text(&one);
+    assert!(text.contains("2 sets in Leg curl"), "{text}");
+    assert!(
+        !text.contains("Knee extension / vastus_lateralis set"),
+        "{text}"
+    );
+    assert!(text.contains("1. Knee extension: median peak"), "{text}");
+}
+
+#[test]
+fn a_progress_report_refuses_bad_questions_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = real_history(dir.path());
+    let day = history_json(&db, &["export", "--json"])[0]["started_at"]
+        .as_str()
+        .unwrap()[..10]
+        .to_owned();
+    let out = dir.path().join("p.pdf");
+    let refused = |args: &[&str], out: &Path, words: &[&str]| {
+        let o = progress(&db, args, out);
+        let said = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(!o.status.success(), "{args:?} succeeded");
+        for w in words {
+            assert!(said.contains(w), "{args:?}: `{w}` not in: {said}");
+        }
+        assert!(!out.exists(), "{args:?} left {}", out.display());
+    };
+    refused(
+        &["--from", "1990-01-01", "--to", "1990-01-31"],
+        &out,
+        &["no sets from 1990-01-01 to 1990-01-31"],
+    );
+    refused(
+        &["--from", &day, "--to", "2000-01-01"],
+        &out,
+        &["starts", "after it ends"],
+    );
+    refused(&["--from", "2026-13-01"], &out, &["YYYY-MM-DD"]);
+    refused(
+        &["--muscle", "Biceps brachii"],
+        &out,
+        &["no muscle `Biceps brachii`", "vastus_lateralis"],
+    );
+    refused(
+        &["--exercise", "Bench press"],
+        &out,
+        &["no exercise `Bench press`", "Knee extension"],
+    );
+    // An output path that cannot be written (its "folder" is a file).
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, b"x").unwrap();
+    refused(&[], &blocker.join("p.pdf"), &["cannot write"]);
+    // No history at all.
+    let o = progress(&dir.path().join("none.sqlite"), &[], &out);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no training history"));
+    assert!(
+        !dir.path().join("none.sqlite").exists(),
+        "reading created a history"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("history.sqlite"))
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        vec!["file"],
+        "nothing but the blocker besides the history"
+    );
 }

@@ -31,6 +31,11 @@ impl InnervateApp {
                 self.message = Some(format!("Writing the PDF report of {}...", wav.display()));
                 self.report_job = Some(super::report_job::spawn(wav));
             }
+            ScreenAction::ReportProgress { exercise, muscle } => {
+                self.message = Some("Writing the progress report...".into());
+                let db = self.training.db_path.clone();
+                self.report_job = Some(super::report_job::spawn_progress(db, exercise, muscle));
+            }
             ScreenAction::ToggleRecording => self.toggle_recording(),
             ScreenAction::AddMarker => match &mut self.screen {
                 Screen::Review(r) => r.add_marker(),

@@ -1,11 +1,16 @@
 //! Reports to hand over: a session's PDF (who, what, when, every processing parameter, each set's
-//! summary, envelope plots with target lines and set and rep markers, each set's body map). The numbers
-//! come from the analysis report `innervate analyze` and review use ([`crate::analysis::analyze`]), so a
-//! printed number is the one the screen and `analyze --json` show. Drawn with `pdf-writer` (pure Rust).
+//! summary, envelope plots with target lines and set and rep markers, each set's body map), and a progress
+//! report over the training history ([`progress`]). The numbers come from the analysis report `innervate
+//! analyze` and review use ([`crate::analysis::analyze`]) and from the history queries and insights
+//! `innervate history` and the history screen use, so a printed number is the one the screen and the
+//! command line show. Drawn with `pdf-writer` (pure Rust) in an embedded typeface ([`font`]).
 
 mod figure;
+mod font;
+mod history_plot;
 pub mod pdf;
 mod plot;
+pub mod progress;
 pub mod session;
 
 use crate::analysis::{AnalyzeError, AnalyzeOptions, Report, analyze};
@@ -14,6 +19,7 @@ use crate::session::load::open_session;
 use crate::source::FrameGenerator;
 pub use pdf::Paper;
 use plot::EnvelopeColumns;
+pub use progress::{ProgressReport, progress_report};
 use std::path::Path;
 
 /// Why a report was not made.
@@ -25,6 +31,10 @@ pub enum ReportError {
     /// The recording could not be analysed.
     #[error(transparent)]
     Analyze(#[from] AnalyzeError),
+    /// The question asked of the history has no answer (no such history, muscle or exercise, an empty
+    /// period); in words.
+    #[error("{0}")]
+    Question(String),
     /// The output could not be written (nothing is left behind).
     #[error("cannot write {path}: {reason}")]
     Write {
