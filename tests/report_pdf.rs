@@ -76,6 +76,8 @@ fn analyze_json(wav: &Path) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// `innervate report WAV --out OUT --paper PAPER`, the sets' logs read from the history next to `out`
+/// (never the user's own).
 fn report(wav: &Path, out: &Path, paper: &str) {
     common::run_ok(
         common::innervate()
@@ -83,6 +85,8 @@ fn report(wav: &Path, out: &Path, paper: &str) {
             .arg(wav)
             .arg("--out")
             .arg(out)
+            .arg("--db")
+            .arg(out.with_file_name("history.sqlite"))
             .args(["--paper", paper]),
     );
 }
@@ -174,6 +178,8 @@ fn simulated_session(dir: &Path) -> PathBuf {
         }
         m
     };
+    // The two channels as a left/right pair, for the per-set symmetry.
+    v["left_right"] = serde_json::json!([[0, 1]]);
     v["markers"] = serde_json::json!([
         marker(2.0, "set_start", Some(plan("Biceps curl", 150.0))),
         marker(20.0, "set_end", None),
@@ -188,6 +194,15 @@ fn simulated_session(dir: &Path) -> PathBuf {
 fn a_simulated_session_reports_every_set_as_analyze_does_on_letter() {
     let dir = tempfile::tempdir().unwrap();
     let wav = simulated_session(dir.path());
+    // Its sets in the training history with a felt score, as `history import` stores them.
+    common::run_ok(
+        common::innervate()
+            .args(["history", "--db"])
+            .arg(dir.path().join("history.sqlite"))
+            .arg("import")
+            .arg(&wav)
+            .args(["--exercise", "Curl", "--target", "1", "--felt", "6"]),
+    );
     let out = dir.path().join("sim.pdf");
     report(&wav, &out, "letter");
     assert!(String::from_utf8_lossy(&std::fs::read(&out).unwrap()).contains("612 792"));
@@ -212,8 +227,27 @@ fn a_simulated_session_reports_every_set_as_analyze_does_on_letter() {
         assert!(text.contains(&part), "`{part}` not in: {text}");
         let exercise = s["plan"]["exercise"].as_str().unwrap();
         assert!(text.contains(&format!("({exercise})")), "{exercise}");
+        // The set's symmetry as `analyze --json` has it, and its felt score from the history.
+        let sym = &s["symmetry"][0];
+        let part = format!(
+            "{}: symmetry index {:.1} % over the set (in {})",
+            sym["label"].as_str().unwrap(),
+            sym["symmetry_index_pct"].as_f64().unwrap(),
+            sym["unit"].as_str().unwrap()
+        );
+        let at = text
+            .find(&part)
+            .unwrap_or_else(|| panic!("`{part}` not in: {text}"));
+        let set_at = text.find(&format!("Set {}: reps", s["number"])).unwrap();
+        assert!(at > set_at, "the symmetry follows its set");
+        assert!(text[set_at..at].contains("Log: felt 6/10"), "{text}");
+        assert_eq!(s["muscles"].as_array().unwrap().len(), 2, "{s}");
     }
-    assert!(text.contains("Body map per set"));
+    assert!(text.contains("Body map per set (each muscle by its peak and its mean"));
+    assert!(
+        text.contains("Peak, front") && text.contains("Mean, back"),
+        "{text}"
+    );
 }
 
 /// Runs `innervate report WAV --out OUT`, which must fail, and returns what it said.

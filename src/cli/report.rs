@@ -26,8 +26,9 @@ pub struct ReportArgs {
     /// (the history screen's plots), every set, and the exercise ranking of each muscle.
     #[arg(long)]
     history: bool,
-    /// With --history: the training history database [default: as `innervate history`].
-    #[arg(long, value_name = "FILE", requires = "history")]
+    /// The training history database: a session report prints its sets' logs (felt, load) from it, a
+    /// progress report its sets [default: as `innervate history`].
+    #[arg(long, value_name = "FILE")]
     db: Option<PathBuf>,
     /// With --history: only sets of this target muscle.
     #[arg(long, requires = "history")]
@@ -55,8 +56,8 @@ pub fn run(args: ReportArgs) -> Result<()> {
         PaperArg::A4 => Paper::A4,
         PaperArg::Letter => Paper::Letter,
     };
+    let db = super::history::db_path(args.db);
     let Some(file) = args.file else {
-        let db = super::history::db_path(args.db);
         let filter = SetFilter {
             exercise: args.exercise,
             muscle: args.muscle,
@@ -79,7 +80,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         );
         return Ok(());
     };
-    let made = session_report(&file, paper, &mut |_| {})
+    let made = session_report(&file, paper, Some(&db), &mut |_| {})
         .with_context(|| format!("no report for {}", file.display()))?;
     write_pdf(&args.out, &made.pdf)?;
     println!(

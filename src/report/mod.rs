@@ -17,6 +17,7 @@ use crate::analysis::{AnalyzeError, AnalyzeOptions, Report, analyze};
 use crate::session::SessionError;
 use crate::session::load::open_session;
 use crate::source::FrameGenerator;
+use crate::training::history_db::{HistoryDb, SetRecord};
 pub use pdf::Paper;
 use plot::EnvelopeColumns;
 pub use progress::{ProgressReport, progress_report};
@@ -53,11 +54,13 @@ pub struct SessionReport {
     pub report: Report,
 }
 
-/// Analyses `wav` as `innervate analyze` does (the session's own settings) and draws its report on `paper`.
-/// `progress` gets the frames done so far.
+/// Analyses `wav` as `innervate analyze` does (the session's own settings) and draws its report on `paper`;
+/// each set's log (felt activation, load) comes from the training history at `history` when it has the
+/// recording's sets. `progress` gets the frames done so far.
 pub fn session_report(
     wav: &Path,
     paper: Paper,
+    history: Option<&Path>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<SessionReport, ReportError> {
     let session = open_session(wav)?;
@@ -69,12 +72,25 @@ pub fn session_report(
         Ok::<(), crate::source::SourceError>(())
     };
     let report = analyze(&mut replay, &options, progress, Some(&mut sink))?;
+    let logs = history.map_or(Ok(Vec::new()), |db| logged_sets(db, wav));
     let mut w = session::Writer::new(pdf::Doc::new(paper));
-    session::write(&mut w, &session, &report, &columns);
+    session::write(&mut w, &session, &report, &columns, &logs);
     Ok(SessionReport {
         pdf: w.doc.finish(),
         report,
     })
+}
+
+/// The history's rows of the recording `wav` (stored under its absolute path); none when there is no
+/// history, the problem in words when it cannot be read.
+fn logged_sets(db: &Path, wav: &Path) -> Result<Vec<SetRecord>, String> {
+    if !db.is_file() {
+        return Ok(Vec::new());
+    }
+    let path = std::path::absolute(wav).unwrap_or_else(|_| wav.to_path_buf());
+    HistoryDb::open(db)
+        .and_then(|h| h.sets_of_session(&path.display().to_string()))
+        .map_err(|e| e.to_string())
 }
 
 /// Writes a report to `out` atomically: a complete file or none (a temporary file renamed into place).
