@@ -317,37 +317,8 @@ fn the_history_map_colours_each_muscle_by_its_sets_and_writes_the_progress_repor
 fn the_set_summary_map_colours_every_muscle_by_its_peak_and_its_mean() {
     use innervate::app::body_map_panel::{SetMetric, set_paints, set_summary};
     let dir = tempfile::tempdir().unwrap();
-    let wav = dir.path().join("sim.wav");
-    common::run_ok(
-        common::innervate()
-            .args([
-                "record",
-                "--source",
-                "sim",
-                "--channels",
-                "2",
-                "--duration",
-                "20",
-                "--fast",
-            ])
-            .arg("--out")
-            .arg(&wav),
-    );
     // One marked set over the simulated reps: biceps against triceps.
-    let side = wav.with_extension("json");
-    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&side).unwrap()).unwrap();
-    let rate = v["sample_rate_hz"].as_f64().unwrap();
-    let plan = serde_json::json!({
-        "exercise": "Biceps curl", "target": 0, "competing": 1, "competing_role": "Antagonist",
-        "share_limit_pct": 60.0, "target_level_uv": 150.0, "target_pct_mvc": null,
-        "ratio_limit": 0.3, "mode": "reps",
-        "tempo": {"concentric_s": 1.0, "top_s": 0.5, "eccentric_s": 2.0, "bottom_s": 0.5}, "hold_s": 10.0
-    });
-    v["markers"] = serde_json::json!([
-        {"wav_frame": (2.0 * rate) as u64, "time_s": 2.0, "kind": "set_start", "text": "", "plan": plan},
-        {"wav_frame": (19.0 * rate) as u64, "time_s": 19.0, "kind": "set_end", "text": ""},
-    ]);
-    std::fs::write(&side, serde_json::to_vec(&v).unwrap()).unwrap();
+    let wav = common::simulated_sets(dir.path(), 20, &[(2.0, 19.0, "Biceps curl", 150.0)]);
     let session = innervate::session::load::open_session(&wav).unwrap();
     let mut replay = session.replay().unwrap();
     let options = innervate::analysis::AnalyzeOptions::for_session(&session);

@@ -141,53 +141,16 @@ fn a_real_recording_reports_its_numbers_on_a4() {
     check_common(&text, &analyze_json(&wav));
 }
 
-fn plan(exercise: &str, level_uv: f64) -> serde_json::Value {
-    serde_json::json!({
-        "exercise": exercise, "target": 0, "competing": 1, "competing_role": "Antagonist",
-        "share_limit_pct": 60.0, "target_level_uv": level_uv, "target_pct_mvc": null,
-        "ratio_limit": 0.3, "mode": "reps",
-        "tempo": {"concentric_s": 1.0, "top_s": 0.5, "eccentric_s": 2.0, "bottom_s": 0.5}, "hold_s": 10.0
-    })
-}
-
 /// A simulated session (one workout loop) with two marked sets.
 fn simulated_session(dir: &Path) -> PathBuf {
-    let wav = dir.join("sim.wav");
-    common::run_ok(
-        common::innervate()
-            .args([
-                "record",
-                "--source",
-                "sim",
-                "--channels",
-                "2",
-                "--duration",
-                "40",
-                "--fast",
-            ])
-            .arg("--out")
-            .arg(&wav),
-    );
-    let side = wav.with_extension("json");
-    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&side).unwrap()).unwrap();
-    let rate = v["sample_rate_hz"].as_f64().unwrap();
-    let marker = |t: f64, kind: &str, plan: Option<serde_json::Value>| {
-        let mut m = serde_json::json!({"wav_frame": (t * rate) as u64, "time_s": t, "kind": kind, "text": ""});
-        if let Some(p) = plan {
-            m["plan"] = p;
-        }
-        m
-    };
-    // The two channels as a left/right pair, for the per-set symmetry.
-    v["left_right"] = serde_json::json!([[0, 1]]);
-    v["markers"] = serde_json::json!([
-        marker(2.0, "set_start", Some(plan("Biceps curl", 150.0))),
-        marker(20.0, "set_end", None),
-        marker(20.5, "set_start", Some(plan("Hammer curl", 120.0))),
-        marker(36.0, "set_end", None),
-    ]);
-    std::fs::write(&side, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
-    wav
+    common::simulated_sets(
+        dir,
+        40,
+        &[
+            (2.0, 20.0, "Biceps curl", 150.0),
+            (20.5, 36.0, "Hammer curl", 120.0),
+        ],
+    )
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The progress report's vector plots: each metric of the history screen against the days (a line through
 //! the sets with a dot per set), and the exercise ranking as bars of the median peak with the quartiles.
 
+use super::plot::draw_frame;
 use super::session::{Writer, rgb};
 use crate::training::history_db::Metric;
 use crate::training::insights::Ranking;
@@ -35,17 +36,9 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
 }
 
 fn draw_one(w: &mut Writer, x0: f32, top: f32, width: f32, metric: Metric, pts: &[(f64, f64)]) {
-    let grey = rgb(150, 150, 150);
     w.doc.text(x0, top - 2.0, 8.5, true, metric.label());
     let y0 = top - 8.0 - PLOT_HEIGHT;
-    let frame = [
-        [x0, y0],
-        [x0 + width, y0],
-        [x0 + width, y0 + PLOT_HEIGHT],
-        [x0, y0 + PLOT_HEIGHT],
-        [x0, y0],
-    ];
-    w.doc.polyline(&frame, 0.5, grey);
+    draw_frame(w, [x0, y0], width, PLOT_HEIGHT);
     if pts.is_empty() {
         let why = match metric {
             Metric::PeakPctMvc => "no values: the muscle was not calibrated for %MVC",
