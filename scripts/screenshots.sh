@@ -107,6 +107,12 @@ for week in 0 1 2 3; do
     done
   done
 done
+# The first page of the progress report of that log (Ghostscript renders it; skipped without gs).
+if command -v gs >/dev/null; then
+  "$bin" report --history --db "$log/history.sqlite" --muscle "Biceps femoris" --out "$work/progress.pdf" >/dev/null
+  gs -q -sDEVICE=png16m -r90 -dFirstPage=1 -dLastPage=1 -o docs/progress-report-page1.png "$work/progress.pdf"
+  echo "wrote docs/progress-report-page1.png"
+fi
 sessions="$log" shot insights 5 --channels 2 --settings "$work/log.json" --start-screen insights
 sessions="$log" shot insights-feel 5 --channels 2 --settings "$work/log.json" --start-screen insights-feel
 sessions="$log" shot insights-load 5 --channels 2 --settings "$work/log.json" --start-screen insights-load

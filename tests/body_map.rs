@@ -206,3 +206,170 @@ fn the_live_map_shows_the_symmetry_of_the_setups_left_right_pair() {
         .collect();
     assert_eq!(sides, vec![BodySide::Left, BodySide::Right]);
 }
+
+/// Stores a real recording's set in the history at `db` as `innervate history import` does.
+fn import(db: &std::path::Path, file: &str, channel: &str, muscle: &str) {
+    let wav = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/real")
+        .join(file);
+    common::run_ok(
+        common::innervate()
+            .args(["history", "--db"])
+            .arg(db)
+            .arg("import")
+            .arg(wav)
+            .args([
+                "--exercise",
+                "Squat",
+                "--target",
+                channel,
+                "--muscle",
+                muscle,
+            ])
+            .args(["--mvc", "400"]),
+    );
+}
+
+/// How far a colour is from the idle muscle's (further = more activation shown).
+fn lit(c: egui::Color32) -> i32 {
+    let idle = innervate::app::theme::MUSCLE_IDLE;
+    (c.r() as i32 - idle.r() as i32).abs()
+        + (c.g() as i32 - idle.g() as i32).abs()
+        + (c.b() as i32 - idle.b() as i32).abs()
+}
+
+#[test]
+fn the_history_map_colours_each_muscle_by_its_sets_and_writes_the_progress_report() {
+    use innervate::app::screen::{ScreenAction, ScreenKind};
+    use innervate::training::history_db::{HistoryDb, Metric, SetFilter};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite");
+    // Two real recordings of one exercise, each with its own target muscle and an MVC of 400 uV.
+    import(&db, "subject1_vl_isometric.wav", "1", "Vastus lateralis");
+    import(&db, "subject1_ta_isometric.wav", "3", "Tibialis anterior");
+    let rows = HistoryDb::open(&db)
+        .unwrap()
+        .sets_matching(&SetFilter::default())
+        .unwrap();
+    let value = |muscle: &str, m: Metric| {
+        m.value(rows.iter().find(|r| r.muscle == muscle).unwrap())
+            .unwrap()
+    };
+    let mut h = common::harness(fast_app(2, dir.path()), [1280.0, 800.0]);
+    h.state_mut().apply(ScreenAction::Open(ScreenKind::History));
+    h.run_steps(2);
+    // Every set, whenever the files were checked out.
+    h.get_by_label("all sets").click();
+    h.run_steps(2);
+    for metric in [Metric::Score, Metric::PeakPctMvc] {
+        if metric != Metric::Score {
+            // The map's choice (drawn before the plots of the same name).
+            h.get_all_by_label(metric.label()).next().unwrap().click();
+            h.run_steps(2);
+        }
+        let paints = h.state().history_panel().unwrap().map_paints.clone();
+        let fill = |muscle: &str| {
+            paints
+                .iter()
+                .find(|p| p.muscle == muscle && p.side == BodySide::Left)
+                .unwrap_or_else(|| panic!("{muscle} not painted: {paints:?}"))
+                .fill
+        };
+        let (ta, vl) = (
+            value("Tibialis anterior", metric),
+            value("Vastus lateralis", metric),
+        );
+        assert!((ta - vl).abs() > 3.0, "{metric:?}: {ta} vs {vl}");
+        let (lit_ta, lit_vl) = (
+            lit(fill("Tibialis anterior")),
+            lit(fill("Vastus lateralis")),
+        );
+        assert_eq!(
+            lit_ta > lit_vl,
+            ta > vl,
+            "{metric:?}: the muscle with more shows more ({ta} {lit_ta} vs {vl} {lit_vl})"
+        );
+        // Its label says the number the history holds.
+        let label = h
+            .get_by_label(&region_label("Tibialis anterior", BodySide::Right))
+            .value()
+            .unwrap_or_default();
+        assert!(
+            label.contains(&format!("mean {ta:.1} over 1 sets")),
+            "{label}"
+        );
+    }
+    // The screen's progress report, written off the UI thread next to the history.
+    h.get_by_label("PDF progress report").click();
+    let pdf = dir.path().join("progress-squat-tibialis-anterior.pdf");
+    let until = std::time::Instant::now() + Duration::from_secs(60);
+    while !pdf.exists() {
+        assert!(std::time::Instant::now() < until, "no {}", pdf.display());
+        h.run_steps(1);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(2);
+    h.get_by_label_contains("Progress report written to");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+}
+
+#[test]
+fn the_set_summary_map_colours_every_muscle_by_its_peak_and_its_mean() {
+    use innervate::app::body_map_panel::{SetMetric, set_paints, set_summary};
+    let dir = tempfile::tempdir().unwrap();
+    // One marked set over the simulated reps: biceps against triceps.
+    let wav = common::simulated_sets(dir.path(), 20, &[(2.0, 19.0, "Biceps curl", 150.0)]);
+    let session = innervate::session::load::open_session(&wav).unwrap();
+    let mut replay = session.replay().unwrap();
+    let options = innervate::analysis::AnalyzeOptions::for_session(&session);
+    let report = innervate::analysis::analyze(&mut replay, &options, &mut |_| {}, None).unwrap();
+    let mut set = report.sets[0].clone();
+    let (biceps, triceps) = (&set.muscles[0], &set.muscles[1]);
+    assert!(
+        biceps.peak_uv > biceps.mean_uv && biceps.mean_uv > triceps.mean_uv,
+        "{set:?}"
+    );
+    // The target line between the biceps' mean and peak: its peak reaches it, its mean does not.
+    let line = (set.summary.peak_uv * set.summary.mean_uv).sqrt();
+    (set.plan.target_level_uv, set.summary.target_level_uv) = (line, line);
+    let sides = [Side::Left, Side::Left];
+    // The simulator's triceps is drawn as the preset its name maps to.
+    let fill = |paints: &[innervate::app::body_map::RegionPaint], muscle: &str| {
+        let muscle = muscle_map::preset_for(muscle).unwrap().name;
+        paints
+            .iter()
+            .find(|p| p.muscle == muscle)
+            .unwrap_or_else(|| panic!("{muscle} not painted"))
+            .fill
+    };
+    let peak = set_paints(&set, &sides, SetMetric::Peak);
+    let mean = set_paints(&set, &sides, SetMetric::Mean);
+    assert_eq!(
+        fill(&peak, "Biceps brachii"),
+        innervate::app::theme::ON_TARGET
+    );
+    assert_ne!(
+        fill(&mean, "Biceps brachii"),
+        innervate::app::theme::ON_TARGET
+    );
+    assert!(lit(fill(&peak, "Triceps brachii")) > lit(fill(&mean, "Triceps brachii")));
+    assert!(lit(fill(&mean, "Biceps brachii")) > lit(fill(&mean, "Triceps brachii")));
+    // Drawn under the summary, each region says both numbers.
+    let mut metric = SetMetric::Peak;
+    let mut h = egui_kittest::Harness::new_ui(|ui| set_summary(ui, &set, &sides, &mut metric));
+    h.run();
+    let label = h
+        .get_by_label(&region_label(
+            muscle_map::preset_for("Triceps brachii").unwrap().name,
+            BodySide::Left,
+        ))
+        .value()
+        .unwrap_or_default();
+    assert!(
+        label.contains(&format!(
+            "peak {:.0} µV, mean {:.0} µV",
+            set.muscles[1].peak_uv, set.muscles[1].mean_uv
+        )),
+        "{label}"
+    );
+}

@@ -146,5 +146,16 @@ fn marked_sets_text(out: &mut String, report: &Report) {
                 " (plan assumed: recorded before set plans were kept)"
             }
         );
+        for sym in &set.symmetry {
+            let _ = writeln!(out, "    {}", set_symmetry_text(sym));
+        }
     }
+}
+
+/// A set's left/right symmetry in words, as `analyze` and the PDF report print it.
+pub fn set_symmetry_text(sym: &super::SetSymmetry) -> String {
+    format!(
+        "{}: symmetry index {:.1} % over the set (in {})",
+        sym.label, sym.symmetry_index_pct, sym.unit
+    )
 }

@@ -28,12 +28,12 @@ use crate::dsp::{DspConfig, DspError, MusclePair};
 use crate::session::MarkedSet;
 use crate::session::load::Session;
 use crate::source::{FrameGenerator, SourceError};
-pub use format::{report_csv, report_text};
+pub use format::{report_csv, report_text, set_symmetry_text};
 use quality::ChannelQuality;
 pub use recorded_set::{RecordedSetError, summarize_recorded_set};
 pub use report::{
     BurstGroup, ChannelReport, Epoch, MarkedSetReport, PairRep, PairReport, RepReport, Report,
-    SymmetryReport,
+    SetMuscle, SetSymmetry, SymmetryReport,
 };
 use serde::{Deserialize, Serialize};
 

@@ -199,6 +199,45 @@ pub struct MarkedSetReport {
     pub competing_name: Option<String>,
     /// The summary.
     pub summary: SetSummary,
+    /// Every recorded muscle over the set (the set summary's and the report's body map).
+    #[serde(default)]
+    pub muscles: Vec<SetMuscle>,
+    /// The symmetry index of each left/right pair over the set.
+    #[serde(default)]
+    pub symmetry: Vec<SetSymmetry>,
+}
+
+/// One muscle's envelope over a set (all of it, not only its reps), from the pass's slowed envelope.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetMuscle {
+    /// Channel index.
+    pub channel: usize,
+    /// The muscle's name.
+    pub name: String,
+    /// Highest envelope point in the set, uV.
+    pub peak_uv: f64,
+    /// Mean envelope over the set, uV.
+    pub mean_uv: f64,
+    /// The peak in %MVC, where the channel has an MVC reference.
+    pub peak_pct_mvc: Option<f64>,
+    /// The mean in %MVC, where the channel has an MVC reference.
+    pub mean_pct_mvc: Option<f64>,
+}
+
+/// A left/right pair's symmetry over one set: [`super::normalised_symmetry`] of the sides' mean envelopes
+/// over the set (the rule `analyze --lr` applies to the whole recording).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetSymmetry {
+    /// Left channel index.
+    pub left: usize,
+    /// Right channel index.
+    pub right: usize,
+    /// Names, for reading.
+    pub label: String,
+    /// "%MVC" when both sides are calibrated, "uV" otherwise.
+    pub unit: String,
+    /// Symmetry index, %: 0 = equal sides.
+    pub symmetry_index_pct: f64,
 }
 
 /// Left/right symmetry of one muscle pair.

@@ -5,7 +5,7 @@
 
 use super::AnalyzeOptions;
 use super::pass::Pass;
-use super::report::MarkedSetReport;
+use super::report::{MarkedSetReport, SetMuscle, SetSymmetry};
 
 /// Slack so an epoch that ends exactly at the set's end stays inside despite rounding in its start time, s.
 const SLACK_S: f64 = 1e-9;
@@ -75,6 +75,44 @@ pub(super) fn marked_set_report(
         rms_window_s: options.dsp.envelope_window_s,
         fatigue,
     });
+    let muscles: Vec<SetMuscle> = (0..channels)
+        .map(|c| {
+            let span = pass.slow_span(c, start_frame, end_frame);
+            let peak_uv = span.iter().copied().fold(0.0f32, f32::max) as f64;
+            let mean_uv = if span.is_empty() {
+                0.0
+            } else {
+                span.iter().map(|v| *v as f64).sum::<f64>() / span.len() as f64
+            };
+            let pct = |uv: f64| mvc(c).map(|m| 100.0 * uv / m);
+            SetMuscle {
+                channel: c,
+                name: names[c].clone(),
+                peak_uv,
+                mean_uv,
+                peak_pct_mvc: pct(peak_uv),
+                mean_pct_mvc: pct(mean_uv),
+            }
+        })
+        .collect();
+    let symmetry = options
+        .left_right
+        .iter()
+        .filter(|(l, r)| *l < channels && *r < channels)
+        .map(|&(l, r)| {
+            let (symmetry_index_pct, unit) = super::normalised_symmetry(
+                (muscles[l].mean_uv, mvc(l)),
+                (muscles[r].mean_uv, mvc(r)),
+            );
+            SetSymmetry {
+                left: l,
+                right: r,
+                label: format!("{} / {}", names[l], names[r]),
+                unit: unit.into(),
+                symmetry_index_pct,
+            }
+        })
+        .collect();
     Some(MarkedSetReport {
         number: set.number,
         start_s,
@@ -85,5 +123,7 @@ pub(super) fn marked_set_report(
         target_name: names[plan.target].clone(),
         competing_name: competing.map(|c| names[c].clone()),
         summary,
+        muscles,
+        symmetry,
     })
 }

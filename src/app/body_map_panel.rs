@@ -1,6 +1,6 @@
 //! The body map panels: beside the live view (live activation, the target's edge, the competing muscle
-//! when it takes over, the live symmetry of left/right pairs) and under a set summary (each muscle by its
-//! peak or mean).
+//! when it takes over, the live symmetry of left/right pairs) and under a set summary (each recorded muscle
+//! by its peak or its mean, both in its label, and the set's symmetry of left/right pairs).
 
 use super::body_map::{self, RegionPaint};
 use super::body_map_live::{activation_colour, channel_regions, live_paints, live_symmetry};
@@ -53,54 +53,81 @@ pub enum SetMetric {
     Mean,
 }
 
-/// Paints for a finished set, from its summary (the numbers review and `analyze` show): the target muscle
-/// by `metric` against the set's target line (%MVC where calibrated), with the target's edge; the
-/// competing muscle in the warning colour when it took over (the share under its limit, or the CCI over
-/// the ratio limit's equivalent), else idle, with its CCI or share in words.
+/// Paints for a finished set, from its report (the numbers review and `analyze` show): every recorded
+/// muscle by `metric` (its peak or its mean over the set) against the set's target line (%MVC where
+/// calibrated), each region's label carrying both; the target muscle with the target's edge and its
+/// summary's numbers; the competing muscle in the warning colour when it took over (the share under its
+/// limit, or the CCI over the ratio limit's equivalent), with its CCI or share in words.
 pub fn set_paints(report: &MarkedSetReport, sides: &[Side], metric: SetMetric) -> Vec<RegionPaint> {
     let s = &report.summary;
     let plan = &report.plan;
-    let (value, unit) = match (metric, s.peak_pct_mvc, s.mean_pct_mvc) {
-        (SetMetric::Peak, Some(p), _) => (p, "%MVC"),
-        (SetMetric::Mean, _, Some(p)) => (p, "%MVC"),
-        (SetMetric::Peak, None, _) => (s.peak_uv, "µV"),
-        (SetMetric::Mean, _, None) => (s.mean_uv, "µV"),
-    };
-    let line = match (unit, plan.target_pct_mvc) {
-        ("%MVC", Some(pct)) => pct,
-        _ => s.target_level_uv,
-    };
     let side = |c: usize| sides.get(c).copied().unwrap_or_default();
-    let word = match metric {
-        SetMetric::Peak => "peak",
-        SetMetric::Mean => "mean",
+    // (peak, mean, unit, line) of channel `c`: %MVC against the plan's %MVC where both exist, else uV.
+    let levels = |c: usize| -> Option<(f64, f64, &'static str, f64)> {
+        let (pk_pct, mn_pct, pk_uv, mn_uv) = if c == plan.target {
+            (s.peak_pct_mvc, s.mean_pct_mvc, s.peak_uv, s.mean_uv)
+        } else {
+            let m = report.muscles.iter().find(|m| m.channel == c)?;
+            (m.peak_pct_mvc, m.mean_pct_mvc, m.peak_uv, m.mean_uv)
+        };
+        Some(match (pk_pct.zip(mn_pct), plan.target_pct_mvc) {
+            (Some((p, m)), Some(line)) => (p, m, "%MVC", line),
+            _ => (pk_uv, mn_uv, "µV", s.target_level_uv),
+        })
+    };
+    let mut channels: Vec<(usize, String)> = vec![(plan.target, report.target_name.clone())];
+    channels.extend(
+        report
+            .muscles
+            .iter()
+            .filter(|m| m.channel != plan.target)
+            .map(|m| (m.channel, m.name.clone())),
+    );
+    if let (Some(c), Some(name)) = (plan.competing, &report.competing_name)
+        && !channels.iter().any(|(k, _)| *k == c)
+    {
+        channels.push((c, name.clone()));
+    }
+    let took_over = match plan.competing_role {
+        Role::Synergist => s
+            .target_share_pct
+            .is_some_and(|sh| sh < plan.share_limit_pct),
+        _ => s
+            .cci_pct
+            .is_some_and(|cci| cci > cci_limit(plan.ratio_limit)),
     };
     let mut paints = Vec::new();
-    for (muscle, side) in channel_regions(&report.target_name, side(plan.target)) {
-        paints.push(RegionPaint {
-            muscle,
-            side,
-            fill: activation_colour(value as f32, line as f32),
-            edge: Some(TARGET_LINE),
-            value: format!("{word} {value:.0} {unit}, target muscle"),
-        });
-    }
-    if let (Some(c), Some(name)) = (plan.competing, &report.competing_name) {
-        let took_over = match plan.competing_role {
-            Role::Synergist => s
-                .target_share_pct
-                .is_some_and(|sh| sh < plan.share_limit_pct),
-            _ => s
-                .cci_pct
-                .is_some_and(|cci| cci > cci_limit(plan.ratio_limit)),
+    for (c, name) in channels {
+        let (fill, mut value) = match levels(c) {
+            Some((peak, mean, unit, line)) => {
+                let shown = match metric {
+                    SetMetric::Peak => peak,
+                    SetMetric::Mean => mean,
+                };
+                (
+                    activation_colour(shown as f32, line as f32),
+                    format!("peak {peak:.0} {unit}, mean {mean:.0} {unit}"),
+                )
+            }
+            None => (MUSCLE_IDLE, String::new()),
         };
-        for (muscle, side) in channel_regions(name, side(c)) {
+        let competing = Some(c) == plan.competing;
+        let (fill, edge) = if c == plan.target {
+            value += ", target muscle";
+            (fill, Some(TARGET_LINE))
+        } else if competing {
+            value = [value, s.competitor_text()].join(", ");
+            (if took_over { WARNING } else { fill }, None)
+        } else {
+            (fill, None)
+        };
+        for (muscle, side) in channel_regions(&name, side(c)) {
             paints.push(RegionPaint {
                 muscle,
                 side,
-                fill: if took_over { WARNING } else { MUSCLE_IDLE },
-                edge: None,
-                value: s.competitor_text(),
+                fill,
+                edge,
+                value: value.clone(),
             });
         }
     }
@@ -121,6 +148,9 @@ pub fn set_summary(ui: &mut Ui, report: &MarkedSetReport, sides: &[Side], metric
     });
     let paints = set_paints(report, sides, *metric);
     body_map::show(ui, "set", Vec2::new(220.0, 230.0), &paints, false);
+    for sym in &report.symmetry {
+        ui.label(crate::analysis::set_symmetry_text(sym));
+    }
 }
 
 /// Periods the history's map can average over, in weeks (0 = every set).

@@ -131,11 +131,20 @@ impl HistoryPanel {
         let mut choose: Option<(Option<String>, Option<String>)> = None;
         let mut open: Option<String> = None;
         let mut report: Option<String> = None;
+        let mut progress = false;
         let mut close = false;
         ui.horizontal(|ui| {
             ui.heading("History");
             if ui.button("Close history").clicked() {
                 close = true;
+            }
+            if !self.sets.is_empty()
+                && ui
+                    .button("PDF progress report")
+                    .on_hover_text("These sets' plots and the muscle's exercise ranking, as a PDF next to the history")
+                    .clicked()
+            {
+                progress = true;
             }
         });
         if let Some(e) = &self.error {
@@ -262,6 +271,12 @@ impl HistoryPanel {
         }
         if let Some(wav) = report {
             return Some(ScreenAction::ReportSession(wav.into()));
+        }
+        if progress {
+            return Some(ScreenAction::ReportProgress {
+                exercise: self.exercise.clone(),
+                muscle: self.muscle.clone(),
+            });
         }
         close.then_some(ScreenAction::Close)
     }

@@ -29,7 +29,13 @@ impl InnervateApp {
             ScreenAction::OpenReview(wav) => self.open_review(&wav),
             ScreenAction::ReportSession(wav) => {
                 self.message = Some(format!("Writing the PDF report of {}...", wav.display()));
-                self.report_job = Some(super::report_job::spawn(wav));
+                self.report_job =
+                    Some(super::report_job::spawn(wav, self.training.db_path.clone()));
+            }
+            ScreenAction::ReportProgress { exercise, muscle } => {
+                self.message = Some("Writing the progress report...".into());
+                let db = self.training.db_path.clone();
+                self.report_job = Some(super::report_job::spawn_progress(db, exercise, muscle));
             }
             ScreenAction::ToggleRecording => self.toggle_recording(),
             ScreenAction::AddMarker => match &mut self.screen {
@@ -352,7 +358,10 @@ impl InnervateApp {
     /// done and shows at the next start.
     pub fn open_review(&mut self, wav: &Path) {
         match ReviewPanel::open(wav) {
-            Ok(panel) => self.screen = Screen::Review(Box::new(panel)),
+            Ok(mut panel) => {
+                panel.history = Some(self.training.db_path.clone());
+                self.screen = Screen::Review(Box::new(panel));
+            }
             Err(e) => match &mut self.screen {
                 Screen::Sessions(p) => p.error = Some(e),
                 _ => self.message = Some(e),

@@ -1,22 +1,66 @@
-//! A recording's PDF report written next to it (same name, `.pdf`) in the background: the review's and the
-//! history's **PDF report** buttons.
+//! PDF reports written in the background: a recording's next to it (same name, `.pdf`; the review's and
+//! the history's **PDF report** buttons) and the history screen's progress report next to the history
+//! (**PDF progress report**).
 
 use crate::task::Task;
 use std::path::{Path, PathBuf};
 
-/// Writes `wav`'s report (A4) next to it; the PDF's path, or the problem in words.
-pub fn write_next_to(wav: &Path) -> Result<PathBuf, String> {
+/// Writes `wav`'s report (A4) next to it, with its sets' logs from the training history at `history`; the
+/// PDF's path, or the problem in words.
+pub fn write_next_to(wav: &Path, history: Option<&Path>) -> Result<PathBuf, String> {
     let out = wav.with_extension("pdf");
-    crate::report::session_report(wav, Default::default(), &mut |_| {})
+    crate::report::session_report(wav, Default::default(), history, &mut |_| {})
         .and_then(|r| crate::report::write_pdf(&out, &r.pdf))
         .map_err(|e| format!("PDF report not written: {e}"))?;
     Ok(out)
 }
 
-/// Starts writing `wav`'s report; the task's result is the message for the status line.
-pub fn spawn(wav: PathBuf) -> Task<String> {
-    Task::spawn("pdf-report", move |_| match write_next_to(&wav) {
-        Ok(out) => format!("PDF report written to {}", out.display()),
-        Err(e) => e,
+/// Starts writing `wav`'s report (with the logs of the history at `history`); the task's result is the
+/// message for the status line.
+pub fn spawn(wav: PathBuf, history: PathBuf) -> Task<String> {
+    Task::spawn("pdf-report", move |_| {
+        match write_next_to(&wav, Some(&history)) {
+            Ok(out) => format!("PDF report written to {}", out.display()),
+            Err(e) => e,
+        }
+    })
+}
+
+/// Where the history screen's progress report of `exercise` and `muscle` goes: next to the history, named
+/// after them (letters, digits and dashes only).
+pub fn progress_path(db: &Path, exercise: Option<&str>, muscle: Option<&str>) -> PathBuf {
+    let mut name = String::from("progress");
+    for part in [exercise, muscle].into_iter().flatten() {
+        name.push('-');
+        name.extend(part.chars().map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        }));
+    }
+    db.with_file_name(name + ".pdf")
+}
+
+/// Starts writing the progress report of the history at `db` for `exercise` and `muscle` (A4, all days).
+pub fn spawn_progress(
+    db: PathBuf,
+    exercise: Option<String>,
+    muscle: Option<String>,
+) -> Task<String> {
+    Task::spawn("pdf-progress", move |_| {
+        let out = progress_path(&db, exercise.as_deref(), muscle.as_deref());
+        let filter = crate::training::history_db::SetFilter {
+            exercise,
+            muscle,
+            ..Default::default()
+        };
+        match crate::report::progress_report(&db, &filter, Default::default())
+            .and_then(|r| crate::report::write_pdf(&out, &r.pdf))
+        {
+            Ok(()) => format!("Progress report written to {}", out.display()),
+            Err(e) => format!("Progress report not written: {e}"),
+        }
     })
 }

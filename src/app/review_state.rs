@@ -81,6 +81,8 @@ pub struct ReviewPanel {
     /// A view the plots should move to on the next frame (after a jump).
     pub(crate) pending_view: Option<(f64, f64)>,
     exports: Vec<Task<String>>,
+    /// The training history whose logs (felt, load) the PDF report prints, if any.
+    pub history: Option<std::path::PathBuf>,
 }
 
 impl ReviewPanel {
@@ -119,6 +121,7 @@ impl ReviewPanel {
             show_raw: false,
             pending_view: None,
             exports: Vec::new(),
+            history: None,
         })
     }
 
@@ -283,6 +286,7 @@ impl ReviewPanel {
             ExportKind::Edf => (wav.with_extension("edf"), "EDF+"),
             ExportKind::Pdf => (wav.with_extension("pdf"), "PDF report"),
         };
+        let history = self.history.clone();
         self.exports.push(Task::spawn("export", move |_| {
             let result: Result<(), String> = match kind {
                 ExportKind::Csv => crate::session::export::export_csv(&wav, &out)
@@ -291,7 +295,9 @@ impl ReviewPanel {
                 ExportKind::Edf => crate::session::export::export_edf(&wav, &out)
                     .map(|_| ())
                     .map_err(|e| e.to_string()),
-                ExportKind::Pdf => super::report_job::write_next_to(&wav).map(|_| ()),
+                ExportKind::Pdf => {
+                    super::report_job::write_next_to(&wav, history.as_deref()).map(|_| ())
+                }
             };
             match result {
                 Ok(_) => format!("{label} written to {}", out.display()),

@@ -111,6 +111,13 @@ pub enum ScreenAction {
     OpenReview(PathBuf),
     /// Write a recording's PDF report next to it.
     ReportSession(PathBuf),
+    /// Write the progress report of the history's sets of an exercise and muscle (next to the history).
+    ReportProgress {
+        /// The exercise shown.
+        exercise: Option<String>,
+        /// The muscle shown.
+        muscle: Option<String>,
+    },
     /// Start or stop recording.
     ToggleRecording,
     /// A user marker: in the recording (live) or at the review's cursor.

@@ -73,7 +73,8 @@ enum Command {
     Repair(repair::RepairArgs),
     /// Analyse a recording offline with the live chain: envelopes, fatigue, co-contraction, signal quality.
     Analyze(analyze::AnalyzeArgs),
-    /// Write a session's PDF report: processing parameters, each set's summary, envelope plots, body maps.
+    /// Write a PDF report: a session's (processing parameters, each set's summary, envelope plots, body maps)
+    /// or, with --history, the training history's progress (metrics over time, the exercise ranking).
     Report(report::ReportArgs),
     /// List serial ports (path, USB vendor:product, description) to pass to --port.
     Ports,

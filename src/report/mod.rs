@@ -1,19 +1,26 @@
 //! Reports to hand over: a session's PDF (who, what, when, every processing parameter, each set's
-//! summary, envelope plots with target lines and set and rep markers, each set's body map). The numbers
-//! come from the analysis report `innervate analyze` and review use ([`crate::analysis::analyze`]), so a
-//! printed number is the one the screen and `analyze --json` show. Drawn with `pdf-writer` (pure Rust).
+//! summary, envelope plots with target lines and set and rep markers, each set's body map), and a progress
+//! report over the training history ([`progress`]). The numbers come from the analysis report `innervate
+//! analyze` and review use ([`crate::analysis::analyze`]) and from the history queries and insights
+//! `innervate history` and the history screen use, so a printed number is the one the screen and the
+//! command line show. Drawn with `pdf-writer` (pure Rust) in an embedded typeface ([`font`]).
 
 mod figure;
+mod font;
+mod history_plot;
 pub mod pdf;
 mod plot;
+pub mod progress;
 pub mod session;
 
 use crate::analysis::{AnalyzeError, AnalyzeOptions, Report, analyze};
 use crate::session::SessionError;
 use crate::session::load::open_session;
 use crate::source::FrameGenerator;
+use crate::training::history_db::{HistoryDb, SetRecord};
 pub use pdf::Paper;
 use plot::EnvelopeColumns;
+pub use progress::{ProgressReport, progress_report};
 use std::path::Path;
 
 /// Why a report was not made.
@@ -25,6 +32,10 @@ pub enum ReportError {
     /// The recording could not be analysed.
     #[error(transparent)]
     Analyze(#[from] AnalyzeError),
+    /// The question asked of the history has no answer (no such history, muscle or exercise, an empty
+    /// period); in words.
+    #[error("{0}")]
+    Question(String),
     /// The output could not be written (nothing is left behind).
     #[error("cannot write {path}: {reason}")]
     Write {
@@ -43,11 +54,13 @@ pub struct SessionReport {
     pub report: Report,
 }
 
-/// Analyses `wav` as `innervate analyze` does (the session's own settings) and draws its report on `paper`.
-/// `progress` gets the frames done so far.
+/// Analyses `wav` as `innervate analyze` does (the session's own settings) and draws its report on `paper`;
+/// each set's log (felt activation, load) comes from the training history at `history` when it has the
+/// recording's sets. `progress` gets the frames done so far.
 pub fn session_report(
     wav: &Path,
     paper: Paper,
+    history: Option<&Path>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<SessionReport, ReportError> {
     let session = open_session(wav)?;
@@ -59,12 +72,25 @@ pub fn session_report(
         Ok::<(), crate::source::SourceError>(())
     };
     let report = analyze(&mut replay, &options, progress, Some(&mut sink))?;
+    let logs = history.map_or(Ok(Vec::new()), |db| logged_sets(db, wav));
     let mut w = session::Writer::new(pdf::Doc::new(paper));
-    session::write(&mut w, &session, &report, &columns);
+    session::write(&mut w, &session, &report, &columns, &logs);
     Ok(SessionReport {
         pdf: w.doc.finish(),
         report,
     })
+}
+
+/// The history's rows of the recording `wav` (stored under its absolute path); none when there is no
+/// history, the problem in words when it cannot be read.
+fn logged_sets(db: &Path, wav: &Path) -> Result<Vec<SetRecord>, String> {
+    if !db.is_file() {
+        return Ok(Vec::new());
+    }
+    let path = std::path::absolute(wav).unwrap_or_else(|_| wav.to_path_buf());
+    HistoryDb::open(db)
+        .and_then(|h| h.sets_of_session(&path.display().to_string()))
+        .map_err(|e| e.to_string())
 }
 
 /// Writes a report to `out` atomically: a complete file or none (a temporary file renamed into place).

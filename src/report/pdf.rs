@@ -1,7 +1,10 @@
-//! A small page layer over `pdf-writer`: pages of a chosen paper size, text in Helvetica (WinAnsi), lines,
-//! polylines and filled polygons in PDF points (y up), then the finished file's bytes.
+//! A small page layer over `pdf-writer`: pages of a chosen paper size, text in the embedded typeface
+//! ([`super::font`], WinAnsi), lines, polylines and filled polygons in PDF points (y up), then the finished
+//! file's bytes (page contents and the font zlib-compressed).
 
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+use super::font::{self, FIRST_CHAR, win_ansi};
+use pdf_writer::types::{FontFlags, TextRenderingMode};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
 
 /// Paper sizes, in points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -27,7 +30,6 @@ impl Paper {
 pub type Rgb = [f32; 3];
 
 const FONT: Name<'static> = Name(b"F1");
-const FONT_BOLD: Name<'static> = Name(b"F2");
 
 /// A document being drawn: finished pages' contents and the current page.
 pub struct Doc {
@@ -62,10 +64,19 @@ impl Doc {
         let bytes = win_ansi(text);
         self.page.set_fill_rgb(0.0, 0.0, 0.0);
         self.page.begin_text();
-        self.page
-            .set_font(if bold { FONT_BOLD } else { FONT }, size);
+        self.page.set_font(FONT, size);
+        if bold {
+            // One light face only: bold is its outline stroked as well as filled.
+            self.page.set_stroke_rgb(0.0, 0.0, 0.0);
+            self.page.set_line_width(size * 0.045);
+            self.page
+                .set_text_rendering_mode(TextRenderingMode::FillStroke);
+        }
         self.page.next_line(x, y);
         self.page.show(Str(&bytes));
+        if bold {
+            self.page.set_text_rendering_mode(TextRenderingMode::Fill);
+        }
         self.page.end_text();
     }
 
@@ -113,8 +124,9 @@ impl Doc {
         let catalog = Ref::new(1);
         let tree = Ref::new(2);
         let font = Ref::new(3);
-        let bold = Ref::new(4);
-        let first = 5;
+        let descriptor = Ref::new(4);
+        let file = Ref::new(5);
+        let first = 6;
         let ids: Vec<(Ref, Ref)> = (0..self.pages.len() as i32)
             .map(|k| (Ref::new(first + 2 * k), Ref::new(first + 2 * k + 1)))
             .collect();
@@ -130,39 +142,48 @@ impl Doc {
             let mut res = page.resources();
             let mut fonts = res.fonts();
             fonts.pair(FONT, font);
-            fonts.pair(FONT_BOLD, bold);
             fonts.finish();
             res.finish();
             page.finish();
-            pdf.stream(*content_id, content);
+            let packed = miniz_oxide::deflate::compress_to_vec_zlib(content, 6);
+            pdf.stream(*content_id, &packed).filter(Filter::FlateDecode);
         }
-        for (id, name) in [(font, "Helvetica"), (bold, "Helvetica-Bold")] {
-            pdf.type1_font(id)
-                .base_font(Name(name.as_bytes()))
-                .encoding_predefined(Name(b"WinAnsiEncoding"));
-        }
+        embed_font(&mut pdf, font, descriptor, file);
         pdf.finish()
     }
 }
 
-/// Text in the WinAnsi encoding the standard fonts use: Latin-1 as is, a few typographic characters mapped,
-/// anything else as "?".
-fn win_ansi(text: &str) -> Vec<u8> {
-    text.chars()
-        .map(|c| match c {
-            '\u{2013}' => 0x96,
-            '\u{2014}' => 0x97,
-            '\u{2022}' => 0x95,
-            '\u{2018}' => 0x91,
-            '\u{2019}' => 0x92,
-            '\u{201C}' => 0x93,
-            '\u{201D}' => 0x94,
-            '\u{2212}' => b'-',
-            c if (c as u32) < 0x80 => c as u8,
-            c if (0xA0..=0xFF).contains(&(c as u32)) => c as u32 as u8,
-            _ => b'?',
-        })
-        .collect()
+/// The font dictionary, its descriptor and the font file (the whole TrueType file, compressed).
+fn embed_font(pdf: &mut Pdf, font: Ref, descriptor: Ref, file: Ref) {
+    let f = font::embedded();
+    // pdf-writer has no writer for a simple TrueType font dictionary: the same keys as Type 1's (PDF 1.7,
+    // 9.6.3), written by hand.
+    let mut dict = pdf.indirect(font).dict();
+    dict.pair(Name(b"Type"), Name(b"Font"));
+    dict.pair(Name(b"Subtype"), Name(b"TrueType"));
+    dict.pair(Name(b"BaseFont"), Name(font::NAME));
+    dict.pair(Name(b"FirstChar"), i32::from(FIRST_CHAR));
+    dict.pair(Name(b"LastChar"), 255);
+    dict.insert(Name(b"Widths"))
+        .array()
+        .items(f.widths.iter().copied());
+    dict.pair(Name(b"FontDescriptor"), descriptor);
+    dict.pair(Name(b"Encoding"), Name(b"WinAnsiEncoding"));
+    dict.finish();
+    let [x0, y0, x1, y1] = f.bbox;
+    pdf.font_descriptor(descriptor)
+        .name(Name(font::NAME))
+        .flags(FontFlags::NON_SYMBOLIC)
+        .bbox(Rect::new(x0, y0, x1, y1))
+        .italic_angle(0.0)
+        .ascent(f.ascent)
+        .descent(f.descent)
+        .cap_height(f.cap_height)
+        .stem_v(70.0)
+        .font_file2(file);
+    pdf.stream(file, &f.compressed)
+        .filter(Filter::FlateDecode)
+        .pair(Name(b"Length1"), f.length1);
 }
 
 #[cfg(test)]
@@ -184,6 +205,6 @@ mod tests {
         assert!(text.starts_with("%PDF-"));
         assert!(text.contains("/Count 2"));
         assert!(text.contains("612 792"));
-        assert_eq!(win_ansi("µ–x\u{1F600}"), vec![0xB5, 0x96, b'x', b'?']);
+        assert!(text.contains("/FontFile2") && !text.contains("Helvetica"));
     }
 }

@@ -47,6 +47,18 @@ impl EnvelopeColumns {
     }
 }
 
+/// A plot's grey frame, its lower left corner at `origin`.
+pub(super) fn draw_frame(w: &mut Writer, [x0, y0]: [f32; 2], width: f32, height: f32) {
+    let frame = [
+        [x0, y0],
+        [x0 + width, y0],
+        [x0 + width, y0 + height],
+        [x0, y0 + height],
+        [x0, y0],
+    ];
+    w.doc.polyline(&frame, 0.5, rgb(150, 150, 150));
+}
+
 /// Draws channel `c`'s plot below the writer's line and moves it down.
 pub(super) fn draw_envelope(w: &mut Writer, r: &Report, cols: &EnvelopeColumns, c: usize) {
     let Some(col) = cols.columns.get(c) else {
@@ -69,14 +81,7 @@ pub(super) fn draw_envelope(w: &mut Writer, r: &Report, cols: &EnvelopeColumns, 
     w.doc
         .text(x0, w.y - 2.0, 8.5, true, &format!("{name} (0-{top:.0} uV)"));
     let y0 = w.y - 8.0 - PLOT_HEIGHT;
-    let frame = [
-        [x0, y0],
-        [x0 + width, y0],
-        [x0 + width, y0 + PLOT_HEIGHT],
-        [x0, y0 + PLOT_HEIGHT],
-        [x0, y0],
-    ];
-    w.doc.polyline(&frame, 0.5, rgb(150, 150, 150));
+    draw_frame(w, [x0, y0], width, PLOT_HEIGHT);
     let duration = (cols.column_s(r.sample_rate_hz) * col.len() as f64).max(1e-9);
     let x = |t: f64| x0 + (t / duration).clamp(0.0, 1.0) as f32 * width;
     let y = |v: f64| y0 + (v / top).clamp(0.0, 1.0) as f32 * PLOT_HEIGHT;

@@ -6,8 +6,9 @@
 use super::figure::draw_set_map;
 use super::pdf::{Doc, Rgb};
 use super::plot::{EnvelopeColumns, draw_envelope};
-use crate::analysis::{MarkedSetReport, Report};
+use crate::analysis::{MarkedSetReport, Report, set_symmetry_text};
 use crate::session::load::Session;
+use crate::training::history_db::{SetLog, SetRecord};
 
 const MARGIN: f32 = 48.0;
 const BODY: f32 = 9.5;
@@ -101,6 +102,41 @@ pub fn set_line(s: &MarkedSetReport) -> String {
     )
 }
 
+/// What the user wrote down after a set (the history's log), as the history screen shows it.
+pub fn log_line(log: &SetLog) -> String {
+    let mut parts = vec![format!(
+        "felt {}",
+        log.felt.map_or("not logged".into(), |f| format!("{f}/10"))
+    )];
+    if let Some(l) = log.load {
+        parts.push(format!("load {l}"));
+    }
+    if let Some(r) = log.reps {
+        parts.push(format!("reps logged {r}"));
+    }
+    if let Some(r) = log.reps_in_reserve {
+        parts.push(format!("reps in reserve {r}"));
+    }
+    format!("    Log: {}", parts.join(", "))
+}
+
+/// Every recorded muscle's peak and mean over a set.
+pub fn muscles_line(s: &MarkedSetReport) -> String {
+    let each: Vec<String> = s
+        .muscles
+        .iter()
+        .map(|m| {
+            format!(
+                "{} peak {} mean {}",
+                m.name,
+                level(m.peak_pct_mvc, m.peak_uv),
+                level(m.mean_pct_mvc, m.mean_uv)
+            )
+        })
+        .collect();
+    format!("    Muscles over the set: {}", each.join("; "))
+}
+
 /// The processing parameters in force, ISEK style.
 pub fn processing_line(r: &Report) -> String {
     let p = &r.processing;
@@ -127,7 +163,13 @@ pub fn processing_line(r: &Report) -> String {
 }
 
 /// Draws the session report.
-pub(super) fn write(w: &mut Writer, session: &Session, r: &Report, columns: &EnvelopeColumns) {
+pub(super) fn write(
+    w: &mut Writer,
+    session: &Session,
+    r: &Report,
+    columns: &EnvelopeColumns,
+    logs: &Result<Vec<SetRecord>, String>,
+) {
     let name = session
         .wav_path
         .file_name()
@@ -210,6 +252,22 @@ pub(super) fn write(w: &mut Writer, session: &Session, r: &Report, columns: &Env
             }
         ));
         w.line(&set_line(s));
+        let logged = logs
+            .as_ref()
+            .ok()
+            .and_then(|l| l.iter().find(|x| x.set_in_session as usize == s.number));
+        if let Some(log) = logged.map(|x| &x.log) {
+            w.line(&log_line(log));
+        }
+        w.line(&muscles_line(s));
+        for sym in &s.symmetry {
+            w.line(&set_symmetry_text(sym));
+        }
+    }
+    if let Err(e) = logs {
+        w.line(&format!(
+            "Felt scores not shown: the training history cannot be read ({e})"
+        ));
     }
     w.heading("Envelopes");
     w.line("RMS envelope (min and max per column, so peaks survive); target line, set start and end, rep onsets.");
@@ -220,9 +278,11 @@ pub(super) fn write(w: &mut Writer, session: &Session, r: &Report, columns: &Env
     if !r.sets.is_empty() {
         // Keep the heading with the first map.
         w.need(200.0);
-        w.heading("Body map per set (target muscle by its peak against the target line)");
+        w.heading(
+            "Body map per set (each muscle by its peak and its mean against the target line)",
+        );
         for s in &r.sets {
-            w.need(170.0);
+            w.need(190.0);
             w.line(&format!("Set {}: {}", s.number, s.target_name));
             draw_set_map(w, s);
         }

@@ -300,6 +300,21 @@ impl HistoryDb {
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
+    /// The sets that came from the recording `session_wav`, in the session's order (their logs: felt,
+    /// load, reps written down).
+    pub fn sets_of_session(&self, session_wav: &str) -> Result<Vec<SetRecord>, HistoryError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM sets WHERE session_wav = ?1 ORDER BY set_in_session, id"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([session_wav]).map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            out.push(record_from_row(row).map_err(|e| self.err(e))?);
+        }
+        Ok(out)
+    }
+
     /// Every exercise in the history, each once, sorted.
     pub fn exercises(&self) -> Result<Vec<String>, HistoryError> {
         self.strings("SELECT DISTINCT exercise FROM sets ORDER BY exercise", None)

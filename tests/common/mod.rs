@@ -231,3 +231,38 @@ pub fn board_signal(
     }
     all
 }
+
+/// A simulated two-channel session recorded by `innervate record --fast` for `seconds`, with a marked set
+/// (biceps against triceps) for each (start s, end s, exercise, target line uV) and the two channels as a
+/// left/right pair.
+pub fn simulated_sets(dir: &Path, seconds: u32, sets: &[(f64, f64, &str, f64)]) -> PathBuf {
+    let wav = dir.join("sim.wav");
+    run_ok(
+        innervate()
+            .args(["record", "--source", "sim", "--channels", "2", "--fast"])
+            .args(["--duration", &seconds.to_string()])
+            .arg("--out")
+            .arg(&wav),
+    );
+    let side = wav.with_extension("json");
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&side).unwrap()).unwrap();
+    let rate = v["sample_rate_hz"].as_f64().unwrap();
+    let marker = |t: f64, kind: &str| serde_json::json!({"wav_frame": (t * rate) as u64, "time_s": t, "kind": kind, "text": ""});
+    let mut markers = Vec::new();
+    for &(start, end, exercise, level_uv) in sets {
+        let mut m = marker(start, "set_start");
+        m["plan"] = serde_json::json!({
+            "exercise": exercise, "target": 0, "competing": 1, "competing_role": "Antagonist",
+            "share_limit_pct": 60.0, "target_level_uv": level_uv, "target_pct_mvc": null,
+            "ratio_limit": 0.3, "mode": "reps",
+            "tempo": {"concentric_s": 1.0, "top_s": 0.5, "eccentric_s": 2.0, "bottom_s": 0.5},
+            "hold_s": 10.0
+        });
+        markers.push(m);
+        markers.push(marker(end, "set_end"));
+    }
+    v["markers"] = serde_json::Value::Array(markers);
+    v["left_right"] = serde_json::json!([[0, 1]]);
+    std::fs::write(&side, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    wav
+}

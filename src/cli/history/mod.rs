@@ -87,9 +87,7 @@ struct Format {
 
 /// Runs a `history` subcommand.
 pub fn run(args: HistoryArgs) -> Result<()> {
-    let path = args
-        .db
-        .unwrap_or_else(|| super::gui::data_root().join("sessions/history.sqlite"));
+    let path = db_path(args.db);
     let out = match args.command {
         HistoryCommand::Import(a) => return import::run(a, &path),
         HistoryCommand::Rank { muscle, format } => {
@@ -152,8 +150,14 @@ fn existing(path: &Path) -> Result<HistoryDb> {
     HistoryDb::open(path).with_context(|| "reading the training history".to_string())
 }
 
+/// The history database: the one given, else history.sqlite in the data folder's sessions (`report
+/// --history` chooses it the same way).
+pub(super) fn db_path(given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| super::gui::data_root().join("sessions/history.sqlite"))
+}
+
 /// A day as `YYYY-MM-DD`, checked.
-fn day(text: &str, flag: &str) -> Result<String> {
+pub(super) fn day(text: &str, flag: &str) -> Result<String> {
     let t = text.trim();
     if t.len() != 10 || insights::days_since_epoch(t).is_none() {
         bail!("{flag} takes a day as YYYY-MM-DD, not `{text}`");
