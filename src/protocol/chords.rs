@@ -17,7 +17,7 @@
 //! mid-scale is 0 V at the electrodes (the BioAmp output sits at mid-supply).
 
 use super::carry::{Carry, carried_decoder};
-use super::{DecodeCounters, Decoder, Event};
+use super::{DecodeCounters, Decoder, Event, Start, judge_start};
 use crate::block::MAX_CHANNELS;
 
 /// First sync byte.
@@ -199,21 +199,15 @@ impl State {
                 i += 1;
                 continue;
             }
-            let continues = self
-                .last
-                .is_some_and(|l| (1..=3).contains(&rest[2].wrapping_sub(l)));
-            if continues {
-                self.synced = true;
-                continue;
-            }
-            if rest.len() < 2 * len {
-                break;
-            }
-            if self.framed(&rest[len..]) && rest[len + 2] == rest[2].wrapping_add(1) {
-                self.synced = true;
-            } else {
-                self.counters.skipped_bytes += 1;
-                i += 1;
+            let next = (rest.len() >= 2 * len).then(|| (self.framed(&rest[len..]), rest[len + 2]));
+            match judge_start(self.last, rest[2], next) {
+                // The synced branch takes it on the next turn.
+                Start::Believe => self.synced = true,
+                Start::NeedMore => break,
+                Start::Reject => {
+                    self.counters.skipped_bytes += 1;
+                    i += 1;
+                }
             }
         }
         i

@@ -28,7 +28,7 @@
 //! `Lost(k - k_prev - 1)` when that is positive, k_prev being the last frame it emitted: every frame in
 //! between lost at least one half. `dropped_packets` still counts packets.
 
-use super::{DecodeCounters, Decoder, Event};
+use super::{DecodeCounters, Decoder, Event, Start, judge_start};
 use crate::block::MAX_CHANNELS;
 
 /// Bytes in a packet.
@@ -130,30 +130,22 @@ impl State {
                     i += 1;
                     continue;
                 }
-                // A start that continues the count we had (at most two packets lost) is believed at once,
-                // so an intact packet is not lost just because garbage follows it.
-                let continues = self
-                    .last_num
-                    .is_some_and(|l| (1..=3).contains(&rest[1].wrapping_sub(l)));
-                if continues {
-                    self.synced = true;
-                    continue;
-                }
-                // Otherwise two packets must agree: header, footer, next header, next footer, and the next
-                // sample number one on. A false start inside data or garbage almost never passes all five.
-                if rest.len() < SEARCH_LEN {
-                    break;
-                }
-                let second = PACKET_LEN;
-                if rest[second] == HEADER
-                    && is_footer(rest[second + PACKET_LEN - 1])
-                    && rest[second + 1] == rest[1].wrapping_add(1)
-                {
+                // The next packet's check: its header and footer.
+                let next = (rest.len() >= SEARCH_LEN).then(|| {
+                    let second = &rest[PACKET_LEN..SEARCH_LEN];
+                    (
+                        second[0] == HEADER && is_footer(second[PACKET_LEN - 1]),
+                        second[1],
+                    )
+                });
+                match judge_start(self.last_num, rest[1], next) {
                     // The synced branch takes it on the next turn.
-                    self.synced = true;
-                } else {
-                    self.counters.skipped_bytes += 1;
-                    i += 1;
+                    Start::Believe => self.synced = true,
+                    Start::NeedMore => break,
+                    Start::Reject => {
+                        self.counters.skipped_bytes += 1;
+                        i += 1;
+                    }
                 }
             }
         }

@@ -163,3 +163,48 @@ pub trait Decoder: Send {
     /// Bytes held for a frame or line still in progress (bounded by each decoder's largest frame).
     fn buffered(&self) -> usize;
 }
+
+/// What a decoder searching for its framing makes of a candidate packet start whose own check passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// Take it: the decoder is in sync from here.
+    Believe,
+    /// A false start: skip a byte and search on.
+    Reject,
+    /// Not enough bytes yet to judge: wait for more.
+    NeedMore,
+}
+
+/// Judges a candidate start for the protocols that number packets with a wrapping 8-bit counter (Cyton,
+/// Chords). A start whose counter continues the last one heard (at most two packets lost) is believed at
+/// once, so an intact packet is not lost just because garbage follows it. Otherwise two packets must agree:
+/// `next` is the following packet's frame check and counter (`None` while it has not arrived), and its
+/// counter must be one on. A false start inside data or garbage almost never passes both.
+pub(crate) fn judge_start(last: Option<u8>, counter: u8, next: Option<(bool, u8)>) -> Start {
+    if last.is_some_and(|l| (1..=3).contains(&counter.wrapping_sub(l))) {
+        return Start::Believe;
+    }
+    match next {
+        None => Start::NeedMore,
+        Some((true, n)) if n == counter.wrapping_add(1) => Start::Believe,
+        Some(_) => Start::Reject,
+    }
+}
+
+#[cfg(test)]
+mod start_tests {
+    use super::*;
+
+    #[test]
+    fn a_start_is_believed_when_it_continues_the_count_or_the_next_packet_agrees() {
+        // Continues (one to three on, across the wrap) without waiting for the next packet.
+        assert_eq!(judge_start(Some(255), 1, None), Start::Believe);
+        assert_eq!(judge_start(Some(10), 13, None), Start::Believe);
+        // Four on, or nothing heard yet: the next packet decides.
+        assert_eq!(judge_start(Some(10), 14, None), Start::NeedMore);
+        assert_eq!(judge_start(None, 7, Some((true, 8))), Start::Believe);
+        assert_eq!(judge_start(None, 255, Some((true, 0))), Start::Believe);
+        assert_eq!(judge_start(None, 7, Some((true, 9))), Start::Reject);
+        assert_eq!(judge_start(None, 7, Some((false, 8))), Start::Reject);
+    }
+}
