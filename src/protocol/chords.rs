@@ -186,9 +186,7 @@ impl State {
                     self.packet(&rest[..len], sink);
                     i += len;
                 } else {
-                    self.counters.crc_errors += 1;
-                    self.counters.resyncs += 1;
-                    self.counters.skipped_bytes += 1;
+                    self.counters.damaged_in_sync();
                     self.synced = false;
                     i += 1;
                 }

@@ -107,9 +107,7 @@ impl State {
                     i += PACKET_LEN;
                 } else {
                     // Not where the previous packet said: damaged. Search from the next byte.
-                    self.counters.crc_errors += 1;
-                    self.counters.resyncs += 1;
-                    self.counters.skipped_bytes += 1;
+                    self.counters.damaged_in_sync();
                     self.synced = false;
                     i += 1;
                 }

@@ -76,6 +76,16 @@ pub struct DecodeCounters {
     pub lost_frames: u64,
 }
 
+impl DecodeCounters {
+    /// A packet expected right behind the last one failed its check: count it as damaged, as a loss of
+    /// sync and as one byte skipped (the search restarts on the next byte).
+    pub(crate) fn damaged_in_sync(&mut self) {
+        self.crc_errors += 1;
+        self.resyncs += 1;
+        self.skipped_bytes += 1;
+    }
+}
+
 /// What a board described about itself (Innervate INFO).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BoardInfo {
