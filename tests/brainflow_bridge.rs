@@ -379,3 +379,36 @@ fn a_wrong_board_or_missing_playback_settings_are_refused_in_words() {
         assert!(e.contains(says), "{board} {params}: {e}");
     }
 }
+
+#[test]
+fn questions_from_many_threads_at_once_are_answered_without_a_crash() {
+    // BrainFlow's info functions index one global JSON object with a mutating operator[] (an unknown id
+    // inserts an entry): unserialised, threads asking at once crashed the process (seen in CI; this test
+    // failed about one run in two without the lock).
+    let lib = innervate::source::brainflow::library::BoardController::load(Some(&brainflow_lib()))
+        .unwrap();
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let lib = lib.clone();
+            std::thread::spawn(move || {
+                let mut named = 0;
+                for round in 0..100 {
+                    // BrainFlow's own boards, then ids it does not know (new ones each time).
+                    for id in (-3..70).chain((0..30).map(|k| 1000 + (round * 4 + t) * 30 + k)) {
+                        named += usize::from(lib.device_name(id).is_some());
+                        let _ = lib.num_rows(id);
+                    }
+                }
+                named
+            })
+        })
+        .collect();
+    let named: Vec<i32> = threads
+        .into_iter()
+        .map(|t| t.join().unwrap() as i32)
+        .collect();
+    assert!(
+        named.iter().all(|&n| n == named[0] && n > 100 * 40),
+        "every thread sees the same boards: {named:?}"
+    );
+}

@@ -79,6 +79,18 @@ impl std::fmt::Debug for BoardController {
     }
 }
 
+/// Held around every call into the library. BrainFlow's board descriptions are one global JSON object
+/// that its info functions index with a mutating `operator[]` (an unknown board id inserts an entry), and
+/// only its session functions take BrainFlow's own lock: two threads asking at once (the connect screen
+/// while a board streams, or a lookup by name) corrupted it and crashed the process.
+static CALLS: Mutex<()> = Mutex::new(());
+
+/// Runs one call into the library under [`CALLS`].
+fn serialised<R>(call: impl FnOnce() -> R) -> R {
+    let _one_at_a_time = CALLS.lock().unwrap_or_else(|p| p.into_inner());
+    call()
+}
+
 /// Holders of [`BoardController::quiet`].
 static QUIET: Mutex<usize> = Mutex::new(0);
 
@@ -91,7 +103,7 @@ impl Drop for Quiet {
         *n = n.saturating_sub(1);
         if *n == 0 {
             // SAFETY: a plain setter; any level is accepted.
-            unsafe { (self.0.set_log_level)(LOG_LEVEL_ERROR) };
+            serialised(|| unsafe { (self.0.set_log_level)(LOG_LEVEL_ERROR) });
         }
     }
 }
@@ -162,7 +174,9 @@ impl BoardController {
         let mut buf = [0 as c_char; 64];
         let mut len: c_int = 0;
         // SAFETY: BrainFlow writes at most `max_chars` bytes into our buffer and their count into `len`.
-        let code = unsafe { (entry.get_version)(buf.as_mut_ptr(), &mut len, buf.len() as c_int) };
+        let code = serialised(|| unsafe {
+            (entry.get_version)(buf.as_mut_ptr(), &mut len, buf.len() as c_int)
+        });
         let version = text(&buf, len);
         let major = version
             .split('.')
@@ -174,7 +188,7 @@ impl BoardController {
             )));
         }
         // SAFETY: a plain setter; any level is accepted.
-        unsafe { (entry.set_log_level)(LOG_LEVEL_ERROR) };
+        serialised(|| unsafe { (entry.set_log_level)(LOG_LEVEL_ERROR) });
         Ok(BoardController {
             entry: Arc::new(entry),
             path,
@@ -188,7 +202,7 @@ impl BoardController {
         let mut n = QUIET.lock().unwrap_or_else(|p| p.into_inner());
         if *n == 0 {
             // SAFETY: a plain setter; any level is accepted.
-            unsafe { (self.entry.set_log_level)(LOG_LEVEL_OFF) };
+            serialised(|| unsafe { (self.entry.set_log_level)(LOG_LEVEL_OFF) });
         }
         *n += 1;
         Quiet(self.entry.clone())
@@ -199,7 +213,7 @@ impl BoardController {
         let mut buf = [0 as c_char; 256];
         let mut len: c_int = 0;
         // SAFETY: bounded by `max_len`; `len` receives the count written.
-        let code = unsafe {
+        let code = serialised(|| unsafe {
             (self.entry.get_device_name)(
                 board_id,
                 0,
@@ -207,7 +221,7 @@ impl BoardController {
                 &mut len,
                 buf.len() as c_int,
             )
-        };
+        });
         (code == 0).then(|| text(&buf, len))
     }
 
@@ -219,7 +233,7 @@ impl BoardController {
     ) -> Result<i32, i32> {
         let mut v: c_int = 0;
         // SAFETY: writes one int we own.
-        let code = unsafe { f(board_id, 0, &mut v) };
+        let code = serialised(|| unsafe { f(board_id, 0, &mut v) });
         if code == 0 { Ok(v) } else { Err(code) }
     }
 
@@ -260,7 +274,7 @@ impl BoardController {
         let mut buf = vec![0 as c_int; MAX_INDICES];
         let mut len: c_int = 0;
         // SAFETY: BrainFlow writes at most MAX_INDICES ints (see the constant) and their count.
-        let code = unsafe { f(board_id, 0, buf.as_mut_ptr(), &mut len) };
+        let code = serialised(|| unsafe { f(board_id, 0, buf.as_mut_ptr(), &mut len) });
         if code != 0 {
             return Vec::new();
         }
@@ -274,9 +288,10 @@ impl BoardController {
     /// `prepare_session`: connects to the board described by `params`.
     pub(crate) fn prepare(&self, board_id: i32, params: &CStr) -> Result<(), BrainflowError> {
         // SAFETY: a NUL-terminated JSON string that outlives the call.
-        check("prepare_session", unsafe {
-            (self.entry.prepare_session)(board_id, params.as_ptr())
-        })
+        check(
+            "prepare_session",
+            serialised(|| unsafe { (self.entry.prepare_session)(board_id, params.as_ptr()) }),
+        )
     }
 
     /// `start_stream` with a ring of `buffer` samples inside BrainFlow and no streamer of its own.
@@ -287,34 +302,42 @@ impl BoardController {
         buffer: i32,
     ) -> Result<(), BrainflowError> {
         // SAFETY: NUL-terminated strings that outlive the call.
-        check("start_stream", unsafe {
-            (self.entry.start_stream)(buffer, c"".as_ptr(), board_id, params.as_ptr())
-        })
+        check(
+            "start_stream",
+            serialised(|| unsafe {
+                (self.entry.start_stream)(buffer, c"".as_ptr(), board_id, params.as_ptr())
+            }),
+        )
     }
 
     /// `stop_stream`.
     pub(crate) fn stop(&self, board_id: i32, params: &CStr) -> Result<(), BrainflowError> {
         // SAFETY: as above.
-        check("stop_stream", unsafe {
-            (self.entry.stop_stream)(board_id, params.as_ptr())
-        })
+        check(
+            "stop_stream",
+            serialised(|| unsafe { (self.entry.stop_stream)(board_id, params.as_ptr()) }),
+        )
     }
 
     /// `release_session`.
     pub(crate) fn release(&self, board_id: i32, params: &CStr) -> Result<(), BrainflowError> {
         // SAFETY: as above.
-        check("release_session", unsafe {
-            (self.entry.release_session)(board_id, params.as_ptr())
-        })
+        check(
+            "release_session",
+            serialised(|| unsafe { (self.entry.release_session)(board_id, params.as_ptr()) }),
+        )
     }
 
     /// `get_board_data_count`: samples waiting in BrainFlow's ring.
     pub(crate) fn count(&self, board_id: i32, params: &CStr) -> Result<usize, BrainflowError> {
         let mut n: c_int = 0;
         // SAFETY: writes one int we own.
-        check("get_board_data_count", unsafe {
-            (self.entry.get_board_data_count)(0, &mut n, board_id, params.as_ptr())
-        })?;
+        check(
+            "get_board_data_count",
+            serialised(|| unsafe {
+                (self.entry.get_board_data_count)(0, &mut n, board_id, params.as_ptr())
+            }),
+        )?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
@@ -331,9 +354,18 @@ impl BoardController {
     ) -> Result<(), BrainflowError> {
         assert!(out.len() >= rows * n, "buffer too small for {n} samples");
         // SAFETY: `out` holds rows * n doubles, what BrainFlow writes for n samples.
-        check("get_board_data", unsafe {
-            (self.entry.get_board_data)(n as c_int, 0, out.as_mut_ptr(), board_id, params.as_ptr())
-        })
+        check(
+            "get_board_data",
+            serialised(|| unsafe {
+                (self.entry.get_board_data)(
+                    n as c_int,
+                    0,
+                    out.as_mut_ptr(),
+                    board_id,
+                    params.as_ptr(),
+                )
+            }),
+        )
     }
 }
 
