@@ -311,6 +311,46 @@ fn the_history_map_colours_each_muscle_by_its_sets_and_writes_the_progress_repor
     h.run_steps(2);
     h.get_by_label_contains("Progress report written to");
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    // The report covers the map's period: the tibialis set moved 60 days back is outside the last 4
+    // weeks (refused in words, no file) and inside the last 12.
+    let now = std::time::SystemTime::now();
+    let old = humantime::format_rfc3339_seconds(now - Duration::from_secs(60 * 86_400));
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE sets SET started_at = ?1 WHERE muscle = 'Tibialis anterior'",
+            [old.to_string()],
+        )
+        .unwrap();
+    let write_for = |h: &mut common::AppHarness, period: &str, weeks: u32| {
+        h.get_by_label(period).click();
+        h.run_steps(2);
+        h.get_by_label("PDF progress report").click();
+        // The click is seen in the next frame, which starts the job.
+        h.run_steps(2);
+        let until = std::time::Instant::now() + Duration::from_secs(60);
+        while h.state().report_job_running() {
+            assert!(
+                std::time::Instant::now() < until,
+                "the {period} report hangs"
+            );
+            h.run_steps(1);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        h.run_steps(2);
+        let day = innervate::app::body_map_panel::period_start_day(weeks, now).unwrap();
+        let pdf = dir
+            .path()
+            .join(format!("progress-squat-tibialis-anterior-since-{day}.pdf"));
+        (pdf, day)
+    };
+    let (pdf, day) = write_for(&mut h, "last 4 weeks", 4);
+    h.get_by_label_contains("Progress report not written: no sets");
+    h.get_by_label_contains(&format!("from {day}"));
+    assert!(!pdf.exists(), "{} written", pdf.display());
+    let (pdf, _) = write_for(&mut h, "last 12 weeks", 12);
+    h.get_by_label_contains("Progress report written to");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
 }
 
 #[test]

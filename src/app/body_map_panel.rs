@@ -156,6 +156,17 @@ pub fn set_summary(ui: &mut Ui, report: &MarkedSetReport, sides: &[Side], metric
 /// Periods the history's map can average over, in weeks (0 = every set).
 pub const HISTORY_PERIODS: [u32; 4] = [1, 4, 12, 0];
 
+/// The UTC day (`YYYY-MM-DD`) on which the last `weeks` weeks before `now` begin, as
+/// [`history_paints`] counts them; `None` for every set (0).
+pub fn period_start_day(weeks: u32, now: std::time::SystemTime) -> Option<String> {
+    let since = now.checked_sub(std::time::Duration::from_secs(
+        u64::from(weeks) * 7 * 86_400,
+    ))?;
+    let secs = since.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    let (y, m, d) = crate::calendar::civil_from_days((secs / 86_400) as i64);
+    (weeks > 0).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
 /// Paints for the history: each muscle trained in `sets` by the mean of `metric` over the sets started in
 /// the last `weeks` weeks before `now` (every set for 0), scaled to the metric's range (score 0-10, peak
 /// and CCI 0-100 %, fatigue 0-20 Hz/min of decline); both sides, as the history keeps no side.
@@ -209,4 +220,19 @@ pub fn history_paints(
         }
     }
     paints
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn the_period_starts_on_the_utc_day_weeks_before_now() {
+        // 2026-12-01 00:30 UTC: four weeks back is 2026-11-03 00:30, a day the map's cut falls in.
+        let now = UNIX_EPOCH + Duration::from_secs(20_788 * 86_400 + 1_800);
+        assert_eq!(period_start_day(4, now).as_deref(), Some("2026-11-03"));
+        assert_eq!(period_start_day(1, now).as_deref(), Some("2026-11-24"));
+        assert_eq!(period_start_day(0, now), None, "every set");
+    }
 }

@@ -2,7 +2,7 @@
 //! fatigue slope of every set over time, with the sets listed; a click opens the set's recording in review.
 
 use super::body_map::{self, RegionPaint};
-use super::body_map_panel::{HISTORY_PERIODS, history_paints};
+use super::body_map_panel::{HISTORY_PERIODS, history_paints, period_start_day};
 use super::screen::ScreenAction;
 use super::theme::WARNING;
 use crate::training::history_db::{HistoryDb, Metric, SetRecord, series};
@@ -141,7 +141,10 @@ impl HistoryPanel {
             if !self.sets.is_empty()
                 && ui
                     .button("PDF progress report")
-                    .on_hover_text("These sets' plots and the muscle's exercise ranking, as a PDF next to the history")
+                    .on_hover_text(
+                        "These sets' plots and the muscle's exercise ranking over the body map's period, \
+                         as a PDF next to the history",
+                    )
                     .clicked()
             {
                 progress = true;
@@ -273,9 +276,11 @@ impl HistoryPanel {
             return Some(ScreenAction::ReportSession(wav.into()));
         }
         if progress {
+            let weeks = HISTORY_PERIODS[self.map_period.min(HISTORY_PERIODS.len() - 1)];
             return Some(ScreenAction::ReportProgress {
                 exercise: self.exercise.clone(),
                 muscle: self.muscle.clone(),
+                from_day: period_start_day(weeks, std::time::SystemTime::now()),
             });
         }
         close.then_some(ScreenAction::Close)

@@ -357,6 +357,11 @@ impl InnervateApp {
         }
     }
 
+    /// Whether a PDF report is being written in the background.
+    pub fn report_job_running(&self) -> bool {
+        self.report_job.is_some()
+    }
+
     /// The open screen.
     pub fn screen(&self) -> &Screen {
         &self.screen

@@ -32,10 +32,20 @@ impl InnervateApp {
                 self.report_job =
                     Some(super::report_job::spawn(wav, self.training.db_path.clone()));
             }
-            ScreenAction::ReportProgress { exercise, muscle } => {
+            ScreenAction::ReportProgress {
+                exercise,
+                muscle,
+                from_day,
+            } => {
                 self.message = Some("Writing the progress report...".into());
                 let db = self.training.db_path.clone();
-                self.report_job = Some(super::report_job::spawn_progress(db, exercise, muscle));
+                let filter = crate::training::history_db::SetFilter {
+                    exercise,
+                    muscle,
+                    from_day,
+                    to_day: None,
+                };
+                self.report_job = Some(super::report_job::spawn_progress(db, filter));
             }
             ScreenAction::ToggleRecording => self.toggle_recording(),
             ScreenAction::AddMarker => match &mut self.screen {

@@ -3,6 +3,7 @@
 //! (**PDF progress report**).
 
 use crate::task::Task;
+use crate::training::history_db::SetFilter;
 use std::path::{Path, PathBuf};
 
 /// Writes `wav`'s report (A4) next to it, with its sets' logs from the training history at `history`; the
@@ -26,11 +27,13 @@ pub fn spawn(wav: PathBuf, history: PathBuf) -> Task<String> {
     })
 }
 
-/// Where the history screen's progress report of `exercise` and `muscle` goes: next to the history, named
-/// after them (letters, digits and dashes only).
-pub fn progress_path(db: &Path, exercise: Option<&str>, muscle: Option<&str>) -> PathBuf {
+/// Where the history screen's progress report of `filter` goes: next to the history, named after its
+/// exercise, muscle and first day (letters, digits and dashes only).
+pub fn progress_path(db: &Path, filter: &SetFilter) -> PathBuf {
     let mut name = String::from("progress");
-    for part in [exercise, muscle].into_iter().flatten() {
+    let since = filter.from_day.as_ref().map(|d| format!("since-{d}"));
+    let parts = [&filter.exercise, &filter.muscle, &since];
+    for part in parts.into_iter().flatten() {
         name.push('-');
         name.extend(part.chars().map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -43,19 +46,10 @@ pub fn progress_path(db: &Path, exercise: Option<&str>, muscle: Option<&str>) ->
     db.with_file_name(name + ".pdf")
 }
 
-/// Starts writing the progress report of the history at `db` for `exercise` and `muscle` (A4, all days).
-pub fn spawn_progress(
-    db: PathBuf,
-    exercise: Option<String>,
-    muscle: Option<String>,
-) -> Task<String> {
+/// Starts writing the progress report (A4) of the sets `filter` chooses in the history at `db`.
+pub fn spawn_progress(db: PathBuf, filter: SetFilter) -> Task<String> {
     Task::spawn("pdf-progress", move |_| {
-        let out = progress_path(&db, exercise.as_deref(), muscle.as_deref());
-        let filter = crate::training::history_db::SetFilter {
-            exercise,
-            muscle,
-            ..Default::default()
-        };
+        let out = progress_path(&db, &filter);
         match crate::report::progress_report(&db, &filter, Default::default())
             .and_then(|r| crate::report::write_pdf(&out, &r.pdf))
         {

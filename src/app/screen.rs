@@ -117,6 +117,8 @@ pub enum ScreenAction {
         exercise: Option<String>,
         /// The muscle shown.
         muscle: Option<String>,
+        /// The first day (`YYYY-MM-DD`, UTC) of the period the body map shows; `None` for every set.
+        from_day: Option<String>,
     },
     /// Start or stop recording.
     ToggleRecording,
