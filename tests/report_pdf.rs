@@ -213,6 +213,49 @@ fn a_simulated_session_reports_every_set_as_analyze_does_on_letter() {
     );
 }
 
+#[test]
+fn a_moved_recording_keeps_its_logs_unless_a_copy_makes_it_ambiguous() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = simulated_session(dir.path());
+    let db = dir.path().join("history.sqlite");
+    let import = |wav: &Path, felt: &str| {
+        common::run_ok(
+            common::innervate()
+                .args(["history", "--db"])
+                .arg(&db)
+                .arg("import")
+                .arg(wav)
+                .args(["--exercise", "Curl", "--target", "1", "--felt", felt]),
+        );
+    };
+    import(&wav, "6");
+    // Moved to another folder after its sets were stored (the sidecar's start time travels with it).
+    let moved_dir = dir.path().join("moved");
+    std::fs::create_dir(&moved_dir).unwrap();
+    let moved = moved_dir.join(wav.file_name().unwrap());
+    for ext in ["wav", "json"] {
+        std::fs::rename(wav.with_extension(ext), moved.with_extension(ext)).unwrap();
+    }
+    let out = dir.path().join("moved.pdf");
+    report(&moved, &out, "a4");
+    let text = pdf_text(&out);
+    assert_eq!(text.matches("Log: felt 6/10").count(), 2, "{text}");
+    // A copy imported with other logs: the same name and time twice, so the moved one's logs are unknown
+    // (the copy still has its own, stored under its own path).
+    let copy_dir = dir.path().join("copy");
+    std::fs::create_dir(&copy_dir).unwrap();
+    let copy = copy_dir.join(wav.file_name().unwrap());
+    for ext in ["wav", "json"] {
+        std::fs::copy(moved.with_extension(ext), copy.with_extension(ext)).unwrap();
+    }
+    import(&copy, "3");
+    report(&moved, &out, "a4");
+    let text = pdf_text(&out);
+    assert!(!text.contains("Log: felt"), "{text}");
+    report(&copy, &out, "a4");
+    assert_eq!(pdf_text(&out).matches("Log: felt 3/10").count(), 2);
+}
+
 /// Runs `innervate report WAV --out OUT`, which must fail, and returns what it said.
 fn report_fails(wav: &Path, out: &Path) -> String {
     let o = common::innervate()

@@ -6,11 +6,11 @@
 use super::{AnalyzeOptions, analyze};
 use crate::calibration::Profile;
 use crate::session::MarkedSet;
-use crate::session::load::{Session, open_session};
+use crate::session::load::open_session;
 use crate::training::history_db::{CompetitorRole, SetContext, SetLog, SetRecord};
 use crate::training::plan::SetPlan;
 use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 /// What the user says about the recording.
 #[derive(Clone, Debug, Default)]
@@ -144,7 +144,7 @@ pub fn import_sets(wav: &Path, spec: &ImportSpec) -> Result<Vec<SetRecord>, Impo
         .map_err(|e| ImportError::Analysis(e.to_string()))?;
     let report = analyze(&mut replay, &options, &mut |_| {}, None)
         .map_err(|e| ImportError::Analysis(e.to_string()))?;
-    let start = recording_start(&session);
+    let start = session.started_at();
     let wav_abs = std::path::absolute(wav).unwrap_or_else(|_| wav.to_path_buf());
     Ok(report
         .sets
@@ -179,21 +179,4 @@ fn channel(given: &str, names: &[String]) -> Result<usize, ImportError> {
             given: given.to_owned(),
             channels: names.to_vec(),
         })
-}
-
-/// When the recording started: the sidecar's start time, or for a plain WAV its last change minus its
-/// length (a recorder writes the file until it stops).
-fn recording_start(session: &Session) -> SystemTime {
-    let from_sidecar = session
-        .sidecar
-        .as_ref()
-        .and_then(|s| humantime::parse_rfc3339_weak(&s.start_time).ok());
-    from_sidecar.unwrap_or_else(|| {
-        let changed = std::fs::metadata(&session.wav_path)
-            .and_then(|m| m.modified())
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        changed
-            .checked_sub(Duration::from_secs_f64(session.duration_s().max(0.0)))
-            .unwrap_or(SystemTime::UNIX_EPOCH)
-    })
 }

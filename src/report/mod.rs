@@ -15,13 +15,14 @@ pub mod session;
 
 use crate::analysis::{AnalyzeError, AnalyzeOptions, Report, analyze};
 use crate::session::SessionError;
-use crate::session::load::open_session;
+use crate::session::load::{Session, open_session};
 use crate::source::FrameGenerator;
 use crate::training::history_db::{HistoryDb, SetRecord};
 pub use pdf::Paper;
 use plot::EnvelopeColumns;
 pub use progress::{ProgressReport, progress_report};
 use std::path::Path;
+use std::time::Duration;
 
 /// Why a report was not made.
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +73,7 @@ pub fn session_report(
         Ok::<(), crate::source::SourceError>(())
     };
     let report = analyze(&mut replay, &options, progress, Some(&mut sink))?;
-    let logs = history.map_or(Ok(Vec::new()), |db| logged_sets(db, wav));
+    let logs = history.map_or(Ok(Vec::new()), |db| logged_sets(db, &session));
     let mut w = session::Writer::new(pdf::Doc::new(paper));
     session::write(&mut w, &session, &report, &columns, &logs);
     Ok(SessionReport {
@@ -81,16 +82,42 @@ pub fn session_report(
     })
 }
 
-/// The history's rows of the recording `wav` (stored under its absolute path); none when there is no
-/// history, the problem in words when it cannot be read.
-fn logged_sets(db: &Path, wav: &Path) -> Result<Vec<SetRecord>, String> {
+/// The history's rows of the recording `session` (stored under its absolute path, or, when it was moved
+/// since, under one other path with the same file name and sets started while it recorded); none when
+/// there is no history, the problem in words when it cannot be read.
+fn logged_sets(db: &Path, session: &Session) -> Result<Vec<SetRecord>, String> {
     if !db.is_file() {
         return Ok(Vec::new());
     }
+    let wav = &session.wav_path;
     let path = std::path::absolute(wav).unwrap_or_else(|_| wav.to_path_buf());
-    HistoryDb::open(db)
-        .and_then(|h| h.sets_of_session(&path.display().to_string()))
-        .map_err(|e| e.to_string())
+    let history = HistoryDb::open(db).map_err(|e| e.to_string())?;
+    let stored = history
+        .sets_of_session(&path.display().to_string())
+        .map_err(|e| e.to_string())?;
+    let name = wav.file_name().and_then(|n| n.to_str());
+    let Some(name) = name.filter(|_| stored.is_empty()) else {
+        return Ok(stored);
+    };
+    let start = session.started_at();
+    let end = start + Duration::from_secs_f64(session.duration_s().max(0.0));
+    // Clocks written to the millisecond, and a set's start taken a moment after its marker.
+    let slack = Duration::from_secs(2);
+    let mut sets = history
+        .sets_of_file_named(name)
+        .map_err(|e| e.to_string())?;
+    sets.retain(|r| {
+        humantime::parse_rfc3339_weak(r.started_at.trim())
+            .is_ok_and(|t| t + slack >= start && t <= end + slack)
+    });
+    let mut recordings: Vec<&Option<String>> = sets.iter().map(|r| &r.session_wav).collect();
+    recordings.dedup();
+    // Two recordings of that name and time (copies): neither is known to be this one.
+    Ok(if recordings.len() == 1 {
+        sets
+    } else {
+        Vec::new()
+    })
 }
 
 /// Writes a report to `out` atomically: a complete file or none (a temporary file renamed into place).

@@ -6,6 +6,7 @@ use super::SessionError;
 use super::sidecar::{Sidecar, sidecar_path};
 use crate::source::replay::WavReplay;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 /// A session whose WAV and sidecar were checked against each other.
 #[derive(Clone, Debug)]
@@ -28,6 +29,23 @@ impl Session {
     /// Duration, s.
     pub fn duration_s(&self) -> f64 {
         self.frames as f64 / self.sample_rate
+    }
+
+    /// When the recording started: the sidecar's start time, or for a plain WAV its last change minus its
+    /// length (a recorder writes the file until it stops).
+    pub fn started_at(&self) -> SystemTime {
+        let from_sidecar = self
+            .sidecar
+            .as_ref()
+            .and_then(|s| humantime::parse_rfc3339_weak(&s.start_time).ok());
+        from_sidecar.unwrap_or_else(|| {
+            let changed = std::fs::metadata(&self.wav_path)
+                .and_then(|m| m.modified())
+                .unwrap_or(SystemTime::UNIX_EPOCH);
+            changed
+                .checked_sub(Duration::from_secs_f64(self.duration_s().max(0.0)))
+                .unwrap_or(SystemTime::UNIX_EPOCH)
+        })
     }
 
     /// A replay source over the samples, with the session's channel names.

@@ -303,11 +303,37 @@ impl HistoryDb {
     /// The sets that came from the recording `session_wav`, in the session's order (their logs: felt,
     /// load, reps written down).
     pub fn sets_of_session(&self, session_wav: &str) -> Result<Vec<SetRecord>, HistoryError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM sets WHERE session_wav = ?1 ORDER BY set_in_session, id"
-        );
+        self.sets_where("session_wav = ?1", session_wav)
+    }
+
+    /// The sets of every recording whose file is called `file_name` (in any folder), by session, then
+    /// in each session's order: where to look for a recording that was moved after its sets were stored.
+    pub fn sets_of_file_named(&self, file_name: &str) -> Result<Vec<SetRecord>, HistoryError> {
+        let escaped: String = file_name
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        let mut sets =
+            self.sets_where("session_wav LIKE ?1 ESCAPE '\\'", &format!("%{escaped}"))?;
+        // LIKE ignores ASCII case and a suffix may be part of a longer name: keep the exact file name.
+        sets.retain(|r| {
+            r.session_wav
+                .as_deref()
+                .is_some_and(|w| w.rsplit(['/', '\\']).next() == Some(file_name))
+        });
+        sets.sort_by(|a, b| a.session_wav.cmp(&b.session_wav));
+        Ok(sets)
+    }
+
+    /// The sets matching `condition` on the one text parameter `value`, in each session's order.
+    fn sets_where(&self, condition: &str, value: &str) -> Result<Vec<SetRecord>, HistoryError> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM sets WHERE {condition} ORDER BY set_in_session, id");
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([session_wav]).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([value]).map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
             out.push(record_from_row(row).map_err(|e| self.err(e))?);
@@ -613,6 +639,31 @@ mod tests {
             .map(|r| r.session_wav)
             .collect();
         assert_eq!(left, [b, None]);
+    }
+
+    #[test]
+    fn sets_of_a_file_name_match_the_whole_name_in_any_folder_and_no_wildcard() {
+        let db = HistoryDb::open_in_memory().unwrap();
+        let wavs = [
+            "/old/2025_03 a.wav",
+            "C:\\old\\2025_03 a.wav",
+            "/old/x2025_03 a.wav",
+            "/old/2025-03 a.wav",
+            "/old/2025_03 A.WAV",
+        ];
+        for (i, wav) in wavs.into_iter().enumerate() {
+            let mut r = record(&format!("2025-03-0{}T08:00:00Z", i + 1), "Curl", "biceps");
+            r.session_wav = Some(wav.to_owned());
+            db.insert_set(&r).unwrap();
+        }
+        let found: Vec<_> = db
+            .sets_of_file_named("2025_03 a.wav")
+            .unwrap()
+            .into_iter()
+            .filter_map(|r| r.session_wav)
+            .collect();
+        assert_eq!(found, [wavs[0], wavs[1]], "by path, the exact name only");
+        assert!(db.sets_of_file_named("%").unwrap().is_empty());
     }
 
     #[test]
