@@ -16,6 +16,7 @@ pub mod fsio;
 pub mod lsl;
 pub mod perf;
 pub mod protocol;
+pub mod python_package;
 pub mod report;
 pub mod review;
 pub mod session;

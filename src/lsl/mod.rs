@@ -114,16 +114,9 @@ fn open(path: &Path) -> Result<Lsl, String> {
 
 /// The liblsl inside the `pylsl` package that `python3` imports (its own PYTHONPATH applies).
 fn pylsl_copy() -> Option<PathBuf> {
-    let out = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import os, pylsl; print(os.path.join(os.path.dirname(pylsl.__file__), 'lib'))",
-        ])
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())?;
-    let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let dir = crate::python_package::package_dir("python3".as_ref(), "pylsl")
+        .ok()?
+        .join("lib");
     ["liblsl.so", "liblsl.so.2", "liblsl.dylib", "lsl.dll"]
         .iter()
         .map(|n| dir.join(n))

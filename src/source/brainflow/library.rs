@@ -380,27 +380,9 @@ fn locate() -> Result<PathBuf, BrainflowError> {
             "{LIB_ENV} is not set and the Python lookup is off ({PYTHON_ENV} is empty)"
         )));
     }
-    let out = std::process::Command::new(&python)
-        .args([
-            "-c",
-            "import brainflow, os; print(os.path.dirname(brainflow.__file__))",
-        ])
-        .stderr(std::process::Stdio::null())
-        .output()
-        .map_err(|e| {
-            BrainflowError::Missing(format!(
-                "{LIB_ENV} is not set and `{}` cannot run: {e}",
-                python.to_string_lossy()
-            ))
-        })?;
-    let dir = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    if !out.status.success() || dir.is_empty() {
-        return Err(BrainflowError::Missing(format!(
-            "{LIB_ENV} is not set and `{}` cannot import brainflow",
-            python.to_string_lossy()
-        )));
-    }
-    Ok(PathBuf::from(dir).join("lib"))
+    crate::python_package::package_dir(&python, "brainflow")
+        .map(|dir| dir.join("lib"))
+        .map_err(|why| BrainflowError::Missing(format!("{LIB_ENV} is not set and {why}")))
 }
 
 /// A C string BrainFlow wrote: `len` bytes, or up to the first NUL.
