@@ -65,6 +65,8 @@ pub fn session_report(
     progress: &mut dyn FnMut(u64),
 ) -> Result<SessionReport, ReportError> {
     let session = open_session(wav)?;
+    // The font is compressed once per process; doing it beside the analysis takes it off the end.
+    std::thread::spawn(font::embedded);
     let mut replay = session.replay()?;
     let options = AnalyzeOptions::for_session(&session);
     let mut columns = EnvelopeColumns::new(replay.info().channels(), replay.total_frames());
