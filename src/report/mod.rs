@@ -66,7 +66,10 @@ pub fn session_report(
 ) -> Result<SessionReport, ReportError> {
     let session = open_session(wav)?;
     // The font is compressed once per process; doing it beside the analysis takes it off the end.
-    std::thread::spawn(font::embedded);
+    // (Should no thread be had, the report compresses it at the end as before.)
+    let _ = std::thread::Builder::new()
+        .name("pdf-font".into())
+        .spawn(font::embedded);
     let mut replay = session.replay()?;
     let options = AnalyzeOptions::for_session(&session);
     let mut columns = EnvelopeColumns::new(replay.info().channels(), replay.total_frames());
@@ -102,15 +105,18 @@ fn logged_sets(db: &Path, session: &Session) -> Result<Vec<SetRecord>, String> {
         return Ok(stored);
     };
     let start = session.started_at();
-    let end = start + Duration::from_secs_f64(session.duration_s().max(0.0));
-    // Clocks written to the millisecond, and a set's start taken a moment after its marker.
+    let length = Duration::try_from_secs_f64(session.duration_s()).unwrap_or_default();
+    // Clocks written to the millisecond, and a set's start taken a moment after its marker: 2 s of slack.
     let slack = Duration::from_secs(2);
+    let from = start.checked_sub(slack).unwrap_or(start);
+    let to = start
+        .checked_add(length.saturating_add(slack))
+        .unwrap_or(start);
     let mut sets = history
         .sets_of_file_named(name)
         .map_err(|e| e.to_string())?;
     sets.retain(|r| {
-        humantime::parse_rfc3339_weak(r.started_at.trim())
-            .is_ok_and(|t| t + slack >= start && t <= end + slack)
+        humantime::parse_rfc3339_weak(r.started_at.trim()).is_ok_and(|t| (from..=to).contains(&t))
     });
     let mut recordings: Vec<&Option<String>> = sets.iter().map(|r| &r.session_wav).collect();
     recordings.dedup();

@@ -42,8 +42,9 @@ impl Session {
             let changed = std::fs::metadata(&self.wav_path)
                 .and_then(|m| m.modified())
                 .unwrap_or(SystemTime::UNIX_EPOCH);
+            let length = Duration::try_from_secs_f64(self.duration_s()).unwrap_or_default();
             changed
-                .checked_sub(Duration::from_secs_f64(self.duration_s().max(0.0)))
+                .checked_sub(length)
                 .unwrap_or(SystemTime::UNIX_EPOCH)
         })
     }
