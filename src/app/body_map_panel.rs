@@ -156,15 +156,19 @@ pub fn set_summary(ui: &mut Ui, report: &MarkedSetReport, sides: &[Side], metric
 /// Periods the history's map can average over, in weeks (0 = every set).
 pub const HISTORY_PERIODS: [u32; 4] = [1, 4, 12, 0];
 
+/// When the last `weeks` weeks before `now` begin; `None` for every set (0).
+fn period_start(weeks: u32, now: std::time::SystemTime) -> Option<std::time::SystemTime> {
+    let length = std::time::Duration::from_secs(u64::from(weeks) * 7 * 86_400);
+    (weeks > 0).then(|| now.checked_sub(length)).flatten()
+}
+
 /// The UTC day (`YYYY-MM-DD`) on which the last `weeks` weeks before `now` begin, as
 /// [`history_paints`] counts them; `None` for every set (0).
 pub fn period_start_day(weeks: u32, now: std::time::SystemTime) -> Option<String> {
-    let since = now.checked_sub(std::time::Duration::from_secs(
-        u64::from(weeks) * 7 * 86_400,
-    ))?;
+    let since = period_start(weeks, now)?;
     let secs = since.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
     let (y, m, d) = crate::calendar::civil_from_days((secs / 86_400) as i64);
-    (weeks > 0).then(|| format!("{y:04}-{m:02}-{d:02}"))
+    Some(format!("{y:04}-{m:02}-{d:02}"))
 }
 
 /// Paints for the history: each muscle trained in `sets` by the mean of `metric` over the sets started in
@@ -177,13 +181,7 @@ pub fn history_paints(
     now: std::time::SystemTime,
 ) -> Vec<RegionPaint> {
     use crate::training::history_db::Metric;
-    let since = (weeks > 0)
-        .then(|| {
-            now.checked_sub(std::time::Duration::from_secs(
-                u64::from(weeks) * 7 * 86_400,
-            ))
-        })
-        .flatten();
+    let since = period_start(weeks, now);
     let mut by_muscle: Vec<(&str, f64, usize)> = Vec::new();
     for r in sets {
         let recent = since.is_none_or(|t| {

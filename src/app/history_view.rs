@@ -83,10 +83,15 @@ impl HistoryPanel {
         self.repaint_map();
     }
 
+    /// The body map's period in weeks (0 = every set).
+    fn map_weeks(&self) -> u32 {
+        HISTORY_PERIODS[self.map_period.min(HISTORY_PERIODS.len() - 1)]
+    }
+
     /// Works out the body map's paints for the chosen metric and period.
     pub fn repaint_map(&mut self) {
         let metric = Metric::ALL[self.map_metric.min(Metric::ALL.len() - 1)];
-        let weeks = HISTORY_PERIODS[self.map_period.min(HISTORY_PERIODS.len() - 1)];
+        let weeks = self.map_weeks();
         self.map_paints = history_paints(
             &self.exercise_sets,
             metric,
@@ -276,11 +281,10 @@ impl HistoryPanel {
             return Some(ScreenAction::ReportSession(wav.into()));
         }
         if progress {
-            let weeks = HISTORY_PERIODS[self.map_period.min(HISTORY_PERIODS.len() - 1)];
             return Some(ScreenAction::ReportProgress {
                 exercise: self.exercise.clone(),
                 muscle: self.muscle.clone(),
-                from_day: period_start_day(weeks, std::time::SystemTime::now()),
+                from_day: period_start_day(self.map_weeks(), std::time::SystemTime::now()),
             });
         }
         close.then_some(ScreenAction::Close)
