@@ -309,13 +309,13 @@ impl HistoryDb {
     /// The sets of every recording whose file is called `file_name` (in any folder), by session, then
     /// in each session's order: where to look for a recording that was moved after its sets were stored.
     pub fn sets_of_file_named(&self, file_name: &str) -> Result<Vec<SetRecord>, HistoryError> {
-        let escaped: String = file_name
-            .chars()
-            .flat_map(|c| match c {
-                '%' | '_' | '\\' => vec!['\\', c],
-                c => vec![c],
-            })
-            .collect();
+        let mut escaped = String::with_capacity(file_name.len() + 1);
+        for c in file_name.chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                escaped.push('\\');
+            }
+            escaped.push(c);
+        }
         let mut sets =
             self.sets_where("session_wav LIKE ?1 ESCAPE '\\'", &format!("%{escaped}"))?;
         // LIKE ignores ASCII case and a suffix may be part of a longer name: keep the exact file name.
